@@ -1,0 +1,22 @@
+import type { Command } from "commander";
+import { loadConfig, resolveConfigPath } from "../../config/load.js";
+import { listPackIds } from "../../engine/pack-catalogue.js";
+import type { Io } from "../io.js";
+
+export function registerConfigCommands(program: Command, io: Io): void {
+  const config = program.command("config").description("Work with the configuration file");
+  config
+    .command("check")
+    .description("Validate a configuration file and print every problem with its YAML path")
+    .argument("[file]", "configuration file (default: --config, REGLAMENT_CONFIG, or the example)")
+    .option("-c, --config <file>", "configuration file")
+    .action((file: string | undefined, opts: { config?: string }) => {
+      const path = resolveConfigPath(file ?? opts.config);
+      const { config: cfg } = loadConfig(path, { knownPacks: listPackIds() });
+      const trackers = Object.entries(cfg.trackers).map(([name, t]) => `${name} (${t.kind})`);
+      io.out(
+        `${path}: OK — mode ${cfg.mode}; trackers: ${trackers.join(", ") || "none"}; ` +
+          `alert endpoints: ${cfg.alerts.endpoints.length}\n`,
+      );
+    });
+}

@@ -1,0 +1,22 @@
+import type { Command } from "commander";
+import { loadConfig, resolveConfigPath } from "../../config/load.js";
+import { listPackIds } from "../../engine/pack-catalogue.js";
+import { startBridge } from "../../runtime/serve.js";
+import type { Io } from "../io.js";
+
+export function registerServeCommand(program: Command, io: Io): void {
+  program
+    .command("serve")
+    .description("Run the bridge: HTTP server, queues and workers, until SIGTERM or SIGINT")
+    .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
+    .action(async (opts: { config?: string }) => {
+      const file = resolveConfigPath(opts.config);
+      const { config } = loadConfig(file, { knownPacks: listPackIds() });
+      const bridge = await startBridge({ config, configFile: file });
+      io.out(
+        `Reglament listening on ${bridge.address} (mode ${config.mode}, config ${file}, redis ${bridge.redisSource})\n`,
+      );
+      bridge.shutdown.onSignals();
+      await new Promise(() => {});
+    });
+}

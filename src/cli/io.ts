@@ -1,0 +1,13 @@
+/** Where a command writes, and the status it asks for when it ends normally (1 = findings). */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  exitCode?: number;
+}
+
+export function processIo(): Io {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  };
+}

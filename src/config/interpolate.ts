@@ -1,0 +1,38 @@
+/**
+ * `${NAME}` and `${NAME:-default}` in string values are replaced from the environment,
+ * so secrets stay out of the file; `$${` writes a literal `${`. Done on the parsed tree,
+ * not the raw text, so a missing variable is reported at its YAML path and a value can
+ * never break the YAML syntax.
+ */
+
+export interface MissingVariable {
+  name: string;
+  path: (string | number)[];
+}
+
+const pattern = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+export function interpolate(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  missing: MissingVariable[],
+  path: (string | number)[] = [],
+): unknown {
+  if (typeof value === "string") {
+    return value.replace(pattern, (whole, name: string | undefined, fallback: string | undefined) => {
+      if (whole === "$${") return "${";
+      const found = env[name!];
+      if (found !== undefined && found !== "") return found;
+      if (fallback !== undefined) return fallback;
+      missing.push({ name: name!, path });
+      return "";
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, missing, [...path, i]));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, missing, [...path, k])]),
+    );
+  }
+  return value;
+}

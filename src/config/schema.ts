@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { Line, Role, TrackerKind } from "../domain/enums.js";
+
+export const modes = ["dry-run", "enforce"] as const;
+export const Mode = z.enum(modes);
+export type Mode = z.infer<typeof Mode>;
+
+export const alertEvents = [
+  "sla.at_risk",
+  "sla.breached",
+  "ticket.escalated",
+  "ticket.auto_closed",
+  "policy.violation",
+] as const;
+export const AlertEvent = z.enum(alertEvents);
+export type AlertEvent = z.infer<typeof AlertEvent>;
+
+const ServerConfig = z.strictObject({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Largest webhook body accepted, in bytes. */
+  bodyLimit: z.number().int().positive().default(1_048_576),
+  /** How long a shutdown may take before the process exits anyway. */
+  shutdownTimeoutMs: z.number().int().positive().default(10_000),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+const RedisConfig = z.strictObject({
+  /** redis://… ; when absent (and REDIS_URL is unset) `serve` starts a private redis-server. */
+  url: z.string().min(1).optional(),
+  keyPrefix: z.string().min(1).default("reglament"),
+  /** Where the private redis-server keeps its append-only file. */
+  dataDir: z.string().min(1).default("var/redis"),
+});
+
+const ProjectBinding = z.strictObject({ pack: z.string().min(1) });
+
+const TrackerInstance = z.strictObject({
+  kind: TrackerKind,
+  baseUrl: z.url(),
+  token: z.string().min(1),
+  /** The shared secret webhooks must carry; unused for MantisBT polling-only instances. */
+  webhookSecret: z.string().min(1).optional(),
+  /** The tracker account the bridge writes with: its own changes are recognised by it. */
+  bridgeUser: z.string().min(1),
+  /** Project (MantisBT, GitLab) or queue (Yandex Tracker) → the pack that governs it. */
+  projects: z.record(z.string(), ProjectBinding).refine((p) => Object.keys(p).length > 0, {
+    message: "needs at least one project or queue with its pack",
+  }),
+  /** Seconds between reconciliation listings (for MantisBT: the polling interval). */
+  reconcileIntervalSeconds: z.number().int().positive().default(60),
+  /** Adapter-specific settings (label mapping, organisation id, …), validated by the adapter. */
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+export type TrackerInstance = z.infer<typeof TrackerInstance>;
+
+const ActorEntry = z.strictObject({ line: Line.optional(), role: Role, name: z.string().optional() });
+export type ActorEntry = z.infer<typeof ActorEntry>;
+
+const PackSettings = z.strictObject({
+  mode: Mode.optional(),
+  language: z.enum(["ru", "en"]).optional(),
+  /** Deployment facts the pack's rules refer to by name (head of line 2, infrastructure owner, …). */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** Per-rule option overrides, validated by each rule's schema when the pack loads. */
+  rules: z.record(z.string(), z.unknown()).default({}),
+});
+export type PackSettings = z.infer<typeof PackSettings>;
+
+const AlertEndpoint = z.strictObject({
+  name: z.string().min(1),
+  url: z.url(),
+  secret: z.string().min(8),
+  events: z.array(AlertEvent).min(1),
+  /** Only alerts about these packs; all packs when absent. */
+  packs: z.array(z.string()).optional(),
+});
+
+export function configSchema(knownPacks: readonly string[]) {
+  const packId = z.string().refine((id) => knownPacks.includes(id), {
+    error: (issue) => `unknown pack "${String(issue.input)}"; valid packs: ${knownPacks.join(", ")}`,
+  });
+  return z
+    .strictObject({
+      mode: Mode.default("dry-run"),
+      server: ServerConfig.prefault({}),
+      redis: RedisConfig.prefault({}),
+      trackers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), TrackerInstance).default({}),
+      actors: z.record(z.string(), z.record(z.string(), ActorEntry)).default({}),
+      packs: z.record(packId, PackSettings).default({}),
+      alerts: z
+        .strictObject({
+          endpoints: z.array(AlertEndpoint).default([]),
+          atRiskRatio: z.number().gt(0).lt(1).default(0.8),
+        })
+        .prefault({}),
+    })
+    .superRefine((cfg, ctx) => {
+      for (const [name, inst] of Object.entries(cfg.trackers)) {
+        for (const [project, binding] of Object.entries(inst.projects)) {
+          if (!knownPacks.includes(binding.pack)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["trackers", name, "projects", project, "pack"],
+              message: `unknown pack "${binding.pack}"; valid packs: ${knownPacks.join(", ")}`,
+            });
+          }
+        }
+      }
+      for (const instance of Object.keys(cfg.actors)) {
+        if (!(instance in cfg.trackers)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["actors", instance],
+            message: `names tracker instance "${instance}", which is not under trackers (known: ${Object.keys(cfg.trackers).join(", ") || "none"})`,
+          });
+        }
+      }
+    });
+}
+
+export type Config = z.infer<ReturnType<typeof configSchema>>;

@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/**
+ * What a decision asks the tracker to do, in neutral terms; adapters turn each into
+ * native API calls. Fields are the neutral names of the Ticket model (`priority`,
+ * `impact`, `type`, `status`, …) and values are normalised values.
+ */
+export const Action = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("setField"), field: z.string().min(1), value: z.unknown() }),
+  z.strictObject({ type: z.literal("addLabel"), label: z.string().min(1) }),
+  z.strictObject({ type: z.literal("removeLabel"), label: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal("comment"),
+    body: z.string().min(1),
+    public: z.boolean().default(true),
+  }),
+  z.strictObject({ type: z.literal("transition"), status: z.string().min(1) }),
+  z.strictObject({ type: z.literal("assign"), to: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal("createLinked"),
+    project: z.string().min(1),
+    title: z.string().min(1),
+    description: z.string().default(""),
+    labels: z.array(z.string()).default([]),
+    link: z.string().default("relates_to"),
+  }),
+]);
+export type Action = z.infer<typeof Action>;
+export type ActionType = Action["type"];
+
+/** The tracker field an action writes, for conflict detection; undefined for comments and links. */
+export function actionTarget(action: Action): string | undefined {
+  switch (action.type) {
+    case "setField":
+      return action.field;
+    case "transition":
+      return "status";
+    case "assign":
+      return "assignee";
+    case "addLabel":
+    case "removeLabel":
+      return `label:${action.label}`;
+    case "comment":
+    case "createLinked":
+      return undefined;
+  }
+}

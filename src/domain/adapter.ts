@@ -1,0 +1,101 @@
+import type { Logger } from "pino";
+import { Errors } from "../errors/catalogue.js";
+import type { Action } from "./action.js";
+import type { Change } from "./change.js";
+import type { TrackerKind } from "./enums.js";
+import type { Actor, Ticket, TicketRef } from "./ticket.js";
+
+/**
+ * The one port every tracker adapter implements (after Renovate's platform interface):
+ * everything a tracker's field names touch lives behind it, and nothing outside an
+ * adapter imports a tracker's shapes.
+ */
+
+export interface WebhookRequest {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  rawBody: Buffer;
+}
+
+/** One thing that happened to one ticket, as the adapter understood it. */
+export interface TrackerEvent {
+  /** Stable across redeliveries of the same delivery; the queue's job id. */
+  deliveryId: string;
+  ref: TicketRef;
+  change: Change;
+  /** The ticket as the payload shows it, when the payload is complete enough to evaluate. */
+  ticket?: Ticket;
+}
+
+export type ParsedWebhook =
+  | { handled: true; events: TrackerEvent[] }
+  /** A well-formed delivery the bridge does not act on (another event type, another project). */
+  | { handled: false; reason: string };
+
+export interface UpdatedTicket {
+  ref: TicketRef;
+  updatedAt: string;
+}
+
+export interface UpdatedPage {
+  tickets: UpdatedTicket[];
+  /** Where the next listing starts; store it only after every ticket of the page is enqueued. */
+  cursor: string;
+}
+
+export interface ApplyOptions {
+  /** A marker carried in every comment so that a replayed job can see it already posted. */
+  marker: string;
+}
+
+export interface ApplyResult {
+  /** Actions that changed the tracker. */
+  applied: Action[];
+  /** Actions found already done (an idempotent replay). */
+  skipped: Action[];
+}
+
+export interface TrackerAdapter {
+  readonly kind: TrackerKind;
+  readonly instance: string;
+  /** Throws a 401-mapped ReglamentError when the delivery is not authentic. */
+  verifyWebhook(req: WebhookRequest): void;
+  /** Throws a 400-mapped ReglamentError naming the problem when the body is not a known shape. */
+  parseWebhook(req: WebhookRequest): ParsedWebhook;
+  fetchTicket(ref: TicketRef): Promise<Ticket>;
+  applyActions(ref: TicketRef, actions: readonly Action[], options: ApplyOptions): Promise<ApplyResult>;
+  listUpdatedSince(cursor: string | undefined): Promise<UpdatedPage>;
+  /** True when the actor is the bridge's own tracker account. */
+  isBridgeActor(actor: Actor): boolean;
+}
+
+export interface AdapterDeps {
+  logger: Logger;
+}
+
+export interface AdapterFactory<C = unknown> {
+  readonly kind: TrackerKind;
+  create(instance: string, config: C, deps: AdapterDeps): TrackerAdapter;
+}
+
+/** Maps a tracker kind to its adapter factory; an unregistered kind fails with the valid ones. */
+export class AdapterRegistry {
+  readonly #factories = new Map<string, AdapterFactory>();
+
+  constructor(factories: readonly AdapterFactory[] = []) {
+    for (const f of factories) this.register(f);
+  }
+
+  register(factory: AdapterFactory): void {
+    this.#factories.set(factory.kind, factory);
+  }
+
+  kinds(): string[] {
+    return [...this.#factories.keys()].sort();
+  }
+
+  get(kind: string): AdapterFactory {
+    const factory = this.#factories.get(kind);
+    if (!factory) throw Errors.UNKNOWN_TRACKER_KIND(kind, this.kinds());
+    return factory;
+  }
+}

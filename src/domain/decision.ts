@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { Action } from "./action.js";
+
+export const outcomes = ["violation", "info", "error"] as const;
+export const Outcome = z.enum(outcomes);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const Decision = z.strictObject({
+  rule: z.string().min(1),
+  pack: z.string().min(1),
+  outcome: Outcome,
+  message: z.string(),
+  /** The regulation and section the decision rests on, e.g. "000_f1822204844986a0.txt §3.2". */
+  citation: z.string(),
+  actions: z.array(Action).default([]),
+  /** Set when another rule's write to the same field won; says which rule and why. */
+  conflict: z.string().optional(),
+});
+export type Decision = z.infer<typeof Decision>;

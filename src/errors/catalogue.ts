@@ -1,0 +1,158 @@
+/**
+ * The one catalogue of coded errors (after Fastify's errors.js). Every error a person
+ * has to act on is defined here once: its code, the message template, the CLI exit
+ * status and the HTTP status it maps to, and whether retrying can help.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  findings: 1,
+  badInput: 2,
+} as const;
+
+export interface ErrorDefinition<A extends unknown[]> {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly httpStatus: number;
+  readonly retryable: boolean;
+  readonly message: (...args: A) => string;
+}
+
+export class ReglamentError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly httpStatus: number;
+  readonly retryable: boolean;
+  /** Extra lines, one per problem, printed after the message (e.g. every config mistake). */
+  readonly details: readonly string[];
+
+  constructor(
+    def: { code: string; exitCode: number; httpStatus: number; retryable: boolean },
+    message: string,
+    details: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "ReglamentError";
+    this.code = def.code;
+    this.exitCode = def.exitCode;
+    this.httpStatus = def.httpStatus;
+    this.retryable = def.retryable;
+    this.details = details;
+  }
+
+  /** The full text for a terminal: the message, then one indented line per problem. */
+  describe(): string {
+    return [`${this.code}: ${this.message}`, ...this.details.map((d) => `  - ${d}`)].join("\n");
+  }
+}
+
+export interface ErrorFactory<A extends unknown[]> extends ErrorDefinition<A> {
+  (...args: A): ReglamentError;
+  withDetails(details: readonly string[], ...args: A): ReglamentError;
+  is(err: unknown): err is ReglamentError;
+}
+
+function define<A extends unknown[]>(
+  code: string,
+  opts: { exitCode?: number; httpStatus?: number; retryable?: boolean },
+  message: (...args: A) => string,
+): ErrorFactory<A> {
+  const def = {
+    code,
+    exitCode: opts.exitCode ?? ExitCode.badInput,
+    httpStatus: opts.httpStatus ?? 500,
+    retryable: opts.retryable ?? false,
+  };
+  const factory = ((...args: A) => new ReglamentError(def, message(...args))) as ErrorFactory<A>;
+  Object.assign(factory, def, {
+    message,
+    withDetails: (details: readonly string[], ...args: A) =>
+      new ReglamentError(def, message(...args), details),
+    is: (err: unknown): err is ReglamentError => err instanceof ReglamentError && err.code === code,
+  });
+  return factory;
+}
+
+export const Errors = {
+  CONFIG_NOT_FOUND: define(
+    "REG_CONFIG_NOT_FOUND",
+    {},
+    (file: string) =>
+      `configuration file "${file}" does not exist; pass --config FILE or set REGLAMENT_CONFIG (see config/reglament.example.yaml)`,
+  ),
+  CONFIG_INVALID: define(
+    "REG_CONFIG_INVALID",
+    {},
+    (file: string, count: number) =>
+      `configuration file "${file}" has ${count} problem${count === 1 ? "" : "s"}; nothing was started`,
+  ),
+  ENV_VAR_MISSING: define(
+    "REG_ENV_VAR_MISSING",
+    {},
+    (name: string) =>
+      `environment variable ${name} is not set; export ${name}=… or write \${${name}:-default} in the file`,
+  ),
+  USAGE: define("REG_USAGE", {}, (text: string) => text),
+  INPUT_INVALID: define(
+    "REG_INPUT_INVALID",
+    { httpStatus: 400 },
+    (what: string, count: number) => `${what} is not valid (${count} problem${count === 1 ? "" : "s"})`,
+  ),
+  INPUT_UNREADABLE: define(
+    "REG_INPUT_UNREADABLE",
+    { httpStatus: 400 },
+    (what: string, reason: string) => `${what} cannot be read: ${reason}`,
+  ),
+  UNKNOWN_TRACKER_KIND: define(
+    "REG_UNKNOWN_TRACKER_KIND",
+    {},
+    (kind: string, valid: readonly string[]) =>
+      `no adapter is registered for tracker kind "${kind}"; valid kinds: ${valid.join(", ") || "(none registered)"}`,
+  ),
+  UNKNOWN_PACK: define(
+    "REG_UNKNOWN_PACK",
+    { httpStatus: 404 },
+    (id: string, valid: readonly string[]) => `unknown policy pack "${id}"; valid packs: ${valid.join(", ")}`,
+  ),
+  PACK_INVALID: define(
+    "REG_PACK_INVALID",
+    {},
+    (file: string, count: number) =>
+      `policy pack "${file}" has ${count} problem${count === 1 ? "" : "s"}; it cannot be loaded`,
+  ),
+  UNKNOWN_RULE: define(
+    "REG_UNKNOWN_RULE",
+    {},
+    (rule: string, where: string, valid: readonly string[]) =>
+      `${where}: unknown rule "${rule}"; valid rules: ${valid.join(", ")}`,
+  ),
+  REDIS_BINARY_MISSING: define(
+    "REG_REDIS_BINARY_MISSING",
+    {},
+    () =>
+      "no Redis to use: REDIS_URL and redis.url are not set, and no redis-server binary is on PATH. " +
+      "Either install Redis (apt-get install redis-server), or set REDIS_URL=redis://host:6379 " +
+      "(or redis.url in the config), or run `docker compose up`",
+  ),
+  REDIS_START_FAILED: define(
+    "REG_REDIS_START_FAILED",
+    { exitCode: 1, retryable: true },
+    (reason: string) => `the private redis-server could not be started: ${reason}`,
+  ),
+  REDIS_UNREACHABLE: define(
+    "REG_REDIS_UNREACHABLE",
+    { exitCode: 1, httpStatus: 503, retryable: true },
+    (url: string, reason: string) => `Redis at ${url} does not answer: ${reason}`,
+  ),
+  SERVER_LISTEN_FAILED: define(
+    "REG_SERVER_LISTEN_FAILED",
+    { exitCode: 1 },
+    (address: string, reason: string) =>
+      `cannot listen on ${address}: ${reason}; choose another server.port or stop what holds it`,
+  ),
+} as const;
+
+export function isReglamentError(err: unknown): err is ReglamentError {
+  return err instanceof ReglamentError;
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { interpolate, type MissingVariable } from "../../src/config/interpolate.js";
+
+describe("interpolate", () => {
+  it("replaces variables, applies defaults and keeps escaped dollars", () => {
+    const missing: MissingVariable[] = [];
+    const out = interpolate(
+      { a: "x-${A}-y", b: ["${B:-fallback}"], c: "$${LITERAL}", d: 5 },
+      { A: "1" },
+      missing,
+    );
+    expect(out).toEqual({ a: "x-1-y", b: ["fallback"], c: "${LITERAL}", d: 5 });
+    expect(missing).toEqual([]);
+  });
+
+  it("records each missing variable with its path", () => {
+    const missing: MissingVariable[] = [];
+    interpolate({ trackers: { g: { token: "${TOKEN}" } } }, {}, missing);
+    expect(missing).toEqual([{ name: "TOKEN", path: ["trackers", "g", "token"] }]);
+  });
+
+  it("treats an empty variable as unset", () => {
+    const missing: MissingVariable[] = [];
+    expect(interpolate("${E:-d}", { E: "" }, missing)).toBe("d");
+  });
+});

@@ -1,0 +1,81 @@
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { configSchema } from "../../src/config/schema.js";
+import { packageRoot } from "../../src/paths.js";
+import { findOnPath } from "../../src/redis/local-server.js";
+import { startBridge } from "../../src/runtime/serve.js";
+import { silentLogger } from "../helpers/logger.js";
+import { testRedisUrl } from "../helpers/redis.js";
+
+const minimal = (dataDir?: string) =>
+  configSchema([]).parse({ server: { port: 0, logLevel: "silent" }, redis: dataDir ? { dataDir } : {} });
+
+describe("startBridge", () => {
+  it("uses REDIS_URL, serves /readyz, and shuts down cleanly", async () => {
+    const bridge = await startBridge({
+      config: minimal(),
+      configFile: "test",
+      env: { REDIS_URL: testRedisUrl(2) },
+      logger: silentLogger,
+    });
+    expect(bridge.redisSource).toBe("redis://127.0.0.1:6379/2");
+    const r = await fetch(`${bridge.address}/readyz`);
+    expect(r.status).toBe(200);
+    expect(await bridge.shutdown.run("test")).toBe(0);
+  });
+
+  it.skipIf(!findOnPath("redis-server"))("starts a private redis-server when no URL is given", async () => {
+    const dataDir = join(tmpdir(), `reglament-bridge-redis-${process.pid}`);
+    const bridge = await startBridge({
+      config: minimal(dataDir),
+      configFile: "test",
+      env: {},
+      logger: silentLogger,
+    });
+    expect(bridge.redisSource).toMatch(/^private redis-server at redis:\/\/127\.0\.0\.1:\d+/);
+    expect((await fetch(`${bridge.address}/readyz`)).status).toBe(200);
+    expect(await bridge.shutdown.run("test")).toBe(0);
+  });
+
+  it("fails with REG_REDIS_UNREACHABLE and starts nothing when Redis does not answer", async () => {
+    await expect(
+      startBridge({
+        config: minimal(),
+        configFile: "test",
+        env: { REDIS_URL: "redis://127.0.0.1:1" },
+        logger: silentLogger,
+      }),
+    ).rejects.toMatchObject({ code: "REG_REDIS_UNREACHABLE" });
+  });
+});
+
+describe("reglament serve (a real process)", () => {
+  it("prints where it listens, answers /healthz, and exits 0 on SIGTERM", async () => {
+    const config = join(tmpdir(), `reglament-serve-${process.pid}.yaml`);
+    writeFileSync(config, "server:\n  port: 0\n  logLevel: warn\n");
+    const child = spawn(
+      process.execPath,
+      [join(packageRoot, "bin/reglament.js"), "serve", "--config", config],
+      {
+        env: { ...process.env, REDIS_URL: testRedisUrl(2) },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const address = await new Promise<string>((ok, fail) => {
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+        const m = out.match(/Reglament listening on (http:\/\/[^ ]+)/);
+        if (m) ok(m[1]!);
+      });
+      child.once("exit", (code) => fail(new Error(`exited early with ${code}: ${out}`)));
+    });
+    expect((await fetch(`${address}/healthz`)).status).toBe(200);
+    const exited = new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Files use separate Redis DB indexes, so they may run in parallel on the two cores.
+    pool: "forks",
+  },
+});
