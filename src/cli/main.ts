@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ExitCode, isReglamentError } from "../errors/catalogue.js";
 import { packageRoot } from "../paths.js";
+import { registerCheckCommand } from "./commands/check.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerServeCommand } from "./commands/serve.js";
 import type { Io } from "./io.js";
@@ -19,6 +20,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerServeCommand(program, io);
   registerConfigCommands(program, io);
+  registerCheckCommand(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument } from "yaml";
+import { existsSync } from "node:fs";
 import { Errors } from "../errors/catalogue.js";
 import { exampleConfigPath } from "../paths.js";
 import { explainIssues, formatPath } from "../validation/explain-issues.js";
+import { readYamlSource } from "../validation/yaml-source.js";
 import { interpolate, type MissingVariable } from "./interpolate.js";
 import { type Config, configSchema } from "./schema.js";
 
@@ -30,44 +30,16 @@ export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessE
  * file:line:column and YAML path, so nothing starts half-configured.
  */
 export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw Errors.CONFIG_NOT_FOUND(file);
-    throw Errors.INPUT_UNREADABLE(`configuration file "${file}"`, (err as Error).message);
+  if (!existsSync(file)) throw Errors.CONFIG_NOT_FOUND(file);
+  const source = readYamlSource(file, `configuration file "${file}"`);
+  if (source.syntaxProblems.length > 0) {
+    throw Errors.CONFIG_INVALID.withDetails(source.syntaxProblems, file, source.syntaxProblems.length);
   }
 
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const position = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map(
-      (e) =>
-        `${position(e.pos[0])} YAML syntax: ${e.message.split("\n")[0]} (fix the indentation or quoting there)`,
-    );
-    throw Errors.CONFIG_INVALID.withDetails(problems, file, problems.length);
-  }
-
-  const locate = (path: readonly PropertyKey[]) => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as unknown[], true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      if (node?.range) return position(node.range[0]);
-    }
-    return `${file}`;
-  };
-
-  const raw = doc.toJS() ?? {};
   const missing: MissingVariable[] = [];
-  const data = interpolate(raw, options.env ?? process.env, missing);
+  const data = interpolate(source.data, options.env ?? process.env, missing);
   const problems = missing.map(
-    (m) => `${locate(m.path)} ${formatPath(m.path)}: ${Errors.ENV_VAR_MISSING.message(m.name)}`,
+    (m) => `${source.locate(m.path)} ${formatPath(m.path)}: ${Errors.ENV_VAR_MISSING.message(m.name)}`,
   );
 
   const schema = configSchema(options.knownPacks);
@@ -80,7 +52,7 @@ export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
       ...explainIssues(issues, {
         input: data,
         schema,
-        locate,
+        locate: source.locate,
         isSecret: (path) => path.some((p) => typeof p === "string" && secretKeys.test(p)),
       }),
     );

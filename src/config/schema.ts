@@ -1,19 +1,10 @@
 import { z } from "zod";
+import { AlertEvent } from "../domain/decision.js";
 import { Line, Role, TrackerKind } from "../domain/enums.js";
 
 export const modes = ["dry-run", "enforce"] as const;
 export const Mode = z.enum(modes);
 export type Mode = z.infer<typeof Mode>;
-
-export const alertEvents = [
-  "sla.at_risk",
-  "sla.breached",
-  "ticket.escalated",
-  "ticket.auto_closed",
-  "policy.violation",
-] as const;
-export const AlertEvent = z.enum(alertEvents);
-export type AlertEvent = z.infer<typeof AlertEvent>;
 
 const ServerConfig = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),

@@ -5,6 +5,17 @@ export const outcomes = ["violation", "info", "error"] as const;
 export const Outcome = z.enum(outcomes);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** Supervisor alert events; a decision names the ones it raises and the alert sender delivers them. */
+export const alertEvents = [
+  "sla.at_risk",
+  "sla.breached",
+  "ticket.escalated",
+  "ticket.auto_closed",
+  "policy.violation",
+] as const;
+export const AlertEvent = z.enum(alertEvents);
+export type AlertEvent = z.infer<typeof AlertEvent>;
+
 export const Decision = z.strictObject({
   rule: z.string().min(1),
   pack: z.string().min(1),
@@ -13,6 +24,7 @@ export const Decision = z.strictObject({
   /** The regulation and section the decision rests on, e.g. "000_f1822204844986a0.txt §3.2". */
   citation: z.string(),
   actions: z.array(Action).default([]),
+  alerts: z.array(AlertEvent).default([]),
   /** Set when another rule's write to the same field won; says which rule and why. */
   conflict: z.string().optional(),
 });

@@ -127,6 +127,17 @@ export const Errors = {
     (rule: string, where: string, valid: readonly string[]) =>
       `${where}: unknown rule "${rule}"; valid rules: ${valid.join(", ")}`,
   ),
+  PACK_PARAM_MISSING: define(
+    "REG_PACK_PARAM_MISSING",
+    {},
+    (pack: string, param: string) =>
+      `pack parameter "${param}" is not configured; set packs.${pack}.params.${param} in the configuration file`,
+  ),
+  RULE_FAILED: define(
+    "REG_RULE_FAILED",
+    {},
+    (rule: string, reason: string) => `rule ${rule} could not run: ${reason}`,
+  ),
   REDIS_BINARY_MISSING: define(
     "REG_REDIS_BINARY_MISSING",
     {},

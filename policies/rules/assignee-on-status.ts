@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { Action } from "../../src/domain/action.js";
+import { defineRule, type Finding } from "../../src/engine/rule.js";
+import { enteredStatus, hasComment } from "../support/change-facts.js";
+import { paramsOf, resolveUser, UserRef } from "../support/user-ref.js";
+
+const Requirement = z.strictObject({
+  status: z.string().min(1),
+  assignee: UserRef,
+  /** The change into this status must carry a comment (e.g. the question for "feedback"). */
+  requireComment: z.boolean().default(false),
+});
+
+const Options = z.strictObject({ requirements: z.array(Requirement).min(1) });
+type Options = z.infer<typeof Options>;
+
+type MessageId = "reassigned" | "commentMissing";
+
+export default defineRule<Options, MessageId>({
+  id: "assignee-on-status",
+  description: "Entering a status sets who must be responsible (e.g. feedback/resolved → the reporter).",
+  options: Options,
+  messages: {
+    ru: {
+      reassigned: "В статусе «{status}» ответственным должен быть {who}; ответственный изменён на @{to}.",
+      commentMissing:
+        "@{actor}, при переводе в статус «{status}» нужно написать комментарий с вопросом к инициатору. Добавьте его.",
+    },
+    en: {
+      reassigned: 'In status "{status}" the assignee must be {who}; the assignee was changed to @{to}.',
+      commentMissing:
+        '@{actor}, moving the ticket to "{status}" needs a comment with the question. Please add it.',
+    },
+  },
+  validate: (options, pack) => [
+    ...options.requirements
+      .filter((r) => !pack.statuses.includes(r.status))
+      .map((r) => `status "${r.status}" is not a status of this pack (${pack.statuses.join(", ")})`),
+    ...paramsOf(options.requirements.map((r) => r.assignee))
+      .filter((p) => !pack.params.includes(p))
+      .map((p) => `assignee names parameter "${p}", which the pack does not declare under params`),
+  ],
+  check(input) {
+    const { ticket, change, options, context } = input;
+    const entered = enteredStatus(ticket, change);
+    if (entered === undefined) return [];
+    const findings: Finding<MessageId>[] = [];
+    for (const req of options.requirements.filter((r) => r.status === entered)) {
+      const status = context.display("status", req.status);
+      const to = resolveUser(req.assignee, input);
+      if (ticket.assignee?.id !== to) {
+        const ru = context.language === "ru";
+        const who =
+          req.assignee === "reporter"
+            ? ru
+              ? "инициатор заявки"
+              : "the reporter"
+            : typeof req.assignee === "object" && "param" in req.assignee
+              ? (context.paramTitles[req.assignee.param] ?? req.assignee.param)
+              : `@${to}`;
+        const actions: Action[] = [{ type: "assign", to }];
+        findings.push({
+          outcome: "violation",
+          messageId: "reassigned",
+          data: { status, who, to },
+          actions,
+          explain: true,
+        });
+      }
+      if (req.requireComment && !hasComment(change)) {
+        findings.push({
+          outcome: "violation",
+          messageId: "commentMissing",
+          data: { status, actor: input.actor.id },
+          explain: true,
+        });
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,33 @@
+import type { AnyRule } from "../../src/engine/rule.js";
+import assigneeOnStatus from "./assignee-on-status.js";
+import commentOnFinalStatus from "./comment-on-final-status.js";
+import duplicateSuspect from "./duplicate-suspect.js";
+import escalationRouting from "./escalation-routing.js";
+import exactlyOneLabelOf from "./exactly-one-label-of.js";
+import impactPriorityMatrix from "./impact-priority-matrix.js";
+import linkedTicketOnStatus from "./linked-ticket-on-status.js";
+import personalData from "./personal-data.js";
+import reasonRequiredOnTypeChange from "./reason-required-on-type-change.js";
+import reporterAllowed from "./reporter-allowed.js";
+import requiredFields from "./required-fields.js";
+import statusTransitionGuard from "./status-transition-guard.js";
+import templateCompleteness from "./template-completeness.js";
+
+/** Every rule a pack may name, by id. */
+export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
+  [
+    impactPriorityMatrix,
+    requiredFields,
+    exactlyOneLabelOf,
+    escalationRouting,
+    assigneeOnStatus,
+    statusTransitionGuard,
+    commentOnFinalStatus,
+    reasonRequiredOnTypeChange,
+    personalData,
+    duplicateSuspect,
+    templateCompleteness,
+    reporterAllowed,
+    linkedTicketOnStatus,
+  ].map((r) => [r.id, r as AnyRule]),
+);

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import type { Action } from "../../src/domain/action.js";
+import { StatusPhase } from "../../src/domain/enums.js";
+import type { Ticket } from "../../src/domain/ticket.js";
+import { defineRule } from "../../src/engine/rule.js";
+import { isCreation } from "../support/change-facts.js";
+import { paramsOf, resolveUser, UserRef } from "../support/user-ref.js";
+
+const fieldNames = ["title", "description", "type", "impact", "priority", "assignee"] as const;
+const FieldName = z.enum(fieldNames);
+type FieldName = z.infer<typeof FieldName>;
+
+const Options = z.strictObject({
+  fields: z.array(FieldName).min(1),
+  /** When the fields are required: on creation, on every change, or while the ticket is in these phases. */
+  on: z
+    .union([z.enum(["create", "always"]), z.strictObject({ phases: z.array(StatusPhase).min(1) })])
+    .default("create"),
+  /** `reject` sends the ticket back to the reporter; `comment` only asks. */
+  mode: z.enum(["reject", "comment"]).default("comment"),
+  rejectStatus: z.string().min(1).default("feedback"),
+  /** Whom the comment addresses (e.g. the head of support who must assign). */
+  addressTo: UserRef.optional(),
+});
+type Options = z.infer<typeof Options>;
+
+function isMissing(ticket: Ticket, field: FieldName): boolean {
+  switch (field) {
+    case "title":
+    case "description":
+      return ticket[field].trim() === "";
+    case "type":
+    case "impact":
+    case "priority":
+      return ticket[field] === undefined;
+    case "assignee":
+      return ticket.assignee === undefined;
+  }
+}
+
+const fieldWords: Record<"ru" | "en", Record<FieldName, string>> = {
+  ru: {
+    title: "Тема",
+    description: "Описание",
+    type: "Категория",
+    impact: "Влияние",
+    priority: "Приоритет",
+    assignee: "Ответственный",
+  },
+  en: {
+    title: "Summary",
+    description: "Description",
+    type: "Category",
+    impact: "Impact",
+    priority: "Priority",
+    assignee: "Assignee",
+  },
+};
+
+export default defineRule<Options, "missing" | "missingRejected">({
+  id: "required-fields",
+  description:
+    "Fields the regulation makes mandatory must be filled in (on creation, always, or in given phases).",
+  options: Options,
+  messages: {
+    ru: {
+      missing: "{to}Не заполнены обязательные поля: {fields}. Заполните их.",
+      missingRejected:
+        "Не заполнены обязательные поля: {fields}. Заявка возвращена инициатору в статус «{status}»: заполните поля.",
+    },
+    en: {
+      missing: "{to}Mandatory fields are empty: {fields}. Please fill them in.",
+      missingRejected:
+        'Mandatory fields are empty: {fields}. The ticket was returned to the reporter with status "{status}": fill them in.',
+    },
+  },
+  validate: (options, pack) => [
+    ...(options.mode === "reject" && !pack.statuses.includes(options.rejectStatus)
+      ? [`rejectStatus "${options.rejectStatus}" is not a status of this pack (${pack.statuses.join(", ")})`]
+      : []),
+    ...paramsOf([options.addressTo])
+      .filter((p) => !pack.params.includes(p))
+      .map((p) => `addressTo names parameter "${p}", which the pack does not declare under params`),
+  ],
+  check(input) {
+    const { ticket, change, options, context } = input;
+    const on = options.on;
+    if (on === "create" && !isCreation(change)) return [];
+    if (typeof on === "object") {
+      const phase = context.statuses[ticket.status.value]?.phase ?? ticket.status.phase;
+      if (!phase || !on.phases.includes(phase as StatusPhase)) return [];
+    }
+    const missing = options.fields.filter((f) => isMissing(ticket, f));
+    if (missing.length === 0) return [];
+    const fields = missing.map((f) => `«${fieldWords[context.language][f]}»`).join(", ");
+    if (options.mode === "reject") {
+      const actions: Action[] = [
+        { type: "transition", status: options.rejectStatus },
+        { type: "assign", to: ticket.reporter.id },
+      ];
+      return [
+        {
+          outcome: "violation",
+          messageId: "missingRejected",
+          data: { fields, status: context.display("status", options.rejectStatus) },
+          actions,
+          explain: true,
+        },
+      ];
+    }
+    const to = options.addressTo ? `@${resolveUser(options.addressTo, input)}, ` : "";
+    return [{ outcome: "violation", messageId: "missing", data: { fields, to }, explain: true }];
+  },
+});

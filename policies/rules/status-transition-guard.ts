@@ -1,0 +1,92 @@
+import { z } from "zod";
+import type { Action } from "../../src/domain/action.js";
+import { defineRule, type Finding } from "../../src/engine/rule.js";
+import { enteredStatus, previousStatus } from "../support/change-facts.js";
+
+const Guard = z
+  .strictObject({
+    /** The guarded status. */
+    to: z.string().min(1),
+    /** It may only be entered directly from one of these statuses. */
+    after: z.array(z.string().min(1)).optional(),
+    /** Or only by the ticket's reporter (e.g. "closed by the initiator"). */
+    byReporter: z.boolean().default(false),
+    /** `revert` moves the ticket back to where it came from; `comment` only explains. */
+    action: z.enum(["revert", "comment"]).default("revert"),
+  })
+  .refine((g) => g.after !== undefined || g.byReporter, {
+    message: "give `after` statuses or `byReporter: true`",
+  });
+
+const Options = z.strictObject({ guards: z.array(Guard).min(1) });
+type Options = z.infer<typeof Options>;
+
+type MessageId = "notAfter" | "notByReporter";
+
+export default defineRule<Options, MessageId>({
+  id: "status-transition-guard",
+  description: "A status is reachable only from given statuses, or only by the reporter.",
+  options: Options,
+  messages: {
+    ru: {
+      notAfter:
+        "Перевод в статус «{to}» возможен только из статуса {after}, а заявка была в статусе «{from}». {outcome}",
+      notByReporter: "Перевести заявку в статус «{to}» может только её инициатор. {outcome}",
+    },
+    en: {
+      notAfter: 'The status "{to}" may only follow {after}, but the ticket was in "{from}". {outcome}',
+      notByReporter: 'Only the reporter may move the ticket to "{to}". {outcome}',
+    },
+  },
+  validate: (options, pack) =>
+    options.guards
+      .flatMap((g) => [g.to, ...(g.after ?? [])])
+      .filter((s) => !pack.statuses.includes(s))
+      .map((s) => `status "${s}" is not a status of this pack (${pack.statuses.join(", ")})`),
+  check(input) {
+    const { ticket, change, options, context, actor } = input;
+    const entered = enteredStatus(ticket, change);
+    const from = previousStatus(change);
+    if (entered === undefined || from === undefined) return [];
+    const ru = context.language === "ru";
+    const findings: Finding<MessageId>[] = [];
+    for (const guard of options.guards.filter((g) => g.to === entered)) {
+      const badOrigin = guard.after !== undefined && !guard.after.includes(from);
+      const badActor = guard.byReporter && actor.id !== ticket.reporter.id;
+      if (!badOrigin && !badActor) continue;
+      const revert = guard.action === "revert";
+      const actions: Action[] = revert ? [{ type: "transition", status: from }] : [];
+      const outcome = revert
+        ? ru
+          ? `Статус возвращён на «${context.display("status", from)}».`
+          : `The status was set back to "${context.display("status", from)}".`
+        : "";
+      const to = context.display("status", guard.to);
+      findings.push(
+        badOrigin
+          ? {
+              outcome: "violation",
+              messageId: "notAfter",
+              data: {
+                to,
+                from: context.display("status", from),
+                after: (guard.after ?? [])
+                  .map((s) => `«${context.display("status", s)}»`)
+                  .join(ru ? " или " : " or "),
+                outcome,
+              },
+              actions,
+              explain: true,
+            }
+          : {
+              outcome: "violation",
+              messageId: "notByReporter",
+              data: { to, outcome },
+              actions,
+              explain: true,
+            },
+      );
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,134 @@
+import { type Command, Option } from "commander";
+import { ruleCatalogue } from "../../../policies/rules/index.js";
+import { withConfiguredRole } from "../../config/actors.js";
+import { loadConfig } from "../../config/load.js";
+import type { Config } from "../../config/schema.js";
+import { Change } from "../../domain/change.js";
+import type { Decision } from "../../domain/decision.js";
+import { Role } from "../../domain/enums.js";
+import { Ticket } from "../../domain/ticket.js";
+import { evaluate } from "../../engine/evaluate.js";
+import { listPackIds } from "../../engine/pack-catalogue.js";
+import { loadPack } from "../../engine/pack-loader.js";
+import { Errors, ExitCode } from "../../errors/catalogue.js";
+import type { Io } from "../io.js";
+import { readJsonFile } from "../read-json.js";
+
+interface CheckOptions {
+  pack: string;
+  change?: string;
+  actorRole?: Role;
+  format: "json" | "text";
+  config?: string;
+  now?: string;
+}
+
+const outcomeMark: Record<Decision["outcome"], string> = { violation: "✗", info: "i", error: "!" };
+
+function describeAction(a: Decision["actions"][number]): string {
+  switch (a.type) {
+    case "setField":
+      return `set ${a.field} = ${JSON.stringify(a.value)}`;
+    case "addLabel":
+      return `add label "${a.label}"`;
+    case "removeLabel":
+      return `remove label "${a.label}"`;
+    case "comment":
+      return `comment (${a.public ? "public" : "private"}):\n${a.body.replace(/^/gm, "        ")}`;
+    case "transition":
+      return `transition to ${a.status}`;
+    case "assign":
+      return `assign to ${a.to}`;
+    case "createLinked":
+      return `create linked issue in ${a.project}: "${a.title}"`;
+  }
+}
+
+export function formatDecisionsText(decisions: readonly Decision[]): string {
+  if (decisions.length === 0) return "no findings\n";
+  return decisions
+    .map((d) => {
+      const lines = [
+        `${outcomeMark[d.outcome]} ${d.outcome} [${d.rule}] ${d.message}`,
+        `    citation: ${d.citation}`,
+      ];
+      if (d.conflict) lines.push(`    conflict: ${d.conflict}`);
+      for (const alert of d.alerts) lines.push(`    alert: ${alert}`);
+      for (const a of d.actions) lines.push(`    → ${describeAction(a)}`);
+      return `${lines.join("\n")}\n`;
+    })
+    .join("\n");
+}
+
+/** The JSON form documented in the README: the decision's fields, with `conflict` and `alerts` only when present. */
+export function decisionsJson(decisions: readonly Decision[]): unknown[] {
+  return decisions.map(({ rule, pack, outcome, message, citation, actions, alerts, conflict }) => ({
+    rule,
+    pack,
+    outcome,
+    message,
+    citation,
+    actions,
+    ...(alerts.length ? { alerts } : {}),
+    ...(conflict ? { conflict } : {}),
+  }));
+}
+
+export function registerCheckCommand(program: Command, io: Io): void {
+  program
+    .command("check")
+    .description(
+      "Evaluate a pack on a ticket (and a change) and print the decisions; exit 1 when there are violations",
+    )
+    .argument("<ticket>", "normalised ticket JSON file (see README, 'Ticket JSON')")
+    .requiredOption("-p, --pack <id>", "policy pack id")
+    .option("--change <file>", "change JSON file; default: the ticket's creation by its reporter")
+    .addOption(
+      new Option(
+        "--actor-role <role>",
+        "role of the change's actor (default: from the files or config, else line1)",
+      ).choices(Role.options),
+    )
+    .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
+    .option("-c, --config <file>", "take pack parameters, modes and actor roles from this configuration")
+    .option("--now <iso>", "the moment of evaluation (default: now)")
+    .action((ticketFile: string, opts: CheckOptions) => {
+      const known = listPackIds();
+      if (!known.includes(opts.pack)) throw Errors.UNKNOWN_PACK(opts.pack, known);
+      const config: Config | undefined = opts.config
+        ? loadConfig(opts.config, { knownPacks: known }).config
+        : undefined;
+      const pack = loadPack(opts.pack, {
+        rules: ruleCatalogue,
+        settings: config?.packs[opts.pack],
+        defaultMode: config?.mode,
+      });
+      const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
+      const instance = ticket.ref.instance;
+      const reporter = withConfiguredRole(config, instance, ticket.reporter);
+      const change: Change = opts.change
+        ? readJsonFile(opts.change, Change, "change file")
+        : { kind: "created", actor: reporter, at: ticket.createdAt, fields: [] };
+      let actor = withConfiguredRole(config, instance, change.actor);
+      if (opts.actorRole) actor = { ...actor, role: opts.actorRole };
+      else if (!actor.role)
+        actor = { ...actor, role: actor.id === reporter.id ? (reporter.role ?? "line1") : "line1" };
+      const subject: Ticket = {
+        ...ticket,
+        reporter: actor.id === reporter.id ? { ...reporter, role: actor.role } : reporter,
+      };
+
+      const decisions = evaluate(
+        pack,
+        subject,
+        { ...change, actor },
+        { now: opts.now ?? new Date().toISOString() },
+      );
+      io.out(
+        opts.format === "json"
+          ? `${JSON.stringify(decisionsJson(decisions), null, 2)}\n`
+          : formatDecisionsText(decisions),
+      );
+      io.exitCode = decisions.some((d) => d.outcome === "violation") ? ExitCode.findings : ExitCode.ok;
+    });
+}

@@ -1,0 +1,140 @@
+import { type Action, actionTarget } from "../domain/action.js";
+import type { Change } from "../domain/change.js";
+import type { Decision } from "../domain/decision.js";
+import type { StatusPhase } from "../domain/enums.js";
+import type { Ticket } from "../domain/ticket.js";
+import { Errors, isReglamentError } from "../errors/catalogue.js";
+import type { LoadedPack } from "./pack-loader.js";
+import type { Finding, Language, RuleContext } from "./rule.js";
+
+export interface EvaluationContext {
+  /** ISO 8601 "now"; the engine never reads the clock. */
+  now: string;
+  openTicketsOfReporter?: readonly Ticket[];
+}
+
+function format(template: string, data: Record<string, string | number> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
+
+const footer: Record<Language, (rule: string, citation: string) => string> = {
+  ru: (rule, citation) => `Основание: ${citation}. Правило Reglament: ${rule}.`,
+  en: (rule, citation) => `Basis: ${citation}. Reglament rule: ${rule}.`,
+};
+
+const conflictWords: Record<Language, (target: string, winner: string) => string> = {
+  ru: (target, winner) =>
+    `«${target}» уже изменяет правило ${winner}, стоящее в паке раньше; это действие не выполняется`,
+  en: (target, winner) =>
+    `"${target}" is already written by rule ${winner}, listed earlier in the pack; this action is dropped`,
+};
+
+function sameAction(a: Action, b: Action): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Resolves rules that want to write the same field. Precedence is the order of the
+ * rules in the pack: the earlier rule's action stands, a later rule's action on the same
+ * target is dropped and its decision says so in `conflict` — never silently. An
+ * identical action asked twice is done once.
+ */
+function resolveConflicts(decisions: Decision[], language: Language): void {
+  const claimed = new Map<string, { rule: string; action: Action }>();
+  for (const d of decisions) {
+    const notes: string[] = [];
+    d.actions = d.actions.filter((action) => {
+      const target = actionTarget(action);
+      if (target === undefined) return true;
+      const owner = claimed.get(target);
+      if (!owner) {
+        claimed.set(target, { rule: d.rule, action });
+        return true;
+      }
+      if (owner.rule === d.rule && !sameAction(owner.action, action)) return true;
+      if (!sameAction(owner.action, action)) notes.push(conflictWords[language](target, owner.rule));
+      return false;
+    });
+    if (notes.length) d.conflict = notes.join("; ");
+  }
+}
+
+/**
+ * Evaluates a pack's rules on one change of one ticket. Pure and deterministic: the same
+ * input gives the same decisions in the same order. A rule that throws yields one
+ * `error` decision and the others still run. Changes made by the bridge itself are not
+ * evaluated, so its own corrections can never start a loop.
+ */
+export function evaluate(
+  pack: LoadedPack,
+  ticket: Ticket,
+  change: Change,
+  context: EvaluationContext,
+): Decision[] {
+  if (change.actor.role === "bridge") return [];
+  const phase = ticket.status.phase ?? (pack.statuses[ticket.status.value]?.phase as StatusPhase | undefined);
+  const resolved: Ticket =
+    phase === ticket.status.phase ? ticket : { ...ticket, status: { ...ticket.status, phase } };
+  const ruleContext: RuleContext = {
+    packId: pack.id,
+    language: pack.language,
+    now: context.now,
+    params: pack.params,
+    paramTitles: pack.paramTitles,
+    statuses: pack.statuses,
+    display: pack.display,
+    openTicketsOfReporter: context.openTicketsOfReporter,
+  };
+
+  const decisions: Decision[] = [];
+  for (const entry of pack.rules) {
+    const citation = pack.citation(entry.section);
+    let findings: Finding[];
+    try {
+      findings = entry.rule.check({
+        ticket: resolved,
+        change,
+        actor: change.actor,
+        options: entry.options,
+        context: ruleContext,
+      });
+    } catch (err) {
+      const reason = isReglamentError(err)
+        ? err.message
+        : `${(err as Error).name}: ${(err as Error).message}`;
+      decisions.push({
+        rule: entry.id,
+        pack: pack.id,
+        outcome: "error",
+        message: Errors.RULE_FAILED.message(entry.id, reason),
+        citation,
+        actions: [],
+        alerts: [],
+      });
+      continue;
+    }
+    for (const f of findings) {
+      const message = format(entry.rule.messages[pack.language][f.messageId] ?? f.messageId, f.data);
+      const actions = [...(f.actions ?? [])];
+      if (f.explain) {
+        actions.push({
+          type: "comment",
+          body: `${message}\n\n${footer[pack.language](entry.id, citation)}`,
+          public: true,
+        });
+      }
+      decisions.push({
+        rule: entry.id,
+        pack: pack.id,
+        outcome: f.outcome,
+        message,
+        citation,
+        actions,
+        alerts: f.alerts ?? [],
+      });
+    }
+  }
+  resolveConflicts(decisions, pack.language);
+  return decisions;
+}

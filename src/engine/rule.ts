@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import type { Action } from "../domain/action.js";
+import type { Change } from "../domain/change.js";
+import type { AlertEvent, Outcome } from "../domain/decision.js";
+import type { Actor, Ticket } from "../domain/ticket.js";
+
+/**
+ * A rule, in the shape of an ESLint rule: an id, a description, an options schema, the
+ * messages it can say (Russian and English), and a pure check. The check reads the
+ * ticket, the change that just happened and the context, and returns findings; it does
+ * no I/O and reads no clock ("now" is in the context).
+ */
+
+export type Language = "ru" | "en";
+
+export type MessageTable<K extends string> = Record<Language, Record<K, string>>;
+
+export interface Finding<K extends string = string> {
+  outcome: Outcome;
+  messageId: K;
+  /** Values for the message's {placeholders}. */
+  data?: Record<string, string | number>;
+  actions?: Action[];
+  /** Post the explanation as a tracker comment (with rule and citation) alongside the actions. */
+  explain?: boolean;
+  alerts?: AlertEvent[];
+}
+
+/** What a rule may know beyond the ticket and the change. */
+export interface RuleContext {
+  packId: string;
+  language: Language;
+  /** ISO 8601; rules never read the clock. */
+  now: string;
+  /** Deployment facts from the config (`packs.<id>.params`): user ids of named roles, etc. */
+  params: Readonly<Record<string, unknown>>;
+  /** What each parameter names, in the pack's words (e.g. headOfLine2 → "начальник ОСИС"). */
+  paramTitles: Readonly<Record<string, string>>;
+  /** Status vocabulary of the pack: value → phase and display name. */
+  statuses: Readonly<Record<string, { phase: string; label?: string }>>;
+  /** Display name of a value on a scale (impact, priority, status) in the pack's language. */
+  display(scale: "impact" | "priority" | "status" | "type", value: string): string;
+  /** Other open tickets of the same reporter, when the runtime could supply them. */
+  openTicketsOfReporter?: readonly Ticket[];
+}
+
+export interface RuleCheckInput<O> {
+  ticket: Ticket;
+  change: Change;
+  /** The change's actor, with the role and line the deployment gives them. */
+  actor: Actor;
+  options: O;
+  context: RuleContext;
+}
+
+export interface Rule<O = unknown, K extends string = string> {
+  id: string;
+  description: string;
+  options: z.ZodType<O>;
+  messages: MessageTable<K>;
+  /** Extra load-time checks of options against the pack (e.g. statuses that must exist). */
+  validate?(options: O, pack: { statuses: readonly string[]; params: readonly string[] }): string[];
+  check(input: RuleCheckInput<O>): Finding<K>[];
+}
+
+/** Keeps the option and message types of a rule module tied together. */
+export function defineRule<O, K extends string>(rule: Rule<O, K>): Rule<O, K> {
+  return rule;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a catalogue holds rules of every option type
+export type AnyRule = Rule<any, string>;
