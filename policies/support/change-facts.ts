@@ -12,7 +12,7 @@ function asList(value: unknown): string[] {
   return [];
 }
 
-function valueOf(v: unknown): string | undefined {
+function plainValue(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === "object" && "value" in (v as object)) return String((v as { value: unknown }).value);
   if (typeof v === "object" && "id" in (v as object)) return String((v as { id: unknown }).id);
@@ -45,7 +45,7 @@ export function touched(change: Change, field: string): boolean {
 export function fieldMove(change: Change, field: string): { from?: string; to?: string } | undefined {
   const f = changedField(change, field);
   if (!f) return undefined;
-  return { from: valueOf(f.from), to: valueOf(f.to) };
+  return { from: plainValue(f.from), to: plainValue(f.to) };
 }
 
 /** The status this change moved the ticket into, or the status it was created in. */
