@@ -30,10 +30,15 @@ const stopWords = new Set([
   "is",
 ]);
 
-/** Lower-cased word stems (first 6 letters), so "карты" and "карта" count as one word. */
+/** A crude stem: drop a two-letter ending, keep at most six letters ("карты", "карта" → "карт"). */
+function stem(word: string): string {
+  return (word.length > 4 ? word.slice(0, Math.max(4, word.length - 2)) : word).slice(0, 6);
+}
+
+/** Lower-cased word stems of a title, without stop words. */
 export function titleTokens(title: string): Set<string> {
   const words = title.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return new Set(words.filter((w) => w.length > 1 && !stopWords.has(w)).map((w) => w.slice(0, 6)));
+  return new Set(words.filter((w) => w.length > 1 && !stopWords.has(w)).map(stem));
 }
 
 export function similarity(a: Set<string>, b: Set<string>): number {

@@ -31,7 +31,10 @@ export const Change = z.preprocess((input) => {
   return { kind: "updated", ...rest, fields: [{ field, from, to }] };
 }, ChangeFull);
 export type Change = z.infer<typeof Change>;
-export type ChangeInput = z.input<typeof Change>;
+/** What a change file may hold: the full form, or the short single-field form. */
+export type ChangeInput =
+  | z.input<typeof ChangeFull>
+  | { field: string; from?: unknown; to?: unknown; actor: z.input<typeof Actor>; at?: string };
 
 export function changedField(change: Change, field: string): FieldChange | undefined {
   return change.fields.find((f) => f.field === field);

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: runs every benchmark, or the ones named (`npm run bench -- policy`).
+ * Each prints its own figures and, where it compares, the ratio to its baseline.
+ */
+const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
+  policy: () => import("./policy.js"),
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in benches)) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(", ")}`);
+    process.exit(2);
+  }
+}
+for (const [name, load] of Object.entries(benches)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  await (await load()).run();
+}

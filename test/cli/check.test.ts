@@ -1,0 +1,138 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/paths.js";
+import { cli, cliProcess } from "../helpers/cli.js";
+
+const fixture = (name: string) => join(packageRoot, "test/fixtures/tickets", name);
+const tmp = (name: string, content: unknown) => {
+  const file = join(tmpdir(), `reglament-${process.pid}-${name}`);
+  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+};
+
+describe("reglament check", () => {
+  it("block/normal: a violation setting priority immediate with a comment citing 3.2, exit 1", async () => {
+    const r = await cli(
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--format",
+      "json",
+      fixture("sevastopol-block-normal.json"),
+    );
+    expect(r.code).toBe(1);
+    const decisions = JSON.parse(r.out);
+    const matrix = decisions.find((d: { rule: string }) => d.rule === "impact-priority-matrix");
+    expect(Object.keys(matrix)).toEqual(["rule", "pack", "outcome", "message", "citation", "actions"]);
+    expect(matrix.outcome).toBe("violation");
+    expect(matrix.actions[0]).toEqual({ type: "setField", field: "priority", value: "immediate" });
+    expect(matrix.actions[1].type).toBe("comment");
+    expect(matrix.actions[1].body).toMatch(/п\. 3\.2/);
+  });
+
+  it("major/high: exit 0", async () => {
+    const r = await cli(
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--config",
+      "config/reglament.example.yaml",
+      fixture("sevastopol-major-high.json"),
+    );
+    expect(r.out).toBe("no findings\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("takes a change and an actor role: line 2 may lower, line 1 may not", async () => {
+    const change = tmp("lower.json", {
+      field: "priority",
+      from: "immediate",
+      to: "normal",
+      actor: { id: "sidorov" },
+    });
+    const args = [
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--config",
+      "config/reglament.example.yaml",
+      "--change",
+      change,
+    ];
+    expect((await cli(...args, "--actor-role", "line2", fixture("sevastopol-block-normal.json"))).code).toBe(
+      0,
+    );
+    expect((await cli(...args, "--actor-role", "line1", fixture("sevastopol-block-normal.json"))).code).toBe(
+      1,
+    );
+  });
+
+  it("prints readable text by default", async () => {
+    const r = await cli("check", "--pack", "sevastopol-miac", fixture("sevastopol-block-normal.json"));
+    expect(r.out).toMatch(
+      /✗ violation \[impact-priority-matrix\] Приоритет «Обычный» не соответствует влиянию «Блокирующий»/,
+    );
+    expect(r.out).toMatch(/→ set priority = "immediate"/);
+  });
+
+  it("English with the pack option language: en", async () => {
+    const config = tmp(
+      "en.yaml",
+      "packs:\n  sevastopol-miac:\n    language: en\n    params: { headOfLine2: petrova }\n",
+    );
+    const r = await cli(
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--config",
+      config,
+      fixture("sevastopol-block-normal.json"),
+    );
+    expect(r.out).toMatch(/Priority "Normal" does not match impact "Block"/);
+  });
+
+  it("an unknown pack lists the valid ones, exit 2", async () => {
+    const r = await cli("check", "--pack", "sevastopl", fixture("sevastopol-block-normal.json"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/valid packs: aura, e-recipe-by, krasnoyarsk-kmiac, mgerm, sevastopol-miac/);
+  });
+
+  it("a ticket that fails the schema names the field and the expected values, exit 2", async () => {
+    const bad = tmp("bad.json", {
+      ref: { tracker: "mantis", id: 1 },
+      title: "x",
+      impact: "huge",
+      status: "new",
+      reporter: { id: "a" },
+      createdAt: "2026-01-01T00:00:00Z",
+    });
+    const r = await cli("check", "--pack", "sevastopol-miac", bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /impact\.value: expected one of "feature", "trivial", "text", "tweak", "minor", "major", "crash", "block", "unknown", found the text "huge"/,
+    );
+  });
+
+  it("a file that is not JSON, or missing, exit 2", async () => {
+    expect((await cli("check", "--pack", "aura", tmp("broken.json", "{nope"))).err).toMatch(/not valid JSON/);
+    expect((await cli("check", "--pack", "aura", "/nonexistent.json")).code).toBe(2);
+  });
+
+  it("runs as a real process with the documented exit statuses", () => {
+    expect(
+      cliProcess(["check", "--pack", "sevastopol-miac", fixture("sevastopol-block-normal.json")]).code,
+    ).toBe(1);
+    expect(
+      cliProcess([
+        "check",
+        "--pack",
+        "sevastopol-miac",
+        "--config",
+        "config/reglament.example.yaml",
+        fixture("sevastopol-major-high.json"),
+      ]).code,
+    ).toBe(0);
+  });
+});

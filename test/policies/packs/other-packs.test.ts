@@ -1,0 +1,180 @@
+import { describe, expect, it } from "vitest";
+import { change, created, decide, pack, ticket } from "../../helpers/tickets.js";
+
+const at = "2026-03-02T11:00:00+03:00";
+
+describe("krasnoyarsk-kmiac", () => {
+  const k = pack("krasnoyarsk-kmiac");
+  const base = {
+    ref: { tracker: "yandex" as const, id: "KMIAC-17" },
+    type: "Ошибка",
+    priority: "high",
+    status: "new",
+  };
+
+  it("asks for the reason when ВЛТП changes the type silently", () => {
+    const c = change({
+      kind: "updated",
+      actor: { id: "vltp", role: "line2" },
+      fields: [{ field: "type", from: "Ошибка", to: "Настройка" }],
+    });
+    const [d] = decide(k, ticket({ ...base, type: "Настройка", status: "inProgress" }), c);
+    expect(d?.rule).toBe("reason-required-on-type-change");
+    expect(d?.message).toMatch(/«Ошибка» на «Настройка»/);
+    expect(d?.citation).toMatch(/001_2d932cef070fdbf6\.txt\), Приложение 2/);
+  });
+
+  it("flags a likely duplicate of the reporter's open ticket", () => {
+    const open = ticket({
+      ...base,
+      ref: { tracker: "yandex", id: "KMIAC-9" },
+      title: "Не формируется реестр счетов за февраль",
+    });
+    const d = decide(
+      k,
+      ticket({ ...base, title: "Не формируется реестр счетов за февраль месяц" }),
+      created(),
+      [open],
+    );
+    expect(d.map((x) => x.rule)).toEqual(["duplicate-suspect"]);
+  });
+
+  it("asks for type and priority that are missing", () => {
+    const d = decide(k, ticket({ ...base, type: undefined, priority: undefined }), created());
+    expect(d[0]?.message).toMatch(/«Категория», «Приоритет»/);
+  });
+});
+
+describe("mgerm", () => {
+  const m = pack("mgerm");
+  const base = { ref: { tracker: "yandex" as const, id: "SUPPORT-314" }, priority: "normal", type: "bug" };
+
+  it("reverts a production transfer that did not follow 'checked, no errors'", () => {
+    const c = change({
+      field: "status",
+      from: "waitingForTest",
+      to: "transferToProduction",
+      actor: { id: "dev", role: "line2" },
+    });
+    const [d] = decide(m, ticket({ ...base, status: "transferToProduction" }), c);
+    expect(d?.rule).toBe("status-transition-guard");
+    expect(d?.actions[0]).toEqual({ type: "transition", status: "waitingForTest" });
+    expect(d?.message).toMatch(
+      /«Перенос на основную среду».*«Проверено, ошибок нет».*«Ожидание тестирования клиентом»/,
+    );
+  });
+
+  it("answers a comment on a ticket closed for no answer, quoting its key", () => {
+    const c = change({
+      kind: "commented",
+      actor: { id: "clinic" },
+      comment: { id: "3", author: { id: "clinic" }, body: "Так и не работает", createdAt: at },
+    });
+    const [d] = decide(m, ticket({ ...base, status: "closedNoAnswer" }), c);
+    expect(d?.message).toMatch(/SUPPORT-314.*«Закрыто из-за отсутствия ответа».*новую заявку.*SUPPORT-314/);
+  });
+
+  it("requests the login and the way to reproduce on an incomplete request", () => {
+    const [d] = decide(
+      m,
+      ticket({ ...base, status: "open", description: "Не работает печать" }),
+      created({ id: "clinic" }),
+    );
+    expect(d?.rule).toBe("template-completeness");
+    expect(d?.actions[0]).toEqual({ type: "transition", status: "needInfo" });
+  });
+});
+
+describe("e-recipe-by", () => {
+  const e = pack("e-recipe-by", { headOfSupport: "solovei", infrastructureOwner: "bortnik" });
+  const gl = (labels: string[], extra = {}) =>
+    ticket({
+      ref: { tracker: "gitlab", id: "1234" },
+      status: "opened",
+      labels,
+      type: undefined,
+      impact: undefined,
+      priority: undefined,
+      assignee: { id: "nedaboi" },
+      ...extra,
+    });
+
+  it("keeps the highest of two priority labels and removes the other", () => {
+    const d = decide(e, gl(["Priority: Low", "Priority: High"]), created({ id: "nedaboi", role: "line1" }));
+    expect(d.map((x) => x.rule)).toEqual(["one-priority-label"]);
+    expect(d[0]!.actions.filter((a) => a.type !== "comment")).toEqual([
+      { type: "removeLabel", label: "Priority: Low" },
+    ]);
+  });
+
+  it("escalates on L2 with an alert", () => {
+    const c = change({
+      field: "labels",
+      from: ["Priority: Medium"],
+      to: ["Priority: Medium", "L2"],
+      actor: { id: "nedaboi", role: "line1" },
+    });
+    const d = decide(e, gl(["Priority: Medium", "L2"], { line: 1 }), c);
+    expect(d).toEqual([expect.objectContaining({ rule: "escalation-l2", alerts: ["ticket.escalated"] })]);
+  });
+
+  it("routes an infrastructure problem to its owner and alerts at once when it is high", () => {
+    const d = decide(
+      e,
+      gl(["L1: Infrastructure", "Priority: High"]),
+      created({ id: "nedaboi", role: "line1" }),
+    );
+    expect(d.map((x) => x.rule)).toEqual(["infrastructure", "infrastructure-critical"]);
+    expect(d[0]!.actions).toContainEqual({ type: "assign", to: "bortnik" });
+    expect(d[1]!.alerts).toEqual(["ticket.escalated"]);
+  });
+
+  it("asks the head of support for an assignee and for a priority label", () => {
+    const d = decide(e, gl([], { assignee: undefined }), created({ id: "nedaboi", role: "line1" }));
+    expect(d.map((x) => x.rule)).toEqual(["required-fields", "one-priority-label"]);
+    expect(d[0]!.message).toMatch(/@solovei/);
+    expect(d[1]!.actions).toContainEqual({ type: "addLabel", label: "needs-priority" });
+  });
+
+  it("requires an accident report when an accident issue closes", () => {
+    const c = change({
+      field: "status",
+      from: "opened",
+      to: "closed",
+      actor: { id: "solovei", role: "line1" },
+    });
+    const d = decide(e, gl(["Авария", "Priority: High"], { status: "closed" }), c);
+    expect(d.map((x) => x.rule)).toEqual(["accident-report"]);
+    expect(d[0]!.actions[0]).toMatchObject({ type: "createLinked", project: "FHIR-BY/ehr.platform.support" });
+  });
+});
+
+describe("aura", () => {
+  const a = pack("aura");
+
+  it("asks for an executor and a priority once the request is in work", () => {
+    const c = change({
+      field: "status",
+      from: "new",
+      to: "inProgress",
+      actor: { id: "support", role: "line1" },
+    });
+    const [d] = decide(
+      a,
+      ticket({
+        ref: { tracker: "mantis", id: "9" },
+        status: "inProgress",
+        assignee: undefined,
+        priority: undefined,
+      }),
+      c,
+    );
+    expect(d?.rule).toBe("executor-and-priority");
+    expect(d?.message).toMatch(/«Ответственный», «Приоритет»/);
+  });
+
+  it("asks for the description of a new request", () => {
+    const [d] = decide(a, ticket({ status: "new", description: "" }), created());
+    expect(d?.rule).toBe("required-fields");
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import rule from "../../../policies/rules/template-completeness.js";
+import { runRule } from "../../helpers/rule-harness.js";
+import { change, created, ticket } from "../../helpers/tickets.js";
+
+const options = {
+  requestStatus: "needInfo",
+  parts: [
+    { name: "логин", patterns: ["логин", "login"] },
+    { name: "шаги", patterns: ["шаг", "воспроизв", "кнопк"] },
+  ],
+};
+
+describe("template-completeness", () => {
+  it("requests the missing parts and moves the ticket to need-info", () => {
+    const [f] = runRule(rule, options, ticket({ description: "Не печатается рецепт" }), created());
+    expect(f?.data?.parts).toBe("логин, шаги");
+    expect(f?.actions).toEqual([{ type: "transition", status: "needInfo" }]);
+  });
+
+  it("names only what is missing", () => {
+    const [f] = runRule(
+      rule,
+      options,
+      ticket({ description: "Логин: doctor1. Не печатается рецепт" }),
+      created(),
+    );
+    expect(f?.data?.parts).toBe("шаги");
+  });
+
+  it("is satisfied by a complete description, and only checks on creation", () => {
+    const full = ticket({ description: "Логин doctor1; нажимаю кнопку «Печать» в карте 123" });
+    expect(runRule(rule, options, full, created())).toEqual([]);
+    expect(
+      runRule(
+        rule,
+        options,
+        ticket({ description: "x" }),
+        change({ field: "title", from: "a", to: "b", actor: { id: "x" } }),
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses an invalid regular expression at load", () => {
+    expect(rule.options.safeParse({ parts: [{ name: "x", patterns: ["("] }] }).success).toBe(false);
+  });
+});
