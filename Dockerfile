@@ -1,16 +1,24 @@
-FROM node:20-bookworm-slim
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts
-COPY bin ./bin
+RUN npm ci
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY policies ./policies
-COPY config ./config
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
 ENV NODE_ENV=production
 # Inside a container the server must listen on every interface; the config's host is for laptops.
 ENV REGLAMENT_HOST=0.0.0.0
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY policies/packs ./policies/packs
+COPY config ./config
 EXPOSE 8080
 USER node
-ENTRYPOINT ["node", "bin/reglament.js"]
+ENTRYPOINT ["node", "dist/src/cli/bin.js"]
 CMD ["serve"]

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources through tsx, so the CLI never runs a stale build.
+// (The Docker image runs the compiled dist/src/cli/bin.js instead.)
 import { register } from "tsx/esm/api";
 
 register();
-const { runCli } = await import("../src/cli/main.ts");
-const { processIo } = await import("../src/cli/io.ts");
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+await import("../src/cli/bin.ts");
