@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { defineRule, type Finding } from "../../src/engine/rule.js";
 import { enteredStatus, hasComment } from "../support/change-facts.js";
-import { paramsOf, resolveUser, UserRef } from "../support/user-ref.js";
+import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
+import { resolveUser, UserRef } from "../support/user-ref.js";
 
 const Requirement = z.strictObject({
   status: z.string().min(1),
@@ -33,12 +34,15 @@ export default defineRule<Options, MessageId>({
     },
   },
   validate: (options, pack) => [
-    ...options.requirements
-      .filter((r) => !pack.statuses.includes(r.status))
-      .map((r) => `status "${r.status}" is not a status of this pack (${pack.statuses.join(", ")})`),
-    ...paramsOf(options.requirements.map((r) => r.assignee))
-      .filter((p) => !pack.params.includes(p))
-      .map((p) => `assignee names parameter "${p}", which the pack does not declare under params`),
+    ...unknownStatuses(
+      options.requirements.map((r) => r.status),
+      pack,
+    ),
+    ...undeclaredParams(
+      options.requirements.map((r) => r.assignee),
+      pack,
+      "assignee",
+    ),
   ],
   check(input) {
     const { ticket, change, options, context } = input;

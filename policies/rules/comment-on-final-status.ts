@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Role } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
+import { unknownStatuses } from "../support/option-refs.js";
 
 const Options = z.strictObject({
   /** Statuses after which comments are not processed; default every status of a final phase. */
@@ -25,10 +26,7 @@ export default defineRule<Options, "newTicketNeeded">({
         'Ticket {key} is in status "{status}"; comments on it are not processed. If the question remains, file a new ticket and quote {key} in it.',
     },
   },
-  validate: (options, pack) =>
-    (options.statuses ?? [])
-      .filter((s) => !pack.statuses.includes(s))
-      .map((s) => `status "${s}" is not a status of this pack (${pack.statuses.join(", ")})`),
+  validate: (options, pack) => unknownStatuses(options.statuses ?? [], pack),
   check({ ticket, change, options, context, actor }) {
     if (change.kind !== "commented") return [];
     if (actor.role && options.ignoreRoles.includes(actor.role)) return [];

@@ -4,7 +4,8 @@ import { AlertEvent } from "../../src/domain/decision.js";
 import { Line } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { enteredStatus, fieldMove, isCreation, labelAdded } from "../support/change-facts.js";
-import { paramsOf, resolveUser, UserRef } from "../support/user-ref.js";
+import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
+import { resolveUser, UserRef } from "../support/user-ref.js";
 
 const Trigger = z
   .strictObject({
@@ -45,12 +46,8 @@ export default defineRule<Options, "routed">({
     en: { routed: "{reason}: {what}." },
   },
   validate: (options, pack) => [
-    ...paramsOf([options.assignTo])
-      .filter((p) => !pack.params.includes(p))
-      .map((p) => `assignTo names parameter "${p}", which the pack does not declare under params`),
-    ...(options.trigger.status && !pack.statuses.includes(options.trigger.status)
-      ? [`trigger.status "${options.trigger.status}" is not a status of this pack`]
-      : []),
+    ...undeclaredParams([options.assignTo], pack, "assignTo"),
+    ...unknownStatuses([options.trigger.status], pack, "trigger.status"),
   ],
   check(input) {
     const { ticket, change, options, context } = input;

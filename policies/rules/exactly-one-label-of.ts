@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { touched } from "../support/change-facts.js";
-import { paramsOf, resolveUser, UserRef } from "../support/user-ref.js";
+import { undeclaredParams } from "../support/option-refs.js";
+import { resolveUser, UserRef } from "../support/user-ref.js";
 
 const Options = z
   .strictObject({
@@ -52,10 +53,7 @@ export default defineRule<Options, "none" | "several" | "resolved">({
       resolved: 'A {group} label is set; the marker label "{marker}" was removed.',
     },
   },
-  validate: (options, pack) =>
-    paramsOf([options.addressTo])
-      .filter((p) => !pack.params.includes(p))
-      .map((p) => `addressTo names parameter "${p}", which the pack does not declare under params`),
+  validate: (options, pack) => undeclaredParams([options.addressTo], pack, "addressTo"),
   check(input) {
     const { ticket, change, options } = input;
     if (!touched(change, "labels")) return [];

@@ -3,6 +3,7 @@ import type { Action } from "../../src/domain/action.js";
 import { Impact, impactRank, Priority, priorityRank, Role } from "../../src/domain/enums.js";
 import { defineRule, type RuleCheckInput } from "../../src/engine/rule.js";
 import { fieldMove, isCreation, touched } from "../support/change-facts.js";
+import { unknownStatuses } from "../support/option-refs.js";
 
 const Options = z.strictObject({
   /** Impact → the priorities allowed with it. An impact missing here is not allowed at all. */
@@ -88,9 +89,7 @@ export default defineRule<Options, MessageId>({
     },
   },
   validate: (options, pack) =>
-    ["reject", "auto"].includes(options.mode) && !pack.statuses.includes(options.rejectStatus)
-      ? [`rejectStatus "${options.rejectStatus}" is not a status of this pack (${pack.statuses.join(", ")})`]
-      : [],
+    options.mode === "comment" ? [] : unknownStatuses([options.rejectStatus], pack, "rejectStatus"),
   check(input) {
     const { ticket, change, options, context } = input;
     if (!touched(change, "priority") && !touched(change, "impact")) return [];

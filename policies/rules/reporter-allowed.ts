@@ -2,7 +2,8 @@ import { z } from "zod";
 import { Role } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { isCreation } from "../support/change-facts.js";
-import { paramsOf, resolveUser, UserRef } from "../support/user-ref.js";
+import { undeclaredParams } from "../support/option-refs.js";
+import { resolveUser, UserRef } from "../support/user-ref.js";
 
 const Options = z.strictObject({
   /** Roles whose members are designated reporters (from the config's actors). */
@@ -29,10 +30,7 @@ export default defineRule<Options, "notDesignated">({
         "@{notify}, this ticket was created by @{reporter}, who is not a designated reporter. Only designated persons may create tickets.",
     },
   },
-  validate: (options, pack) =>
-    paramsOf([options.notify])
-      .filter((p) => !pack.params.includes(p))
-      .map((p) => `notify names parameter "${p}", which the pack does not declare under params`),
+  validate: (options, pack) => undeclaredParams([options.notify], pack, "notify"),
   check(input) {
     const { ticket, change, options, actor } = input;
     if (!isCreation(change)) return [];

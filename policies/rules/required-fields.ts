@@ -4,7 +4,8 @@ import { StatusPhase } from "../../src/domain/enums.js";
 import type { Ticket } from "../../src/domain/ticket.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { isCreation } from "../support/change-facts.js";
-import { paramsOf, resolveUser, UserRef } from "../support/user-ref.js";
+import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
+import { resolveUser, UserRef } from "../support/user-ref.js";
 
 const fieldNames = ["title", "description", "type", "impact", "priority", "assignee"] as const;
 const FieldName = z.enum(fieldNames);
@@ -75,12 +76,8 @@ export default defineRule<Options, "missing" | "missingRejected">({
     },
   },
   validate: (options, pack) => [
-    ...(options.mode === "reject" && !pack.statuses.includes(options.rejectStatus)
-      ? [`rejectStatus "${options.rejectStatus}" is not a status of this pack (${pack.statuses.join(", ")})`]
-      : []),
-    ...paramsOf([options.addressTo])
-      .filter((p) => !pack.params.includes(p))
-      .map((p) => `addressTo names parameter "${p}", which the pack does not declare under params`),
+    ...(options.mode === "reject" ? unknownStatuses([options.rejectStatus], pack, "rejectStatus") : []),
+    ...undeclaredParams([options.addressTo], pack, "addressTo"),
   ],
   check(input) {
     const { ticket, change, options, context } = input;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { defineRule, type Finding } from "../../src/engine/rule.js";
 import { enteredStatus, previousStatus } from "../support/change-facts.js";
+import { unknownStatuses } from "../support/option-refs.js";
 
 const Guard = z
   .strictObject({
@@ -39,10 +40,10 @@ export default defineRule<Options, MessageId>({
     },
   },
   validate: (options, pack) =>
-    options.guards
-      .flatMap((g) => [g.to, ...(g.after ?? [])])
-      .filter((s) => !pack.statuses.includes(s))
-      .map((s) => `status "${s}" is not a status of this pack (${pack.statuses.join(", ")})`),
+    unknownStatuses(
+      options.guards.flatMap((g) => [g.to, ...(g.after ?? [])]),
+      pack,
+    ),
   check(input) {
     const { ticket, change, options, context, actor } = input;
     const entered = enteredStatus(ticket, change);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { isCreation } from "../support/change-facts.js";
+import { unknownStatuses } from "../support/option-refs.js";
 
 const Part = z.strictObject({
   /** How the part is named in the request for information. */
@@ -58,12 +59,7 @@ export default defineRule<Options, "incomplete">({
         "The ticket lacks parts of the intake template: {parts}. Please add them to the description — the problem cannot be solved without them.",
     },
   },
-  validate: (options, pack) =>
-    options.requestStatus && !pack.statuses.includes(options.requestStatus)
-      ? [
-          `requestStatus "${options.requestStatus}" is not a status of this pack (${pack.statuses.join(", ")})`,
-        ]
-      : [],
+  validate: (options, pack) => unknownStatuses([options.requestStatus], pack, "requestStatus"),
   check({ ticket, change, options }) {
     if (!isCreation(change)) return [];
     const text = `${ticket.title}\n${ticket.description}`;
