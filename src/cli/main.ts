@@ -3,9 +3,11 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { ExitCode, isReglamentError } from "../errors/catalogue.js";
 import { packageRoot } from "../paths.js";
+import { registerCalendarCommands } from "./commands/calendar.js";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerSlaCommand } from "./commands/sla.js";
 import type { Io } from "./io.js";
 
 const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string })
@@ -21,6 +23,8 @@ export function buildProgram(io: Io): Command {
   registerServeCommand(program, io);
   registerConfigCommands(program, io);
   registerCheckCommand(program, io);
+  registerCalendarCommands(program, io);
+  registerSlaCommand(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CalendarOverride } from "../calendar/spec.js";
 import { AlertEvent } from "../domain/decision.js";
 import { Line, Role, TrackerKind } from "../domain/enums.js";
 
@@ -55,6 +56,8 @@ const PackSettings = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
   /** Per-rule option overrides, validated by each rule's schema when the pack loads. */
   rules: z.record(z.string(), z.unknown()).default({}),
+  /** Local days off and working days, and holiday iCalendar files, on top of the pack's calendar. */
+  calendar: CalendarOverride.optional(),
 });
 export type PackSettings = z.infer<typeof PackSettings>;
 

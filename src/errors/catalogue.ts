@@ -138,6 +138,30 @@ export const Errors = {
     {},
     (rule: string, reason: string) => `rule ${rule} could not run: ${reason}`,
   ),
+  CALENDAR_INVALID: define(
+    "REG_CALENDAR_INVALID",
+    {},
+    (where: string, count: number) => `calendar of ${where} has ${count} problem${count === 1 ? "" : "s"}`,
+  ),
+  CALENDAR_YEAR_MISSING: define(
+    "REG_CALENDAR_YEAR_MISSING",
+    {},
+    (country: string, year: number, available: readonly number[]) =>
+      `the ${country.toUpperCase()} production calendar has no data for ${year} (years available: ${available.join(", ")}); ` +
+      `add ../shared/calendars/${country}/${year}.xml and run \`npm run calendars:import\` — a year without data is never treated as a plain Mon–Fri year`,
+  ),
+  CALENDAR_OUT_OF_RANGE: define(
+    "REG_CALENDAR_OUT_OF_RANGE",
+    {},
+    (moment: string, from: string, to: string) =>
+      `${moment} is outside the calendar's range ${from} … ${to}; add the production calendar of that year`,
+  ),
+  DURATION_INVALID: define(
+    "REG_DURATION_INVALID",
+    {},
+    (text: string) =>
+      `"${text}" is not a duration; write it like 30m, 4h, 1h30m or 2d (d = working days of the calendar), never negative`,
+  ),
   REDIS_BINARY_MISSING: define(
     "REG_REDIS_BINARY_MISSING",
     {},

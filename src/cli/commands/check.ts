@@ -1,17 +1,13 @@
 import { type Command, Option } from "commander";
-import { ruleCatalogue } from "../../../policies/rules/index.js";
 import { withConfiguredRole } from "../../config/actors.js";
-import { loadConfig } from "../../config/load.js";
-import type { Config } from "../../config/schema.js";
 import { Change } from "../../domain/change.js";
 import type { Decision } from "../../domain/decision.js";
 import { Role } from "../../domain/enums.js";
 import { Ticket } from "../../domain/ticket.js";
 import { evaluate } from "../../engine/evaluate.js";
-import { listPackIds } from "../../engine/pack-catalogue.js";
-import { loadPack } from "../../engine/pack-loader.js";
 import { Errors, ExitCode } from "../../errors/catalogue.js";
 import type { Io } from "../io.js";
+import { packForCli } from "../pack-setup.js";
 import { readJsonFile } from "../read-json.js";
 
 interface CheckOptions {
@@ -93,16 +89,10 @@ export function registerCheckCommand(program: Command, io: Io): void {
     .option("-c, --config <file>", "take pack parameters, modes and actor roles from this configuration")
     .option("--now <iso>", "the moment of evaluation (default: now)")
     .action((ticketFile: string, opts: CheckOptions) => {
-      const known = listPackIds();
-      if (!known.includes(opts.pack)) throw Errors.UNKNOWN_PACK(opts.pack, known);
-      const config: Config | undefined = opts.config
-        ? loadConfig(opts.config, { knownPacks: known }).config
-        : undefined;
-      const pack = loadPack(opts.pack, {
-        rules: ruleCatalogue,
-        settings: config?.packs[opts.pack],
-        defaultMode: config?.mode,
-      });
+      if (opts.now !== undefined && Number.isNaN(Date.parse(opts.now))) {
+        throw Errors.INPUT_UNREADABLE(`--now "${opts.now}"`, "expected ISO 8601 such as 2026-02-20T15:00:00+03:00");
+      }
+      const { pack, config } = packForCli(opts.pack, opts.config);
       const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
       const instance = ticket.ref.instance;
       const reporter = withConfiguredRole(config, instance, ticket.reporter);

@@ -1,0 +1,27 @@
+import { createHash } from "node:crypto";
+import type { AlertEvent } from "../domain/decision.js";
+import type { TicketRef } from "../domain/ticket.js";
+
+/** What a supervisor's endpoint receives (the JSON body of the signed webhook). */
+export interface Alert {
+  /** One id per alert: the same situation always has the same id, so it is delivered once. */
+  id: string;
+  type: AlertEvent;
+  occurredAt: string;
+  pack: string;
+  ticket: { tracker: string; instance: string; id: string; url?: string };
+  message: string;
+  citation?: string;
+  clock?: string;
+  target?: string;
+  due?: string;
+  overdueBy?: string;
+  line?: number;
+  assignee?: string;
+}
+
+/** The stable id of an alert about one situation (ticket, event, clock, due moment). */
+export function alertId(ref: TicketRef, type: AlertEvent, ...facts: (string | number | undefined)[]): string {
+  const key = [ref.tracker, ref.instance, ref.id, type, ...facts.map((f) => f ?? "")].join("\u0000");
+  return `alert_${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+}

@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.js";
+import type { Alert } from "./alert.js";
+import { signedHeaders } from "./signature.js";
+
+type Endpoint = Config["alerts"]["endpoints"][number];
+
+interface DeliveryJob {
+  alert: Alert;
+  endpoint: string;
+}
+
+export interface DispatcherOptions {
+  connection: Redis;
+  prefix: string;
+  endpoints: readonly Endpoint[];
+  logger: Logger;
+  /** First retry delay; doubles each attempt up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Retries stop this long after the alert was raised. */
+  giveUpAfterMs?: number;
+  /** How long a delivered alert's id is remembered, so it is never delivered again. */
+  rememberMs?: number;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+const DAY = 24 * 3600_000;
+
+/**
+ * Delivers alerts to the supervisors' endpoints as signed Standard Webhooks. Each
+ * (alert, endpoint) is one BullMQ job, retried with exponential backoff for up to 24 h;
+ * every attempt is logged; an alert id already accepted for an endpoint is never queued
+ * again, so a supervisor receives each alert once.
+ */
+export class AlertDispatcher {
+  readonly queue: Queue<DeliveryJob>;
+  readonly #opts: Required<Omit<DispatcherOptions, "connection" | "prefix" | "endpoints" | "logger">> &
+    DispatcherOptions;
+  #worker: Worker<DeliveryJob> | undefined;
+  #workerConnection: Redis | undefined;
+
+  constructor(options: DispatcherOptions) {
+    this.#opts = {
+      baseDelayMs: 5_000,
+      maxDelayMs: 3600_000,
+      giveUpAfterMs: DAY,
+      rememberMs: 30 * DAY,
+      timeoutMs: 10_000,
+      now: Date.now,
+      ...options,
+    };
+    this.queue = new Queue<DeliveryJob>("alerts", { connection: options.connection, prefix: options.prefix });
+  }
+
+  /** Endpoints that take this alert: subscribed to its type and, when they filter, to its pack. */
+  endpointsFor(alert: Alert): Endpoint[] {
+    return this.#opts.endpoints.filter(
+      (e) => e.events.includes(alert.type) && (!e.packs || e.packs.includes(alert.pack)),
+    );
+  }
+
+  /** Queues the alert for every endpoint that takes it, once per alert id; returns the endpoints newly queued. */
+  async publish(alert: Alert): Promise<string[]> {
+    const queued: string[] = [];
+    for (const endpoint of this.endpointsFor(alert)) {
+      const seenKey = `${this.#opts.prefix}:alerts:seen:${alert.id}:${endpoint.name}`;
+      const first = await this.#opts.connection.set(seenKey, "1", "PX", this.#opts.rememberMs, "NX");
+      if (first !== "OK") {
+        this.#opts.logger.debug(
+          { alert: alert.id, endpoint: endpoint.name },
+          "alert already queued for this endpoint",
+        );
+        continue;
+      }
+      const jobId = createHash("sha256").update(`${alert.id}\u0000${endpoint.name}`).digest("hex");
+      await this.queue.add(
+        "deliver",
+        { alert, endpoint: endpoint.name },
+        {
+          jobId,
+          attempts: 1000,
+          backoff: { type: "capped-exponential" },
+          removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+          removeOnFail: { age: 30 * 24 * 3600 },
+        },
+      );
+      queued.push(endpoint.name);
+    }
+    return queued;
+  }
+
+  /** Sends one delivery; throws to have it retried. */
+  async deliver(job: Job<DeliveryJob>): Promise<void> {
+    const { alert } = job.data;
+    const endpoint = this.#opts.endpoints.find((e) => e.name === job.data.endpoint);
+    const log = this.#opts.logger.child({
+      alert: alert.id,
+      type: alert.type,
+      endpoint: job.data.endpoint,
+      attempt: job.attemptsMade + 1,
+    });
+    if (!endpoint)
+      throw new UnrecoverableError(`alert endpoint "${job.data.endpoint}" is no longer configured`);
+    if (this.#opts.now() - job.timestamp > this.#opts.giveUpAfterMs) {
+      log.error("alert not delivered within 24 h; giving up");
+      throw new UnrecoverableError("not delivered within the retry window");
+    }
+    const body = JSON.stringify(alert);
+    const timestamp = Math.floor(this.#opts.now() / 1000);
+    let status: number;
+    try {
+      const response = await fetch(endpoint.url, {
+        method: "POST",
+        headers: signedHeaders(endpoint.secret, alert.id, timestamp, body),
+        body,
+        signal: AbortSignal.timeout(this.#opts.timeoutMs),
+      });
+      status = response.status;
+      await response.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "alert delivery failed; will retry");
+      throw err;
+    }
+    if (status >= 200 && status < 300) {
+      log.info({ status }, "alert delivered");
+      return;
+    }
+    if (status === 410) {
+      log.error({ status }, "alert endpoint is gone (410); not retrying");
+      throw new UnrecoverableError("endpoint answered 410 Gone");
+    }
+    log.warn({ status }, "alert endpoint refused the delivery; will retry");
+    throw new Error(`endpoint answered ${status}`);
+  }
+
+  start(concurrency = 4): Worker<DeliveryJob> {
+    const { baseDelayMs, maxDelayMs } = this.#opts;
+    this.#workerConnection = this.#opts.connection.duplicate({
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+    });
+    this.#worker = new Worker<DeliveryJob>("alerts", (job) => this.deliver(job), {
+      connection: this.#workerConnection,
+      prefix: this.#opts.prefix,
+      concurrency,
+      settings: {
+        backoffStrategy: (attemptsMade: number) =>
+          Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attemptsMade - 1)),
+      },
+    });
+    this.#worker.on("error", (err) => this.#opts.logger.error({ err }, "alert worker error"));
+    return this.#worker;
+  }
+
+  async close(): Promise<void> {
+    await this.#worker?.close();
+    this.#workerConnection?.disconnect();
+    await this.queue.close();
+  }
+}

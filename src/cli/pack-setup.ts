@@ -1,0 +1,32 @@
+import { dirname } from "node:path";
+import { ruleCatalogue } from "../../policies/rules/index.js";
+import { loadConfig } from "../config/load.js";
+import type { Config } from "../config/schema.js";
+import { listPackIds } from "../engine/pack-catalogue.js";
+import { type LoadedPack, loadPack } from "../engine/pack-loader.js";
+import { Errors } from "../errors/catalogue.js";
+import { type PackTime, packTime } from "../sla/pack-sla.js";
+
+export interface PackSetup {
+  pack: LoadedPack;
+  config?: Config;
+  configFile?: string;
+}
+
+/** The pack a CLI command names, tailored by the configuration when one is given. */
+export function packForCli(packId: string, configFile: string | undefined): PackSetup {
+  const known = listPackIds();
+  if (!known.includes(packId)) throw Errors.UNKNOWN_PACK(packId, known);
+  const config = configFile ? loadConfig(configFile, { knownPacks: known }).config : undefined;
+  const pack = loadPack(packId, {
+    rules: ruleCatalogue,
+    settings: config?.packs[packId],
+    defaultMode: config?.mode,
+  });
+  return { pack, config, configFile };
+}
+
+export function timeForCli(setup: PackSetup): PackTime {
+  const override = setup.config?.packs[setup.pack.id]?.calendar;
+  return packTime(setup.pack, override, setup.configFile ? dirname(setup.configFile) : undefined);
+}

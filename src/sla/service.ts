@@ -1,0 +1,94 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Alert } from "../alerts/alert.js";
+import type { Action } from "../domain/action.js";
+import type { Ticket } from "../domain/ticket.js";
+import type { LoadedPack } from "../engine/pack-loader.js";
+import { evaluateClocks, nextDueMoment } from "./clocks.js";
+import { slaEffects } from "./effects.js";
+import type { PackTime } from "./pack-sla.js";
+import type { SlaScheduler } from "./scheduler.js";
+
+export interface TrackedTicket {
+  ticket: Ticket;
+  pack: LoadedPack;
+  time: PackTime;
+}
+
+/** Where the service finds a ticket's fresh state when its due job fires. */
+export type TicketSource = (key: string) => Promise<TrackedTicket | undefined>;
+/** Where write-backs go (the write-back queue); `reason` says which effect asked. */
+export type ActionSink = (ticket: Ticket, actions: Action[], reason: string) => Promise<void>;
+export type AlertPublisher = (alert: Alert) => Promise<unknown>;
+
+export interface SlaServiceOptions {
+  scheduler: SlaScheduler;
+  redis: Redis;
+  prefix: string;
+  source: TicketSource;
+  sink: ActionSink;
+  publish: AlertPublisher;
+  logger: Logger;
+  now?: () => number;
+  /** How long an effect's id is remembered, so it is never done twice. */
+  rememberMs?: number;
+}
+
+export function ticketKey(ticket: Ticket): string {
+  return `${ticket.ref.instance}/${ticket.ref.id}`;
+}
+
+/**
+ * Keeps each open ticket's clocks on schedule: after every change the ticket's next due
+ * moment becomes its one delayed job; when the job fires the clocks are recomputed from
+ * the fresh ticket, their effects (alerts, the reporter told, auto-close) are done once
+ * each, and the next moment is scheduled. A ticket with no running clock has no job.
+ */
+export class SlaService {
+  readonly #o: Required<SlaServiceOptions>;
+
+  constructor(options: SlaServiceOptions) {
+    this.#o = { now: Date.now, rememberMs: 90 * 24 * 3600_000, ...options };
+  }
+
+  /** Recomputes the ticket's clocks after a change: does what is due now, schedules the next moment. */
+  async track({ ticket, pack, time }: TrackedTicket): Promise<number | undefined> {
+    const key = ticketKey(ticket);
+    if (!time.sla) return undefined;
+    const now = this.#o.now();
+    const reports = evaluateClocks(ticket, {
+      calendar: time.calendar,
+      spec: time.sla,
+      statuses: pack.statuses,
+      now,
+    });
+    for (const effect of slaEffects(ticket, reports, { pack, sla: time.sla, calendar: time.calendar, now })) {
+      const first = await this.#o.redis.set(
+        `${this.#o.prefix}:sla:done:${effect.id}`,
+        "1",
+        "PX",
+        this.#o.rememberMs,
+        "NX",
+      );
+      if (first !== "OK") continue;
+      this.#o.logger.info({ ticket: key, alert: effect.alert.type, clock: effect.alert.clock }, "SLA effect");
+      await this.#o.publish(effect.alert);
+      if (effect.actions.length) await this.#o.sink(ticket, effect.actions, effect.alert.type);
+    }
+    const next = nextDueMoment(reports, now);
+    if (next === undefined) await this.#o.scheduler.cancel(key);
+    else await this.#o.scheduler.schedule(key, next, now);
+    return next;
+  }
+
+  /** The due job's handler: fetches the ticket fresh and tracks it. */
+  async onDue(key: string): Promise<void> {
+    const tracked = await this.#o.source(key);
+    if (!tracked) {
+      this.#o.logger.warn({ ticket: key }, "due ticket no longer found; its clocks are dropped");
+      await this.#o.scheduler.cancel(key);
+      return;
+    }
+    await this.track(tracked);
+  }
+}

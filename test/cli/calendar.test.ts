@@ -1,0 +1,128 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/paths.js";
+import { cli, cliProcess } from "../helpers/cli.js";
+
+const fixture = join(packageRoot, "test/fixtures/tickets/krasnoyarsk-paused.json");
+
+describe("reglament calendar", () => {
+  it("add: Friday 15:00 + 4h on the Krasnoyarsk calendar is Tuesday 10:00", () => {
+    const r = cliProcess([
+      "calendar",
+      "add",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--from",
+      "2026-02-20T15:00:00+07:00",
+      "--duration",
+      "4h",
+    ]);
+    expect(r.err).toBe("");
+    expect(r.out).toBe("2026-02-24T10:00:00+07:00\n");
+    expect(r.code).toBe(0);
+  });
+
+  it("add --explain names the skipped days and why", async () => {
+    const r = await cli(
+      "calendar",
+      "add",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--from",
+      "2026-02-20T15:00:00+07:00",
+      "--duration",
+      "4h",
+      "--explain",
+    );
+    expect(r.out).toMatch(/2026-02-23 mon: skipped — holiday \(День защитника Отечества\)/);
+    expect(r.out).toMatch(/2026-02-24 tue: working.*counted 1h30m \(08:30–10:00\)/);
+  });
+
+  it("add takes working days: 2d = 16 working hours", async () => {
+    expect(
+      (
+        await cli(
+          "calendar",
+          "add",
+          "--pack",
+          "krasnoyarsk-kmiac",
+          "--from",
+          "2026-03-02T08:30:00+07:00",
+          "--duration",
+          "2d",
+        )
+      ).out,
+    ).toBe("2026-03-03T17:30:00+07:00\n");
+  });
+
+  it("between prints working minutes", async () => {
+    const r = await cli(
+      "calendar",
+      "between",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--from",
+      "2026-02-20T15:00:00+07:00",
+      "--to",
+      "2026-02-24T10:00:00+07:00",
+    );
+    expect(r.out).toBe("240\n");
+  });
+
+  it("exits 2 on a negative duration, a bad moment, and a year without data", async () => {
+    const args = ["calendar", "add", "--pack", "krasnoyarsk-kmiac", "--from"];
+    expect((await cli(...args, "2026-02-20T15:00:00+07:00", "--duration=-4h")).code).toBe(2);
+    expect((await cli(...args, "yesterday", "--duration", "4h")).err).toMatch(/expected ISO 8601/);
+    const r = await cli(...args, "2028-02-21T09:00:00+07:00", "--duration", "4h");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no data for 2028 \(years available: 2025, 2026, 2027\)/);
+  });
+});
+
+describe("reglament sla", () => {
+  it("prints every clock with its state, and explains with --explain", async () => {
+    const r = await cli(
+      "sla",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--now",
+      "2026-03-02T14:00:00+07:00",
+      "--explain",
+      fixture,
+    );
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/reaction-l1 +met +target 20m +elapsed 15m/);
+    expect(r.out).toMatch(
+      /resolution +running +target 4h +elapsed 2h +paused 2h +due 2026-03-02T16:00:00\+07:00/,
+    );
+    expect(r.out).toMatch(/paused 2026-03-02T10:00:00\+07:00 → 2026-03-02T12:00:00\+07:00 \(2h excluded\)/);
+    expect(r.out).toMatch(/reaction-executor +not_started/);
+  });
+
+  it("prints JSON", async () => {
+    const r = await cli(
+      "sla",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--now",
+      "2026-03-02T15:30:00+07:00",
+      "--format",
+      "json",
+      fixture,
+    );
+    const resolution = JSON.parse(r.out).find((c: { clock: string }) => c.clock === "resolution");
+    expect(resolution).toMatchObject({
+      state: "at_risk",
+      targetMinutes: 240,
+      elapsedMinutes: 210,
+      pausedMinutes: 120,
+      due: "2026-03-02T16:00:00+07:00",
+    });
+  });
+
+  it("says so for a pack without deadlines", async () => {
+    const r = await cli("sla", "--pack", "e-recipe-by", fixture);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/sets no deadlines/);
+  });
+});
