@@ -90,7 +90,10 @@ export function registerCheckCommand(program: Command, io: Io): void {
     .option("--now <iso>", "the moment of evaluation (default: now)")
     .action((ticketFile: string, opts: CheckOptions) => {
       if (opts.now !== undefined && Number.isNaN(Date.parse(opts.now))) {
-        throw Errors.INPUT_UNREADABLE(`--now "${opts.now}"`, "expected ISO 8601 such as 2026-02-20T15:00:00+03:00");
+        throw Errors.INPUT_UNREADABLE(
+          `--now "${opts.now}"`,
+          "expected ISO 8601 such as 2026-02-20T15:00:00+03:00",
+        );
       }
       const { pack, config } = packForCli(opts.pack, opts.config);
       const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
