@@ -4,6 +4,8 @@
  */
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   policy: () => import("./policy.js"),
+  calendar: () => import("./calendar.js"),
+  "sla-scale": () => import("./sla-scale.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -5,17 +5,20 @@ import type { Logger } from "pino";
 
 export interface DueJob {
   ticket: string;
-  /** The due moment (epoch ms) the job was scheduled for. */
-  at: number;
 }
 
 export type DueHandler = (ticket: string, at: number) => Promise<void>;
 
+// Kept small on purpose: every open ticket holds one such job in Redis. A failing handler
+// is retried by the worker rescheduling the ticket, not by BullMQ attempts.
+const jobOptions = { removeOnComplete: true } as const;
+const RETRY_AFTER_FAILURE_MS = 60_000;
+
 /**
  * One delayed BullMQ job per open ticket, at the next moment one of its clocks changes
  * state: rescheduled whenever the ticket changes, removed when it closes. Nothing ever
- * scans all tickets; Redis holds one small job per open ticket (and one hash field naming
- * it) and BullMQ promotes it when its moment comes.
+ * scans all tickets; Redis holds one small job per open ticket (and one hash field with
+ * its moment) and BullMQ promotes it when its moment comes.
  */
 export class SlaScheduler {
   readonly queue: Queue<DueJob>;
@@ -27,60 +30,90 @@ export class SlaScheduler {
     private readonly prefix: string,
     private readonly logger: Logger,
   ) {
-    this.queue = new Queue<DueJob>("sla", { connection, prefix });
+    this.queue = new Queue<DueJob>("sla", { connection, prefix, streams: { events: { maxLen: 1000 } } });
   }
 
   /**
    * The job id of a ticket's due moment. It carries the moment, so a handler can schedule
    * the ticket's next moment while its own job is still active; the digest keeps any
-   * ticket key a valid job id.
+   * ticket key a valid, short job id.
    */
   static jobId(ticket: string, at: number): string {
-    return `due-${createHash("sha1").update(ticket).digest("hex")}-${at}`;
+    return `d${createHash("sha1").update(ticket).digest("hex").slice(0, 16)}-${at.toString(36)}`;
   }
 
+  /** ticket → its due moment (base 36), the one job the ticket has. */
   get #index(): string {
-    return `${this.prefix}:sla:due-jobs`;
+    return `${this.prefix}:sla:due`;
+  }
+
+  async #current(ticket: string): Promise<number | undefined> {
+    const at = await this.connection.hget(this.#index, ticket);
+    return at ? Number.parseInt(at, 36) : undefined;
+  }
+
+  async #removeUnlessActive(ticket: string, at: number): Promise<void> {
+    const job = await this.queue.getJob(SlaScheduler.jobId(ticket, at));
+    if (job && (await job.getState()) !== "active") await job.remove();
   }
 
   /** Sets (or moves) the ticket's single due job to `at`. */
   async schedule(ticket: string, at: number, now = Date.now()): Promise<void> {
-    const jobId = SlaScheduler.jobId(ticket, at);
-    const previous = await this.connection.hget(this.#index, ticket);
-    if (previous === jobId) return;
-    if (previous) await this.#removeUnlessActive(previous);
+    const previous = await this.#current(ticket);
+    if (previous === at) return;
+    if (previous !== undefined) await this.#removeUnlessActive(ticket, previous);
     await this.queue.add(
       "due",
-      { ticket, at },
-      {
-        jobId,
-        delay: Math.max(0, at - now),
-        removeOnComplete: true,
-        removeOnFail: { count: 1000 },
-        attempts: 5,
-        backoff: { type: "exponential", delay: 1000 },
-      },
+      { ticket },
+      { jobId: SlaScheduler.jobId(ticket, at), delay: Math.max(0, at - now), ...jobOptions },
     );
-    await this.connection.hset(this.#index, ticket, jobId);
+    await this.connection.hset(this.#index, ticket, at.toString(36));
+  }
+
+  /**
+   * Schedules many tickets at once (start-up, reconciliation): the same result as calling
+   * schedule() for each, in a few round trips per thousand tickets.
+   */
+  async scheduleMany(
+    entries: readonly { ticket: string; at: number }[],
+    now = Date.now(),
+    chunk = 1000,
+  ): Promise<void> {
+    for (let i = 0; i < entries.length; i += chunk) {
+      const part = entries.slice(i, i + chunk);
+      const previous = await this.connection.hmget(this.#index, ...part.map((e) => e.ticket));
+      const fresh = part.filter((e, j) => previous[j] !== e.at.toString(36));
+      for (const [j, old] of previous.entries()) {
+        const entry = part[j]!;
+        if (old && old !== entry.at.toString(36))
+          await this.#removeUnlessActive(entry.ticket, Number.parseInt(old, 36));
+      }
+      if (fresh.length === 0) continue;
+      await this.queue.addBulk(
+        fresh.map(({ ticket, at }) => ({
+          name: "due",
+          data: { ticket },
+          opts: { jobId: SlaScheduler.jobId(ticket, at), delay: Math.max(0, at - now), ...jobOptions },
+        })),
+      );
+      await this.connection.hset(
+        this.#index,
+        Object.fromEntries(fresh.map((e) => [e.ticket, e.at.toString(36)])),
+      );
+    }
   }
 
   /** Removes the ticket's due job (the ticket closed, or has no running clock). */
   async cancel(ticket: string): Promise<void> {
-    const previous = await this.connection.hget(this.#index, ticket);
-    if (!previous) return;
-    await this.#removeUnlessActive(previous);
+    const previous = await this.#current(ticket);
+    if (previous === undefined) return;
+    await this.#removeUnlessActive(ticket, previous);
     await this.connection.hdel(this.#index, ticket);
   }
 
-  async #removeUnlessActive(jobId: string): Promise<void> {
-    const job = await this.queue.getJob(jobId);
-    if (job && (await job.getState()) !== "active") await job.remove();
-  }
-
   /** The moment the ticket's due job is set for, if it has one. */
-  async dueAt(ticket: string): Promise<number | undefined> {
-    const jobId = await this.connection.hget(this.#index, ticket);
-    return jobId ? Number(jobId.slice(jobId.lastIndexOf("-") + 1)) : undefined;
+  dueAt(ticket: string): Promise<number | undefined> {
+    return this.#current(ticket);
   }
 
   start(handler: DueHandler, concurrency = 8): Worker<DueJob> {
@@ -91,23 +124,25 @@ export class SlaScheduler {
     this.#worker = new Worker<DueJob>(
       "sla",
       async (job) => {
-        const { ticket, at } = job.data;
-        if ((await this.connection.hget(this.#index, ticket)) !== job.id) return; // superseded by a reschedule
-        await handler(ticket, at);
+        const { ticket } = job.data;
+        const at = await this.#current(ticket);
+        if (at === undefined || SlaScheduler.jobId(ticket, at) !== job.id) return; // superseded by a reschedule
+        try {
+          await handler(ticket, at);
+        } catch (err) {
+          this.logger.warn(
+            { ticket, err: (err as Error).message },
+            "SLA due handler failed; retrying in a minute",
+          );
+          await this.schedule(ticket, Date.now() + RETRY_AFTER_FAILURE_MS);
+          return;
+        }
         // The handler scheduled the next moment, or there is none: forget this one.
-        if ((await this.connection.hget(this.#index, ticket)) === job.id)
-          await this.connection.hdel(this.#index, ticket);
+        if ((await this.#current(ticket)) === at) await this.connection.hdel(this.#index, ticket);
       },
-      {
-        connection: this.#workerConnection,
-        prefix: this.prefix,
-        concurrency,
-      },
+      { connection: this.#workerConnection, prefix: this.prefix, concurrency },
     );
     this.#worker.on("error", (err) => this.logger.error({ err }, "SLA worker error"));
-    this.#worker.on("failed", (job, err) =>
-      this.logger.warn({ ticket: job?.data.ticket, err: err.message }, "SLA due job failed"),
-    );
     return this.#worker;
   }
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig, resolveConfigPath } from "../../config/load.js";
 import { listPackIds } from "../../engine/pack-catalogue.js";
+import { loadDeploymentPacks } from "../../runtime/deployment-packs.js";
 import type { Io } from "../io.js";
 
 export function registerConfigCommands(program: Command, io: Io): void {
@@ -13,9 +14,11 @@ export function registerConfigCommands(program: Command, io: Io): void {
     .action((file: string | undefined, opts: { config?: string }) => {
       const path = resolveConfigPath(file ?? opts.config);
       const { config: cfg } = loadConfig(path, { knownPacks: listPackIds() });
+      const packs = loadDeploymentPacks(cfg, path);
       const trackers = Object.entries(cfg.trackers).map(([name, t]) => `${name} (${t.kind})`);
       io.out(
         `${path}: OK — mode ${cfg.mode}; trackers: ${trackers.join(", ") || "none"}; ` +
+          `packs: ${[...packs.values()].map(({ pack }) => `${pack.id} (${pack.mode})`).join(", ") || "none"}; ` +
           `alert endpoints: ${cfg.alerts.endpoints.length}\n`,
       );
     });

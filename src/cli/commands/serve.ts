@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig, resolveConfigPath } from "../../config/load.js";
 import { listPackIds } from "../../engine/pack-catalogue.js";
+import { loadDeploymentPacks } from "../../runtime/deployment-packs.js";
 import { startBridge } from "../../runtime/serve.js";
 import type { Io } from "../io.js";
 
@@ -12,6 +13,7 @@ export function registerServeCommand(program: Command, io: Io): void {
     .action(async (opts: { config?: string }) => {
       const file = resolveConfigPath(opts.config);
       const { config } = loadConfig(file, { knownPacks: listPackIds() });
+      loadDeploymentPacks(config, file);
       const bridge = await startBridge({ config, configFile: file });
       io.out(
         `Reglament listening on ${bridge.address} (mode ${config.mode}, config ${file}, redis ${bridge.redisSource})\n`,
