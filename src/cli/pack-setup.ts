@@ -27,6 +27,11 @@ export function packForCli(packId: string, configFile: string | undefined): Pack
 }
 
 export function timeForCli(setup: PackSetup): PackTime {
-  const override = setup.config?.packs[setup.pack.id]?.calendar;
-  return packTime(setup.pack, override, setup.configFile ? dirname(setup.configFile) : undefined);
+  const settings = setup.config?.packs[setup.pack.id];
+  return packTime(
+    setup.pack,
+    settings?.calendar,
+    setup.configFile ? dirname(setup.configFile) : undefined,
+    settings?.customerCalendars,
+  );
 }

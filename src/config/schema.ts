@@ -58,6 +58,8 @@ const PackSettings = z.strictObject({
   rules: z.record(z.string(), z.unknown()).default({}),
   /** Local days off and working days, and holiday iCalendar files, on top of the pack's calendar. */
   calendar: CalendarOverride.optional(),
+  /** A customer's own calendar for its tickets: project/queue → override on top of the pack's. */
+  customerCalendars: z.record(z.string(), CalendarOverride).default({}),
 });
 export type PackSettings = z.infer<typeof PackSettings>;
 

@@ -39,7 +39,7 @@ export interface LoadedPack {
 export interface LoadPackOptions {
   rules: ReadonlyMap<string, AnyRule>;
   /** The config's `packs.<id>` section: mode, language, params and rule overrides. */
-  settings?: PackSettings;
+  settings?: Partial<PackSettings>;
   /** The config's global mode, used when neither the settings nor the pack set one. */
   defaultMode?: Mode;
   dir?: string;

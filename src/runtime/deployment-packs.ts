@@ -27,7 +27,10 @@ export function loadDeploymentPacks(config: Config, configFile: string): Map<str
     try {
       const settings = config.packs[id];
       const pack = loadPack(id, { rules: ruleCatalogue, settings, defaultMode: config.mode });
-      loaded.set(id, { pack, time: packTime(pack, settings?.calendar, dirname(configFile)) });
+      loaded.set(id, {
+        pack,
+        time: packTime(pack, settings?.calendar, dirname(configFile), settings?.customerCalendars),
+      });
     } catch (err) {
       if (!isReglamentError(err)) throw err;
       failures.push(err);

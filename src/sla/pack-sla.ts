@@ -1,22 +1,42 @@
 import { dirname, resolve } from "node:path";
 import { BusinessCalendar } from "../calendar/business-calendar.js";
 import type { CalendarOverride } from "../calendar/spec.js";
+import type { Ticket } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
 import { Errors } from "../errors/catalogue.js";
 import { explainIssues } from "../validation/explain-issues.js";
 import { type SlaSpec, SlaSpec as SlaSpecSchema } from "./sla-spec.js";
 
+type CalendarLists = { extraDaysOff?: string[]; extraWorkingDays?: string[]; icsFiles?: string[] } & Record<
+  string,
+  unknown
+>;
+
 export interface PackTime {
   calendar: BusinessCalendar;
+  /** Customers' own calendars by project/queue (`packs.<id>.customerCalendars`). */
+  customers?: ReadonlyMap<string, BusinessCalendar>;
   /** Undefined when the regulation sets no deadlines. */
   sla?: SlaSpec;
+}
+
+/** The calendar a ticket's clocks run on: its customer's, else the pack's. */
+export function calendarFor(time: PackTime, ticket: Ticket): BusinessCalendar {
+  return (
+    (ticket.ref.project !== undefined ? time.customers?.get(ticket.ref.project) : undefined) ?? time.calendar
+  );
 }
 
 /**
  * The calendar and SLA table of a pack, validated (statuses they name must be the pack's)
  * and with the deployment's calendar override applied (`packs.<id>.calendar`).
  */
-export function packTime(pack: LoadedPack, override?: CalendarOverride, configDir?: string): PackTime {
+export function packTime(
+  pack: LoadedPack,
+  override?: CalendarOverride,
+  configDir?: string,
+  customerOverrides: Readonly<Record<string, CalendarOverride>> = {},
+): PackTime {
   if (pack.calendar === undefined) {
     throw Errors.PACK_INVALID.withDetails(
       [`calendar: is required: give zone, country and week`],
@@ -24,21 +44,30 @@ export function packTime(pack: LoadedPack, override?: CalendarOverride, configDi
       1,
     );
   }
-  const own = pack.calendar as { extraDaysOff?: string[]; extraWorkingDays?: string[]; icsFiles?: string[] };
-  const spec = override
-    ? {
-        ...own,
-        extraDaysOff: [...(own.extraDaysOff ?? []), ...override.extraDaysOff],
-        extraWorkingDays: [...(own.extraWorkingDays ?? []), ...override.extraWorkingDays],
-        // The override's files are relative to the configuration, the pack's to the pack.
-        icsFiles: [
-          ...(own.icsFiles ?? []),
-          ...override.icsFiles.map((f) => resolve(configDir ?? process.cwd(), f)),
-        ],
-      }
-    : own;
+  const own = pack.calendar as CalendarLists;
+  const merge = (base: CalendarLists, extra: CalendarOverride): CalendarLists => ({
+    ...base,
+    extraDaysOff: [...(base.extraDaysOff ?? []), ...extra.extraDaysOff],
+    extraWorkingDays: [...(base.extraWorkingDays ?? []), ...extra.extraWorkingDays],
+    // The override's files are relative to the configuration, the pack's to the pack.
+    icsFiles: [
+      ...(base.icsFiles ?? []),
+      ...extra.icsFiles.map((f) => resolve(configDir ?? process.cwd(), f)),
+    ],
+  });
+  const spec = override ? merge(own, override) : own;
   const calendar = BusinessCalendar.fromSpec(spec, `pack ${pack.id} (${pack.file})`, dirname(pack.file));
-  if (pack.sla === undefined) return { calendar };
+  const customers = new Map(
+    Object.entries(customerOverrides).map(([customer, extra]) => [
+      customer,
+      BusinessCalendar.fromSpec(
+        merge(spec, extra),
+        `packs.${pack.id}.customerCalendars.${customer}`,
+        dirname(pack.file),
+      ),
+    ]),
+  );
+  if (pack.sla === undefined) return { calendar, customers };
 
   const parsed = SlaSpecSchema.safeParse(pack.sla, { reportInput: true });
   if (!parsed.success) {
@@ -59,5 +88,5 @@ export function packTime(pack: LoadedPack, override?: CalendarOverride, configDi
     );
     throw Errors.PACK_INVALID.withDetails(problems, pack.file, problems.length);
   }
-  return { calendar, sla };
+  return { calendar, customers, sla };
 }

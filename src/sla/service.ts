@@ -6,7 +6,7 @@ import type { Ticket } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
 import { evaluateClocks, nextDueMoment } from "./clocks.js";
 import { slaEffects } from "./effects.js";
-import type { PackTime } from "./pack-sla.js";
+import { calendarFor, type PackTime } from "./pack-sla.js";
 import type { SlaScheduler } from "./scheduler.js";
 
 export interface TrackedTicket {
@@ -56,13 +56,9 @@ export class SlaService {
     const key = ticketKey(ticket);
     if (!time.sla) return undefined;
     const now = this.#o.now();
-    const reports = evaluateClocks(ticket, {
-      calendar: time.calendar,
-      spec: time.sla,
-      statuses: pack.statuses,
-      now,
-    });
-    for (const effect of slaEffects(ticket, reports, { pack, sla: time.sla, calendar: time.calendar, now })) {
+    const calendar = calendarFor(time, ticket);
+    const reports = evaluateClocks(ticket, { calendar, spec: time.sla, statuses: pack.statuses, now });
+    for (const effect of slaEffects(ticket, reports, { pack, sla: time.sla, calendar, now })) {
       const first = await this.#o.redis.set(
         `${this.#o.prefix}:sla:done:${effect.id}`,
         "1",

@@ -3,6 +3,8 @@ import { configSchema } from "../../src/config/schema.js";
 import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import type { ReglamentError } from "../../src/errors/catalogue.js";
 import { loadDeploymentPacks, packsInUse } from "../../src/runtime/deployment-packs.js";
+import { calendarFor } from "../../src/sla/pack-sla.js";
+import { ticket } from "../helpers/tickets.js";
 
 const parse = (input: unknown) => configSchema(listPackIds()).parse(input);
 const tracker = (pack: string) => ({
@@ -44,5 +46,18 @@ describe("loadDeploymentPacks", () => {
     const config = parse({ packs: { "krasnoyarsk-kmiac": { calendar: { extraDaysOff: ["2026-03-02"] } } } });
     const { calendar } = loadDeploymentPacks(config, "/tmp/reglament.yaml").get("krasnoyarsk-kmiac")!.time;
     expect(calendar.isWorkingTime(calendar.parse("2026-03-02T10:00:00+07:00"))).toBe(false);
+  });
+
+  it("gives a customer's tickets the customer's own calendar", () => {
+    const config = parse({
+      packs: { "krasnoyarsk-kmiac": { customerCalendars: { "clinic-7": { extraDaysOff: ["2026-03-03"] } } } },
+    });
+    const { time } = loadDeploymentPacks(config, "/tmp/reglament.yaml").get("krasnoyarsk-kmiac")!;
+    const tuesday = time.calendar.parse("2026-03-03T10:00:00+07:00");
+    const of = (project?: string) =>
+      calendarFor(time, ticket({ ref: { tracker: "yandex", id: "1", ...(project ? { project } : {}) } }));
+    expect(of("clinic-7").isWorkingTime(tuesday)).toBe(false);
+    expect(of("clinic-8").isWorkingTime(tuesday)).toBe(true);
+    expect(of().isWorkingTime(tuesday)).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { formatDuration } from "../../calendar/duration.js";
 import { Ticket } from "../../domain/ticket.js";
 import { Errors } from "../../errors/catalogue.js";
 import { type ClockReport, evaluateClocks } from "../../sla/clocks.js";
+import { calendarFor } from "../../sla/pack-sla.js";
 import type { Io } from "../io.js";
 import { packForCli, timeForCli } from "../pack-setup.js";
 import { readJsonFile } from "../read-json.js";
@@ -29,9 +30,11 @@ export function registerSlaCommand(program: Command, io: Io): void {
     .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
     .action((ticketFile: string, opts: SlaOptions) => {
       const setup = packForCli(opts.pack, opts.config);
-      const { calendar, sla } = timeForCli(setup);
+      const time = timeForCli(setup);
+      const { sla } = time;
       if (!sla) throw Errors.USAGE(`pack ${opts.pack} sets no deadlines (its regulation has no SLA table)`);
       const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
+      const calendar = calendarFor(time, ticket);
       const now = opts.now ? calendar.parse(opts.now) : Date.now();
       const reports = evaluateClocks(ticket, { calendar, spec: sla, statuses: setup.pack.statuses, now });
       if (opts.format === "json") {
