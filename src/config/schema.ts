@@ -17,6 +17,15 @@ const ServerConfig = z.strictObject({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+const PipelineConfig = z.strictObject({
+  /** Event partitions: tickets processed in parallel (one ticket's events never are). */
+  partitions: z.number().int().min(1).max(256).default(8),
+  /** Write-back attempts before a job goes to the dead-letter set. */
+  writebackAttempts: z.number().int().min(1).default(8),
+  /** First retry delay of a failed write-back, doubling each attempt. */
+  writebackBackoffMs: z.number().int().positive().default(2000),
+});
+
 const RedisConfig = z.strictObject({
   /** redis://… ; when absent (and REDIS_URL is unset) `serve` starts a private redis-server. */
   url: z.string().min(1).optional(),
@@ -41,6 +50,8 @@ const TrackerInstance = z.strictObject({
   }),
   /** Seconds between reconciliation listings (for MantisBT: the polling interval). */
   reconcileIntervalSeconds: z.number().int().positive().default(60),
+  /** Write-backs allowed per second to this tracker (the write-back queue's rate limit). */
+  writesPerSecond: z.number().positive().default(5),
   /** Adapter-specific settings (label mapping, organisation id, …), validated by the adapter. */
   options: z.record(z.string(), z.unknown()).default({}),
 });
@@ -81,6 +92,7 @@ export function configSchema(knownPacks: readonly string[]) {
       mode: Mode.default("dry-run"),
       server: ServerConfig.prefault({}),
       redis: RedisConfig.prefault({}),
+      pipeline: PipelineConfig.prefault({}),
       trackers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), TrackerInstance).default({}),
       actors: z.record(z.string(), z.record(z.string(), ActorEntry)).default({}),
       packs: z.record(packId, PackSettings).default({}),

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { TrackerInstance } from "../config/schema.js";
 import { Errors } from "../errors/catalogue.js";
 import type { Action } from "./action.js";
 import type { Change } from "./change.js";
@@ -72,9 +73,10 @@ export interface AdapterDeps {
   logger: Logger;
 }
 
-export interface AdapterFactory<C = unknown> {
+export interface AdapterFactory {
   readonly kind: TrackerKind;
-  create(instance: string, config: C, deps: AdapterDeps): TrackerAdapter;
+  /** Builds the adapter of one configured instance; validates `options` and throws a precise error when they are wrong. */
+  create(instance: string, config: TrackerInstance, deps: AdapterDeps): TrackerAdapter;
 }
 
 /** Maps a tracker kind to its adapter factory; an unregistered kind fails with the valid ones. */

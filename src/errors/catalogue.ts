@@ -162,6 +162,29 @@ export const Errors = {
     (text: string) =>
       `"${text}" is not a duration; write it like 30m, 4h, 1h30m or 2d (d = working days of the calendar), never negative`,
   ),
+  UNKNOWN_INSTANCE: define(
+    "REG_UNKNOWN_INSTANCE",
+    { httpStatus: 404 },
+    (instance: string, known: readonly string[]) =>
+      `no tracker instance "${instance}" in the configuration; configured: ${known.join(", ") || "none"}`,
+  ),
+  ADAPTER_UNAVAILABLE: define(
+    "REG_ADAPTER_UNAVAILABLE",
+    { httpStatus: 503, retryable: true },
+    (instance: string, kind: string) =>
+      `tracker instance "${instance}" (${kind}) is configured, but this version of the bridge has no ${kind} adapter yet; its events are not accepted`,
+  ),
+  WEBHOOK_UNAUTHORIZED: define(
+    "REG_WEBHOOK_UNAUTHORIZED",
+    { httpStatus: 401 },
+    (instance: string, what: string) => `webhook for "${instance}" refused: ${what}`,
+  ),
+  WEBHOOK_INVALID: define(
+    "REG_WEBHOOK_INVALID",
+    { httpStatus: 400 },
+    (instance: string, what: string) =>
+      `webhook for "${instance}" is not a delivery the bridge understands: ${what}`,
+  ),
   REDIS_BINARY_MISSING: define(
     "REG_REDIS_BINARY_MISSING",
     {},

@@ -1,13 +1,23 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { type Logger, pino } from "pino";
+import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
+import type { AdapterRegistry } from "../domain/adapter.js";
 import { Errors } from "../errors/catalogue.js";
+import { pipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { createMetricsRegistry } from "../metrics/registry.js";
+import { Pipeline } from "../queue/pipeline.js";
 import { connectRedis, pingWithin, redactUrl } from "../redis/connection.js";
 import { startLocalRedis } from "../redis/local-server.js";
 import { buildApp } from "../server/app.js";
+import { decisionsApi } from "../server/decisions-api.js";
 import { loggerOptions } from "../server/logger.js";
+import { webhookRoutes } from "../server/webhooks.js";
+import { SlaScheduler } from "../sla/scheduler.js";
+import { SlaService } from "../sla/service.js";
+import { createAdapters, defaultAdapterRegistry } from "./adapters.js";
+import { type DeploymentPack, loadDeploymentPacks } from "./deployment-packs.js";
 import { Shutdown } from "./shutdown.js";
 
 export interface BridgeOptions {
@@ -15,6 +25,9 @@ export interface BridgeOptions {
   configFile: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** The packs the configuration uses (loaded from it when not given). */
+  packs?: ReadonlyMap<string, DeploymentPack>;
+  registry?: AdapterRegistry;
 }
 
 export interface RunningBridge {
@@ -26,12 +39,15 @@ export interface RunningBridge {
   redisSource: string;
   logger: Logger;
   shutdown: Shutdown;
+  pipeline: Pipeline;
 }
 
 /**
- * The composition root: Redis (given, or a private redis-server), the HTTP server and
- * the shutdown order. Everything started here is registered with the Shutdown so a
- * failure half-way stops what already started.
+ * The composition root: Redis (given, or a private redis-server), the adapters of the
+ * configured trackers, the pipeline and its workers, SLA clocks, alerts, and the HTTP
+ * server. Everything started is registered with the Shutdown, in the order that lets
+ * in-flight work finish: stop taking requests, then let workers finish their jobs (the
+ * rest stays queued in Redis), then close Redis.
  */
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const { config } = options;
@@ -40,6 +56,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const shutdown = new Shutdown(logger, config.server.shutdownTimeoutMs);
 
   try {
+    const packs = options.packs ?? loadDeploymentPacks(config, options.configFile);
     const givenUrl = env.REDIS_URL || config.redis.url;
     let redisUrl: string;
     let redisSource: string;
@@ -53,17 +70,63 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       redisSource = `private redis-server at ${local.url} (data in ${local.dataDir})`;
     }
 
-    const redis = await connectRedis(redisUrl);
+    const redis = await connectRedis(redisUrl, { enableOfflineQueue: true });
     shutdown.add("redis", async () => {
       await redis.quit().catch(() => redis.disconnect());
     });
 
+    const registry = createMetricsRegistry();
+    const metrics = pipelineMetrics(registry);
+    const adapters = createAdapters(config, options.registry ?? defaultAdapterRegistry(), logger);
+    const prefix = config.redis.keyPrefix;
+
+    const dispatcher = new AlertDispatcher({
+      connection: redis,
+      prefix,
+      endpoints: config.alerts.endpoints,
+      logger: logger.child({ part: "alerts" }),
+    });
+    dispatcher.start();
+    shutdown.add("alert dispatcher", () => dispatcher.close());
+
+    const scheduler = new SlaScheduler(redis, prefix, logger.child({ part: "sla" }));
+    let pipeline: Pipeline | undefined;
+    const sla = new SlaService({
+      scheduler,
+      redis,
+      prefix,
+      logger: logger.child({ part: "sla" }),
+      publish: (alert) => dispatcher.publish(alert),
+      sink: (ticket, actions, reason) => pipeline!.submitActions(ticket, actions, reason),
+      source: async (key) => {
+        const found = await pipeline!.trackedTicket(key);
+        return found && { ticket: found.ticket, pack: found.deployment.pack, time: found.deployment.time };
+      },
+    });
+    pipeline = new Pipeline({
+      config,
+      adapters,
+      packs,
+      redis,
+      logger,
+      metrics,
+      sla,
+      publishAlert: (a) => dispatcher.publish(a),
+    });
+    await pipeline.start();
+    scheduler.start((key) => sla.onDue(key));
+    shutdown.add("SLA scheduler", () => scheduler.close());
+    shutdown.add("pipeline workers", () => pipeline!.close());
+
     const app = buildApp({
       logger,
       bodyLimit: config.server.bodyLimit,
-      metrics: createMetricsRegistry(),
+      metrics: registry,
       readiness: [{ name: "redis", check: () => pingWithin(redis, 1000) }],
+      beforeMetrics: () => pipeline!.observeQueues(),
     });
+    await webhookRoutes(app, { config, adapters, pipeline, metrics });
+    await decisionsApi(app, { config, log: pipeline.log });
     shutdown.add("http server", () => app.close());
 
     let address: string;
@@ -75,7 +138,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         (err as Error).message,
       );
     }
-    return { app, address, redis, redisSource, logger, shutdown };
+    return { app, address, redis, redisSource, logger, shutdown, pipeline };
   } catch (err) {
     await shutdown.run("start-up failed");
     throw err;

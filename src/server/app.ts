@@ -14,6 +14,8 @@ export interface AppOptions {
   bodyLimit: number;
   readiness: readonly ReadinessCheck[];
   metrics: Registry;
+  /** Refreshes gauges that are read on demand (queue depths) before /metrics answers. */
+  beforeMetrics?: () => Promise<void>;
 }
 
 /**
@@ -65,6 +67,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   app.get("/metrics", async (_request, reply) => {
+    await options.beforeMetrics?.().catch((err) => app.log.warn({ err }, "could not read queue depths"));
     reply.header("content-type", options.metrics.contentType);
     return options.metrics.metrics();
   });

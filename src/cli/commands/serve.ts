@@ -13,8 +13,8 @@ export function registerServeCommand(program: Command, io: Io): void {
     .action(async (opts: { config?: string }) => {
       const file = resolveConfigPath(opts.config);
       const { config } = loadConfig(file, { knownPacks: listPackIds() });
-      loadDeploymentPacks(config, file);
-      const bridge = await startBridge({ config, configFile: file });
+      const packs = loadDeploymentPacks(config, file);
+      const bridge = await startBridge({ config, configFile: file, packs });
       io.out(
         `Reglament listening on ${bridge.address} (mode ${config.mode}, config ${file}, redis ${bridge.redisSource})\n`,
       );

@@ -1,0 +1,41 @@
+import { ReglamentError } from "./catalogue.js";
+
+/**
+ * A tracker API call that failed. Adapters map HTTP outcomes onto it: 429 and 5xx (and
+ * network errors) are retryable, with the tracker's Retry-After when it sent one; other
+ * 4xx are permanent and go to the dead-letter set with this message.
+ */
+export class TrackerRequestError extends ReglamentError {
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(options: {
+    instance: string;
+    what: string;
+    status?: number;
+    reason: string;
+    retryable: boolean;
+    retryAfterMs?: number;
+  }) {
+    super(
+      {
+        code: options.retryable ? "REG_TRACKER_UNAVAILABLE" : "REG_TRACKER_REFUSED",
+        exitCode: 1,
+        httpStatus: 502,
+        retryable: options.retryable,
+      },
+      `${options.instance}: ${options.what} failed${options.status ? ` with HTTP ${options.status}` : ""}: ${options.reason}`,
+    );
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
+  static parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+    if (!value) return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  }
+}

@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import { type Action, actionTarget } from "../domain/action.js";
+import type { Change } from "../domain/change.js";
+
+/**
+ * Keeps the bridge from arguing with itself or with a person. What the bridge writes is
+ * fingerprinted (ticket, field, value) for a while, so the tracker's echo of it is
+ * recognised even when the event does not carry the bridge's account; and each field of a
+ * ticket may be written by the bridge only a few times an hour — past that it stops and
+ * reports a conflict instead of writing again.
+ */
+export class LoopGuard {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly echoTtlMs = 15 * 60_000,
+    private readonly maxWritesPerField = 3,
+    private readonly windowMs = 3600_000,
+  ) {}
+
+  static fingerprint(field: string, value: unknown): string {
+    return createHash("sha1")
+      .update(`${field}\u0000${JSON.stringify(value ?? null)}`)
+      .digest("hex")
+      .slice(0, 16);
+  }
+
+  /** The fields and values an action writes, as the tracker will report them back. */
+  static written(action: Action): { field: string; value: unknown }[] {
+    switch (action.type) {
+      case "setField":
+        return [{ field: action.field, value: action.value }];
+      case "transition":
+        return [{ field: "status", value: action.status }];
+      case "assign":
+        return [{ field: "assignee", value: action.to }];
+      default:
+        return [];
+    }
+  }
+
+  #echoKey(ticket: string): string {
+    return `${this.prefix}:own-writes:${ticket}`;
+  }
+
+  /** Remembers what a write-back is about to write. */
+  async remember(ticket: string, actions: readonly Action[]): Promise<void> {
+    const prints = actions
+      .flatMap((a) => LoopGuard.written(a))
+      .map((w) => LoopGuard.fingerprint(w.field, w.value));
+    if (prints.length === 0) return;
+    await this.redis
+      .multi()
+      .sadd(this.#echoKey(ticket), ...prints)
+      .pexpire(this.#echoKey(ticket), this.echoTtlMs)
+      .exec();
+  }
+
+  /** True when every field the change sets is one the bridge itself just wrote. */
+  async isEcho(ticket: string, change: Change): Promise<boolean> {
+    const fields = change.fields.filter((f) => f.to !== undefined);
+    if (fields.length === 0 || change.comment) return false;
+    const prints = fields.map((f) => LoopGuard.fingerprint(f.field, plain(f.to)));
+    const known = await this.redis.smismember(this.#echoKey(ticket), ...prints);
+    return known.every((k) => k === 1);
+  }
+
+  /**
+   * Splits actions into those the bridge may write now and those held back because it has
+   * written the same field of this ticket too often lately (a human keeps reverting it, or
+   * rules disagree across events).
+   */
+  async admit(ticket: string, actions: readonly Action[]): Promise<{ allowed: Action[]; held: Action[] }> {
+    const allowed: Action[] = [];
+    const held: Action[] = [];
+    for (const action of actions) {
+      const target = actionTarget(action);
+      if (target === undefined) {
+        allowed.push(action);
+        continue;
+      }
+      const key = `${this.prefix}:writes:${ticket}:${target}`;
+      const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, this.windowMs, "NX").exec()) as [
+        [null, number],
+      ];
+      if (count > this.maxWritesPerField) held.push(action);
+      else allowed.push(action);
+    }
+    return { allowed, held };
+  }
+}
+
+function plain(v: unknown): unknown {
+  if (v !== null && typeof v === "object" && "value" in (v as object)) return (v as { value: unknown }).value;
+  return v;
+}

@@ -1,0 +1,93 @@
+import type { Redis } from "ioredis";
+import type { Change, FieldChange } from "../domain/change.js";
+import type { Actor, Ticket } from "../domain/ticket.js";
+
+/** What the bridge remembers of a ticket to tell, later, what changed since it last looked. */
+export interface Snapshot {
+  title: string;
+  description: string;
+  type?: string;
+  impact?: string;
+  priority?: string;
+  status: string;
+  line?: number;
+  labels: string[];
+  assignee?: string;
+  commentIds: string[];
+  updatedAt?: string;
+}
+
+export function snapshotOf(ticket: Ticket): Snapshot {
+  return {
+    title: ticket.title,
+    description: ticket.description,
+    type: ticket.type?.value,
+    impact: ticket.impact?.value,
+    priority: ticket.priority?.value,
+    status: ticket.status.value,
+    line: ticket.line,
+    labels: [...ticket.labels].sort(),
+    assignee: ticket.assignee?.id,
+    commentIds: ticket.comments.map((c) => c.id),
+    updatedAt: ticket.updatedAt,
+  };
+}
+
+const fields = [
+  "title",
+  "description",
+  "type",
+  "impact",
+  "priority",
+  "status",
+  "line",
+  "labels",
+  "assignee",
+] as const;
+
+/**
+ * The change between what the bridge last saw and the ticket now, as one Change: a
+ * creation when it never saw the ticket, a comment when one was added, else the fields
+ * that differ. The actor is whoever the history says last touched it.
+ */
+export function diffSnapshot(before: Snapshot | undefined, ticket: Ticket): Change | undefined {
+  const lastBy: Actor = ticket.history.at(-1)?.by ?? ticket.comments.at(-1)?.author ?? ticket.reporter;
+  if (!before) return { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] };
+  const now = snapshotOf(ticket);
+  const changed: FieldChange[] = [];
+  for (const f of fields) {
+    if (JSON.stringify(before[f]) !== JSON.stringify(now[f]))
+      changed.push({ field: f, from: before[f], to: now[f] });
+  }
+  const seen = new Set(before.commentIds);
+  const added = ticket.comments.filter((c) => !seen.has(c.id));
+  const comment = added.at(-1);
+  if (changed.length === 0 && !comment) return undefined;
+  return {
+    kind: comment && changed.length === 0 ? "commented" : "updated",
+    actor: comment && changed.length === 0 ? comment.author : lastBy,
+    at: ticket.updatedAt,
+    fields: changed,
+    ...(comment ? { comment } : {}),
+  };
+}
+
+export class SnapshotStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  #key(instance: string, id: string): string {
+    return `${this.prefix}:snapshot:${instance}:${id}`;
+  }
+
+  async get(instance: string, id: string): Promise<Snapshot | undefined> {
+    const raw = await this.redis.get(this.#key(instance, id));
+    return raw ? (JSON.parse(raw) as Snapshot) : undefined;
+  }
+
+  async put(instance: string, id: string, ticket: Ticket): Promise<void> {
+    await this.redis.set(this.#key(instance, id), JSON.stringify(snapshotOf(ticket)));
+  }
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config/schema.js";
+import type { TrackerAdapter } from "../domain/adapter.js";
+import { Errors } from "../errors/catalogue.js";
+import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
+import type { Pipeline } from "../queue/pipeline.js";
+
+/**
+ * `POST /webhooks/:instance`. The adapter verifies and parses the raw body; a valid
+ * delivery is answered 202 only after Redis holds its jobs. Unknown instance → 404, bad
+ * secret → 401, over the body limit → 413, not a known shape → 400 — none enqueued. An
+ * event type or project the bridge does not handle is 202 and a log line, never an error
+ * that would make the tracker disable its hook.
+ */
+export async function webhookRoutes(
+  app: FastifyInstance,
+  deps: {
+    config: Config;
+    adapters: ReadonlyMap<string, TrackerAdapter>;
+    pipeline: Pipeline;
+    metrics: PipelineMetrics;
+  },
+): Promise<void> {
+  const { config, adapters, pipeline, metrics } = deps;
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+    scope.post<{ Params: { instance: string } }>("/webhooks/:instance", async (request, reply) => {
+      const { instance } = request.params;
+      const reject = (reason: string) => metrics.webhooks.inc({ instance, result: "rejected", reason });
+      const tracker = config.trackers[instance];
+      if (!tracker) {
+        reject("unknown-instance");
+        throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
+      }
+      const adapter = adapters.get(instance);
+      if (!adapter) {
+        reject("adapter-unavailable");
+        throw Errors.ADAPTER_UNAVAILABLE(instance, tracker.kind);
+      }
+      const webhook = {
+        headers: request.headers,
+        rawBody: (request.body as Buffer | undefined) ?? Buffer.alloc(0),
+      };
+      try {
+        adapter.verifyWebhook(webhook);
+      } catch (err) {
+        reject("unauthorized");
+        throw err;
+      }
+      let parsed: ReturnType<TrackerAdapter["parseWebhook"]>;
+      try {
+        parsed = adapter.parseWebhook(webhook);
+      } catch (err) {
+        reject("invalid");
+        throw err;
+      }
+      if (!parsed.handled) {
+        metrics.webhooks.inc({ instance, result: "ignored", reason: "not-handled" });
+        request.log.info({ instance, reason: parsed.reason }, "webhook not handled; acknowledged");
+        return reply.status(202).send({ status: "ignored", reason: parsed.reason });
+      }
+      const governed = parsed.events.filter(
+        (e) => e.ref.project !== undefined && e.ref.project in tracker.projects,
+      );
+      if (governed.length < parsed.events.length) {
+        const projects = [
+          ...new Set(parsed.events.filter((e) => !governed.includes(e)).map((e) => e.ref.project)),
+        ];
+        request.log.warn(
+          { instance, projects },
+          "webhook for a project no pack governs; acknowledged and ignored",
+        );
+      }
+      if (governed.length === 0) {
+        metrics.webhooks.inc({ instance, result: "ignored", reason: "unknown-project" });
+        return reply.status(202).send({ status: "ignored", reason: "no configured project" });
+      }
+      const { accepted, duplicates } = await pipeline.enqueue(instance, governed);
+      metrics.webhooks.inc({ instance, result: accepted ? "accepted" : "duplicate", reason: "" });
+      return reply.status(202).send({ status: accepted ? "accepted" : "duplicate", accepted, duplicates });
+    });
+  });
+}

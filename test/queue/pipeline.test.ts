@@ -1,0 +1,310 @@
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { configSchema } from "../../src/config/schema.js";
+import { AdapterRegistry } from "../../src/domain/adapter.js";
+import { listPackIds } from "../../src/engine/pack-catalogue.js";
+import type { LogEntry } from "../../src/queue/decision-log.js";
+import { connectRedis } from "../../src/redis/connection.js";
+import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
+import { fakeTrackerFactory } from "../helpers/fake-tracker.js";
+import { silentLogger } from "../helpers/logger.js";
+import { testRedisUrl } from "../helpers/redis.js";
+
+const TRACKER = "https://tracker.test";
+const redisUrl = testRedisUrl(6);
+
+function config(mode: "enforce" | "dry-run", prefix: string) {
+  return configSchema(listPackIds()).parse({
+    server: { port: 0, logLevel: "silent", bodyLimit: 4096 },
+    redis: { keyPrefix: prefix },
+    pipeline: { partitions: 2, writebackBackoffMs: 200 },
+    trackers: {
+      shop: {
+        kind: "gitlab",
+        baseUrl: TRACKER,
+        token: "t",
+        webhookSecret: "s3cret",
+        bridgeUser: "reglament-bot",
+        reconcileIntervalSeconds: 3600,
+        projects: { support: { pack: "sevastopol-miac" } },
+      },
+    },
+    actors: { shop: { ivanov: { role: "line1", line: 1 }, petrova: { role: "head_of_line2", line: 2 } } },
+    packs: { "sevastopol-miac": { mode, params: { headOfLine2: "petrova" } } },
+  });
+}
+
+const issue = (over: Record<string, unknown> = {}) => ({
+  id: "101",
+  project: "support",
+  title: "Не открывается ЭМК",
+  description: "Ошибка 500 при открытии карты",
+  type: "ЭМК",
+  impact: "block",
+  priority: "normal",
+  status: "new",
+  reporter: "ivanov",
+  assignee: "petrova",
+  created_at: "2026-03-02T09:00:00+03:00",
+  comments: [],
+  ...over,
+});
+const createdHook = (delivery: string, over: Record<string, unknown> = {}) => ({
+  delivery,
+  issue: issue(over),
+  change: { kind: "created", actor: { id: "ivanov" } },
+});
+
+let bridge: RunningBridge;
+let prefixCounter = 0;
+async function start(mode: "enforce" | "dry-run" = "enforce") {
+  const prefix = `pipe${process.pid}x${prefixCounter++}`;
+  bridge = await startBridge({
+    config: config(mode, prefix),
+    configFile: "/tmp/reglament-test.yaml",
+    env: { REDIS_URL: redisUrl },
+    logger: silentLogger,
+    registry: new AdapterRegistry([fakeTrackerFactory]),
+  });
+  return bridge;
+}
+const post = (
+  body: unknown,
+  headers: Record<string, string> = { "x-test-token": "s3cret" },
+  instance = "shop",
+) =>
+  bridge.app.inject({
+    method: "POST",
+    url: `/webhooks/${instance}`,
+    headers: { "content-type": "application/json", ...headers },
+    payload: typeof body === "string" ? body : JSON.stringify(body),
+  });
+const entries = async (id = "101") =>
+  (
+    (await bridge.app.inject({ method: "GET", url: `/api/tickets/shop/${id}/decisions` })).json() as {
+      entries: LogEntry[];
+    }
+  ).entries;
+async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await get();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await get();
+  }
+  return v;
+}
+const writebackDone = (es: LogEntry[]) => es.some((e) => e.type === "writeback" && e.result !== "retrying");
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+});
+afterEach(async () => {
+  await bridge?.shutdown.run("test end");
+  nock.cleanAll();
+});
+afterAll(async () => {
+  const redis = await connectRedis(redisUrl);
+  await redis.flushdb();
+  redis.disconnect();
+  nock.enableNetConnect();
+});
+
+/** The exact calls a correction of block/normal makes: read, patch the priority, post the note. */
+function expectCorrection(times = 1) {
+  return nock(TRACKER)
+    .get("/issues/101")
+    .times(times)
+    .reply(200, issue())
+    .patch("/issues/101", { priority: "immediate" })
+    .reply(200, {})
+    .post(
+      "/issues/101/comments",
+      (b: { body: string }) =>
+        /приоритет исправлен на «Неотложный»/.test(b.body) &&
+        /п\. 3\.2/.test(b.body) &&
+        /reglament:/.test(b.body),
+    )
+    .reply(201, {});
+}
+
+describe("webhook → decision → write-back (enforce)", () => {
+  it("posts the exact correction, and the same delivery twice changes nothing", async () => {
+    await start();
+    const scope = expectCorrection();
+    const first = await post(createdHook("d-1"));
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toEqual({ status: "accepted", accepted: 1, duplicates: 0 });
+    const log = await until(entries, writebackDone);
+    expect(log.find((e) => e.type === "decisions")).toMatchObject({ writeback: "queued", mode: "enforce" });
+    expect(log.find((e) => e.type === "writeback")).toMatchObject({ result: "applied" });
+    scope.done();
+
+    const again = await post(createdHook("d-1"));
+    expect(again.json()).toEqual({ status: "duplicate", accepted: 0, duplicates: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await entries()).filter((e) => e.type === "decisions")).toHaveLength(1);
+  });
+
+  it("does not react to the bridge's own change coming back", async () => {
+    await start();
+    const own = {
+      delivery: "d-own",
+      issue: issue({ priority: "immediate" }),
+      change: { field: "priority", from: "normal", to: "immediate", actor: { id: "reglament-bot" } },
+    };
+    expect((await post(own)).statusCode).toBe(202);
+    const log = await until(entries, (es) => es.length > 0);
+    expect(log).toEqual([
+      expect.objectContaining({ type: "own-change", reason: "made by the bridge's account" }),
+    ]);
+  });
+
+  it("retries a tracker 500 and writes once", async () => {
+    await start();
+    nock(TRACKER).get("/issues/101").reply(500, "down");
+    const scope = expectCorrection();
+    await post(createdHook("d-500"));
+    const log = await until(entries, (es) =>
+      es.some((e) => e.type === "writeback" && e.result === "applied"),
+    );
+    expect(log.filter((e) => e.type === "writeback").map((e) => (e as { result: string }).result)).toEqual([
+      "applied",
+      "retrying",
+    ]);
+    scope.done();
+  });
+
+  it("honours Retry-After on 429: no retry before 2 s", async () => {
+    await start();
+    let refusedAt = 0;
+    let retriedAt = 0;
+    nock(TRACKER)
+      .get("/issues/101")
+      .reply(() => {
+        refusedAt = Date.now();
+        return [429, "slow down", { "Retry-After": "2" }];
+      });
+    nock(TRACKER)
+      .get("/issues/101")
+      .reply(() => {
+        retriedAt = Date.now();
+        return [200, issue()];
+      })
+      .patch("/issues/101")
+      .reply(200, {})
+      .post("/issues/101/comments")
+      .reply(201, {});
+    await post(createdHook("d-429"));
+    await until(entries, (es) => es.some((e) => e.type === "writeback" && e.result === "applied"), 10_000);
+    expect(retriedAt - refusedAt).toBeGreaterThanOrEqual(1900);
+  });
+
+  it("sends a permanent refusal to the dead-letter set with its reason", async () => {
+    await start();
+    nock(TRACKER).get("/issues/101").reply(403, "forbidden");
+    await post(createdHook("d-403"));
+    const log = await until(entries, writebackDone);
+    expect(log.find((e) => e.type === "writeback")).toMatchObject({
+      result: "failed",
+      error: expect.stringMatching(/HTTP 403/),
+    });
+    const failed = await bridge.pipeline.writebackQueueOf("shop")!.getFailed();
+    expect(failed.map((j) => j.failedReason)).toEqual([
+      expect.stringMatching(/get issue failed with HTTP 403/),
+    ]);
+  });
+});
+
+describe("dry-run", () => {
+  it("records what it would do with the full payload and sends nothing", async () => {
+    await start("dry-run");
+    await post(createdHook("d-dry"));
+    const log = await until(entries, (es) => es.length > 0);
+    expect(log[0]).toMatchObject({ type: "decisions", mode: "dry-run", writeback: "dry-run" });
+    expect((log[0] as { wouldDo: unknown[] }).wouldDo).toContainEqual({
+      type: "setField",
+      field: "priority",
+      value: "immediate",
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("bad deliveries are refused and never enqueued", () => {
+  it("answers 404, 401, 400, 413 with a JSON error and leaves the queues empty", async () => {
+    await start();
+    const unknown = await post(createdHook("x"), { "x-test-token": "s3cret" }, "nowhere");
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({
+      error: "REG_UNKNOWN_INSTANCE",
+      message: expect.stringMatching(/configured: shop/),
+    });
+    const unauthorized = await post(createdHook("x"), { "x-test-token": "wrong" });
+    expect(unauthorized.statusCode).toBe(401);
+    expect(unauthorized.json().error).toBe("REG_WEBHOOK_UNAUTHORIZED");
+    const invalid = await post("{not json");
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().message).toMatch(/not JSON/);
+    const oversize = await post({ ...createdHook("x"), padding: "x".repeat(5000) });
+    expect(oversize.statusCode).toBe(413);
+    for (const q of bridge.pipeline.queues.filter((queue) => queue.name !== "reconcile")) {
+      const counts = await q.getJobCounts("waiting", "active", "delayed", "completed", "failed");
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
+    }
+  });
+
+  it("acknowledges events it does not handle and projects it does not govern", async () => {
+    await start();
+    expect((await post({ kind: "ping" })).json()).toEqual({ status: "ignored", reason: "ping event" });
+    const other = await post(createdHook("d-other", { project: "sales" }));
+    expect(other.statusCode).toBe(202);
+    expect(other.json()).toEqual({ status: "ignored", reason: "no configured project" });
+  });
+});
+
+describe("reconciliation", () => {
+  it("picks up a ticket changed while no webhook arrived", async () => {
+    await start("dry-run");
+    nock(TRACKER)
+      .get("/issues")
+      .query({ since: "" })
+      .reply(200, {
+        issues: [issue({ id: "202", updated_at: "2026-03-02T10:00:00+03:00" })],
+        next: "2026-03-02T10:00:00+03:00",
+      })
+      .get("/issues")
+      .query({ since: "2026-03-02T10:00:00+03:00" })
+      .reply(200, { issues: [], next: "2026-03-02T10:00:00+03:00" })
+      .get("/issues/202")
+      .reply(200, issue({ id: "202" }));
+    expect(await bridge.pipeline.reconcile("shop")).toBe(1);
+    const log = await until(
+      () => entries("202"),
+      (es) => es.length > 0,
+    );
+    expect(log[0]).toMatchObject({
+      type: "decisions",
+      deliveryId: expect.stringMatching(/^reconcile-shop-202-/),
+    });
+    expect((log[0] as { decisions: { rule: string }[] }).decisions.map((d) => d.rule)).toContain(
+      "impact-priority-matrix",
+    );
+  });
+});
+
+describe("operations", () => {
+  it("/metrics counts webhooks and decisions", async () => {
+    await start("dry-run");
+    await post(createdHook("d-m"));
+    await until(entries, (es) => es.length > 0);
+    const metrics = (await bridge.app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toMatch(/reglament_webhooks_total\{instance="shop",result="accepted",reason=""\} 1/);
+    expect(metrics).toMatch(
+      /reglament_decisions_total\{pack="sevastopol-miac",rule="impact-priority-matrix",outcome="violation"\} 1/,
+    );
+    expect(metrics).toMatch(/reglament_queue_jobs\{queue="writeback-shop",state="waiting"\} 0/);
+  });
+});
