@@ -6,6 +6,8 @@ import { packageRoot } from "../paths.js";
 import { registerCalendarCommands } from "./commands/calendar.js";
 import { registerCheckCommand } from "./commands/check.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerDecisionsCommand } from "./commands/decisions.js";
+import { registerDlqCommands } from "./commands/dlq.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerSlaCommand } from "./commands/sla.js";
 import type { Io } from "./io.js";
@@ -25,6 +27,8 @@ export function buildProgram(io: Io): Command {
   registerCheckCommand(program, io);
   registerCalendarCommands(program, io);
   registerSlaCommand(program, io);
+  registerDecisionsCommand(program, io);
+  registerDlqCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

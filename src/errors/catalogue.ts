@@ -185,6 +185,12 @@ export const Errors = {
     (instance: string, what: string) =>
       `webhook for "${instance}" is not a delivery the bridge understands: ${what}`,
   ),
+  REDIS_URL_REQUIRED: define(
+    "REG_REDIS_URL_REQUIRED",
+    {},
+    (command: string) =>
+      `${command} reads the bridge's Redis: set REDIS_URL or redis.url in the configuration (a private redis-server started by \`serve\` cannot be reached from another command)`,
+  ),
   REDIS_BINARY_MISSING: define(
     "REG_REDIS_BINARY_MISSING",
     {},

@@ -209,8 +209,14 @@ export class Pipeline {
 
     const { pack } = deployment;
     const decisions = evaluate(pack, ticket, change, { now: at });
-    const actions = decisions.flatMap((d) => d.actions);
-    const { allowed, held } = await this.guard.admit(key, actions);
+    // A decision whose write is held back keeps its comment back too: never explain a correction not made.
+    const allowed: Action[] = [];
+    const held: Action[] = [];
+    for (const d of decisions) {
+      const verdict = await this.guard.admit(key, d.actions);
+      if (verdict.held.length) held.push(...d.actions);
+      else allowed.push(...verdict.allowed);
+    }
     if (held.length) decisions.push(this.#heldDecision(pack.id, held));
     for (const d of decisions)
       this.#o.metrics.decisions.inc({ pack: pack.id, rule: d.rule, outcome: d.outcome });

@@ -1,3 +1,6 @@
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
@@ -6,6 +9,7 @@ import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
 import { connectRedis } from "../../src/redis/connection.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
+import { cli } from "../helpers/cli.js";
 import { fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
@@ -214,6 +218,74 @@ describe("webhook → decision → write-back (enforce)", () => {
     expect(failed.map((j) => j.failedReason)).toEqual([
       expect.stringMatching(/get issue failed with HTTP 403/),
     ]);
+  });
+});
+
+describe("the dead-letter set and the decision log from the CLI", () => {
+  it("lists, retries and drops a refused write-back; prints a ticket's decisions", async () => {
+    await start();
+    nock(TRACKER).get("/issues/101").reply(403, "forbidden");
+    await post(createdHook("d-cli"));
+    await until(entries, writebackDone);
+    const file = join(tmpdir(), `reglament-cli-${process.pid}.yaml`);
+    writeFileSync(
+      file,
+      `redis: { url: "${redisUrl}", keyPrefix: ${bridge.pipeline.prefix} }\ntrackers:\n  shop: { kind: gitlab, baseUrl: "${TRACKER}", token: t, bridgeUser: reglament-bot, projects: { support: { pack: sevastopol-miac } } }\n`,
+    );
+    const list = await cli("dlq", "list", "--config", file);
+    expect(list.out).toMatch(/^shop\t\S+\tticket 101\t2 action\(s\)\t.*get issue failed with HTTP 403/m);
+    const decisions = await cli("decisions", "--ticket", "shop/101", "--config", file);
+    expect(decisions.out).toMatch(/write-back failed: .*HTTP 403/);
+    expect(decisions.out).toMatch(/violation \[impact-priority-matrix\]/);
+
+    nock(TRACKER).get("/issues/101").reply(403, "forbidden");
+    expect((await cli("dlq", "retry", "--all", "--config", file)).out).toBe("queued again: 1\n");
+    await until(
+      async () => (await bridge.pipeline.writebackQueueOf("shop")!.getFailed()).length,
+      (n) => n === 1,
+    );
+    expect((await cli("dlq", "drop", "--all", "--config", file)).out).toBe("deleted: 1\n");
+    expect((await cli("dlq", "list", "--config", file)).out).toBe("the dead-letter set is empty\n");
+    expect((await cli("dlq", "retry", "nope", "--config", file)).code).toBe(2);
+  });
+});
+
+describe("loop prevention", () => {
+  it("holds back a field the bridge keeps rewriting, with a conflict decision", async () => {
+    await start("dry-run");
+    for (let i = 1; i <= 4; i++) {
+      const revert = {
+        delivery: `d-revert-${i}`,
+        issue: issue({ status: "assigned" }),
+        change: { field: "priority", from: "immediate", to: "normal", actor: { id: "ivanov" } },
+      };
+      await post(revert);
+    }
+    const log = await until(entries, (es) => es.filter((e) => e.type === "decisions").length === 4);
+    const newest = log[0] as Extract<LogEntry, { type: "decisions" }>;
+    expect(newest.writeback).toBe("held");
+    expect(newest.decisions.map((d) => d.rule)).toEqual(["impact-priority-matrix", "loop-guard"]);
+    expect(newest.decisions[1]).toMatchObject({
+      outcome: "violation",
+      alerts: ["policy.violation"],
+      conflict: expect.stringMatching(/held back/),
+    });
+    expect(log.filter((e) => e.type === "decisions" && e.writeback === "dry-run")).toHaveLength(3);
+  });
+
+  it("recognises the echo of what it wrote even under another account", async () => {
+    await start();
+    expectCorrection();
+    await post(createdHook("d-echo-1"));
+    await until(entries, writebackDone);
+    const echo = {
+      delivery: "d-echo-2",
+      issue: issue({ priority: "immediate" }),
+      change: { field: "priority", from: "normal", to: "immediate", actor: { id: "integration-user" } },
+    };
+    await post(echo);
+    const log = await until(entries, (es) => es[0]?.type === "own-change");
+    expect(log[0]).toMatchObject({ type: "own-change", reason: "matches what the bridge just wrote" });
   });
 });
 

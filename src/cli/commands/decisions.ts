@@ -1,0 +1,62 @@
+import { type Command, Option } from "commander";
+import { pino } from "pino";
+import { loadConfig, resolveConfigPath } from "../../config/load.js";
+import { listPackIds } from "../../engine/pack-catalogue.js";
+import { Errors } from "../../errors/catalogue.js";
+import { DecisionLog, type LogEntry } from "../../queue/decision-log.js";
+import type { Io } from "../io.js";
+import { redisForCli } from "../redis-for-cli.js";
+
+function describe(e: LogEntry): string {
+  switch (e.type) {
+    case "decisions": {
+      const lines = [`${e.at} ${e.deliveryId} — ${e.pack} (${e.mode}), write-back: ${e.writeback}`];
+      for (const d of e.decisions)
+        lines.push(
+          `    ${d.outcome} [${d.rule}] ${d.message}${d.conflict ? ` (conflict: ${d.conflict})` : ""}`,
+        );
+      for (const a of e.wouldDo ?? []) lines.push(`    would do: ${JSON.stringify(a)}`);
+      return lines.join("\n");
+    }
+    case "own-change":
+      return `${e.at} ${e.deliveryId} — the bridge's own change (${e.reason}); not evaluated`;
+    case "writeback":
+      return `${e.at} ${e.deliveryId} — write-back ${e.result}${e.error ? `: ${e.error}` : ""}${e.applied !== undefined ? ` (${e.applied} applied, ${e.skipped} already done)` : ""}`;
+  }
+}
+
+export function registerDecisionsCommand(program: Command, io: Io): void {
+  program
+    .command("decisions")
+    .description("Print a ticket's recent decisions and write-back results from the bridge's Redis")
+    .requiredOption("-t, --ticket <instance/id>", "tracker instance and ticket id, e.g. erecipe-gitlab/1234")
+    .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
+    .option("-n, --limit <n>", "how many entries", "20")
+    .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
+    .action(async (opts: { ticket: string; config?: string; limit: string; format: "json" | "text" }) => {
+      const slash = opts.ticket.indexOf("/");
+      if (slash <= 0 || slash === opts.ticket.length - 1)
+        throw Errors.USAGE(`--ticket "${opts.ticket}" must be <instance>/<id>`);
+      const [instance, id] = [opts.ticket.slice(0, slash), opts.ticket.slice(slash + 1)];
+      const { config } = loadConfig(resolveConfigPath(opts.config), { knownPacks: listPackIds() });
+      if (!(instance in config.trackers))
+        throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
+      const redis = await redisForCli(config, "reglament decisions");
+      try {
+        const entries = await new DecisionLog(
+          redis,
+          config.redis.keyPrefix,
+          pino({ level: "silent" }),
+        ).recent(instance, id, Number(opts.limit) || 20);
+        if (opts.format === "json") io.out(`${JSON.stringify(entries, null, 2)}\n`);
+        else
+          io.out(
+            entries.length
+              ? `${entries.map(describe).join("\n")}\n`
+              : `no decisions recorded for ${opts.ticket}\n`,
+          );
+      } finally {
+        redis.disconnect();
+      }
+    });
+}

@@ -1,0 +1,97 @@
+import { Queue } from "bullmq";
+import type { Command } from "commander";
+import { loadConfig, resolveConfigPath } from "../../config/load.js";
+import { listPackIds } from "../../engine/pack-catalogue.js";
+import { Errors } from "../../errors/catalogue.js";
+import { writebackQueue } from "../../queue/names.js";
+import type { WritebackJob } from "../../queue/pipeline.js";
+import type { Io } from "../io.js";
+import { redisForCli } from "../redis-for-cli.js";
+
+interface DlqOptions {
+  config?: string;
+  instance?: string;
+  all?: boolean;
+}
+
+/** Runs an action on the dead-letter (failed) write-backs of the configured instances. */
+async function withFailed(
+  opts: DlqOptions,
+  command: string,
+  act: (queue: Queue<WritebackJob>, instance: string) => Promise<void>,
+) {
+  const { config } = loadConfig(resolveConfigPath(opts.config), { knownPacks: listPackIds() });
+  const instances = opts.instance ? [opts.instance] : Object.keys(config.trackers);
+  for (const i of instances)
+    if (!(i in config.trackers)) throw Errors.UNKNOWN_INSTANCE(i, Object.keys(config.trackers));
+  const redis = await redisForCli(config, command);
+  try {
+    for (const instance of instances) {
+      const queue = new Queue<WritebackJob>(writebackQueue(instance), {
+        connection: redis,
+        prefix: config.redis.keyPrefix,
+      });
+      await act(queue, instance);
+      await queue.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function registerDlqCommands(program: Command, io: Io): void {
+  const dlq = program
+    .command("dlq")
+    .description("Write-backs the trackers refused for good (the dead-letter set)");
+  const common = (c: Command) =>
+    c
+      .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
+      .option("-i, --instance <name>", "only this tracker instance");
+
+  common(dlq.command("list").description("List dead-lettered write-backs with their reason")).action(
+    async (opts: DlqOptions) => {
+      let count = 0;
+      await withFailed(opts, "reglament dlq list", async (queue, instance) => {
+        for (const job of await queue.getFailed()) {
+          count++;
+          io.out(
+            `${instance}\t${job.id}\tticket ${job.data.ref.id}\t${job.data.actions.length} action(s)\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}\n`,
+          );
+        }
+      });
+      if (count === 0) io.out("the dead-letter set is empty\n");
+    },
+  );
+
+  for (const [name, verb, act] of [
+    [
+      "retry",
+      "Queue again",
+      async (job: Awaited<ReturnType<Queue<WritebackJob>["getFailed"]>>[number]) => job.retry(),
+    ],
+    [
+      "drop",
+      "Delete",
+      async (job: Awaited<ReturnType<Queue<WritebackJob>["getFailed"]>>[number]) => job.remove(),
+    ],
+  ] as const) {
+    common(dlq.command(name).description(`${verb} dead-lettered write-backs: one by id, or --all`))
+      .argument("[job]", "job id as `dlq list` shows it")
+      .option("--all", "every dead-lettered write-back (of --instance, or of all instances)")
+      .action(async (jobId: string | undefined, opts: DlqOptions) => {
+        if (!jobId && !opts.all) throw Errors.USAGE(`dlq ${name} needs a job id or --all`);
+        let done = 0;
+        await withFailed(opts, `reglament dlq ${name}`, async (queue) => {
+          for (const job of await queue.getFailed()) {
+            if (opts.all || job.id === jobId) {
+              await act(job);
+              done++;
+            }
+          }
+        });
+        if (jobId && done === 0)
+          throw Errors.USAGE(`no dead-lettered write-back with id "${jobId}" (see \`reglament dlq list\`)`);
+        io.out(`${name === "retry" ? "queued again" : "deleted"}: ${done}\n`);
+      });
+  }
+}
