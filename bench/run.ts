@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   policy: () => import("./policy.js"),
   calendar: () => import("./calendar.js"),
   "sla-scale": () => import("./sla-scale.js"),
+  ingest: () => import("./ingest.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -3,6 +3,7 @@ import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
+import { workerConnection } from "../redis/connection.js";
 import type { Alert } from "./alert.js";
 import { signedHeaders } from "./signature.js";
 
@@ -140,10 +141,7 @@ export class AlertDispatcher {
 
   start(concurrency = 4): Worker<DeliveryJob> {
     const { baseDelayMs, maxDelayMs } = this.#opts;
-    this.#workerConnection = this.#opts.connection.duplicate({
-      maxRetriesPerRequest: null,
-      enableOfflineQueue: true,
-    });
+    this.#workerConnection = workerConnection(this.#opts.connection);
     this.#worker = new Worker<DeliveryJob>("alerts", (job) => this.deliver(job), {
       connection: this.#workerConnection,
       prefix: this.#opts.prefix,

@@ -14,6 +14,7 @@ import { evaluate } from "../engine/evaluate.js";
 import { isReglamentError } from "../errors/catalogue.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
 import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
+import { workerConnection } from "../redis/connection.js";
 import type { DeploymentPack } from "../runtime/deployment-packs.js";
 import type { SlaService } from "../sla/service.js";
 import { DecisionLog } from "./decision-log.js";
@@ -119,11 +120,8 @@ export class Pipeline {
       const key = ticketKey(e.ref);
       const queue = this.#events[partitionOf(key, this.#events.length)]!;
       const jobId = safeJobId(events.length > 1 ? `${e.deliveryId}#${index}` : e.deliveryId);
-      const existing = await queue.getJob(jobId);
-      if (existing) {
-        duplicates++;
-        continue;
-      }
+      // The job id makes the add idempotent (Redis keeps the first); the seen-mark only tells
+      // the sender whether this delivery was new, so a crash between the two loses nothing.
       await queue.add(
         "event",
         {
@@ -142,6 +140,17 @@ export class Pipeline {
           removeOnFail: { age: 7 * 24 * 3600 },
         },
       );
+      const first = await this.#o.redis.set(
+        `${this.prefix}:delivery:${instance}:${jobId}`,
+        "1",
+        "EX",
+        86_400,
+        "NX",
+      );
+      if (first !== "OK") {
+        duplicates++;
+        continue;
+      }
       accepted++;
     }
     return { accepted, duplicates };
@@ -448,7 +457,7 @@ export class Pipeline {
     processor: (job: Job<T>, token?: string) => Promise<void>,
     options: Record<string, unknown> = {},
   ): Promise<Worker<T>> {
-    const connection = this.#o.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
+    const connection = workerConnection(this.#o.redis);
     this.#workerConnections.push(connection);
     const worker = new Worker<T>(name, processor, { connection, prefix: this.prefix, ...options });
     worker.on("error", (err) => this.#o.logger.error({ err, queue: name }, "worker error"));

@@ -49,3 +49,15 @@ export async function pingWithin(redis: Redis, timeoutMs: number): Promise<boole
     clearTimeout(timer);
   }
 }
+
+/**
+ * A connection for a BullMQ worker: blocking commands need `maxRetriesPerRequest: null`,
+ * and must not be auto-pipelined behind other commands.
+ */
+export function workerConnection(redis: Redis): Redis {
+  return redis.duplicate({
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    enableAutoPipelining: false,
+  });
+}

@@ -70,7 +70,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       redisSource = `private redis-server at ${local.url} (data in ${local.dataDir})`;
     }
 
-    const redis = await connectRedis(redisUrl, { enableOfflineQueue: true });
+    // Auto-pipelining batches the commands of concurrent webhooks into one round trip.
+    const redis = await connectRedis(redisUrl, { enableOfflineQueue: true, enableAutoPipelining: true });
     shutdown.add("redis", async () => {
       await redis.quit().catch(() => redis.disconnect());
     });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { workerConnection } from "../redis/connection.js";
 
 export interface DueJob {
   ticket: string;
@@ -117,10 +118,7 @@ export class SlaScheduler {
   }
 
   start(handler: DueHandler, concurrency = 8): Worker<DueJob> {
-    this.#workerConnection = this.connection.duplicate({
-      maxRetriesPerRequest: null,
-      enableOfflineQueue: true,
-    });
+    this.#workerConnection = workerConnection(this.connection);
     this.#worker = new Worker<DueJob>(
       "sla",
       async (job) => {
