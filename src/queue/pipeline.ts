@@ -51,6 +51,9 @@ export interface PipelineOptions {
   sla?: SlaService;
   publishAlert?: (alert: Alert) => Promise<unknown>;
   now?: () => number;
+  /** How long a worker holds a job before others may take it over (BullMQ's lock and stall check). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 /**
@@ -459,7 +462,11 @@ export class Pipeline {
   ): Promise<Worker<T>> {
     const connection = workerConnection(this.#o.redis);
     this.#workerConnections.push(connection);
-    const worker = new Worker<T>(name, processor, { connection, prefix: this.prefix, ...options });
+    const locks = {
+      ...(this.#o.lockDurationMs ? { lockDuration: this.#o.lockDurationMs } : {}),
+      ...(this.#o.stalledIntervalMs ? { stalledInterval: this.#o.stalledIntervalMs } : {}),
+    };
+    const worker = new Worker<T>(name, processor, { connection, prefix: this.prefix, ...locks, ...options });
     worker.on("error", (err) => this.#o.logger.error({ err, queue: name }, "worker error"));
     worker.on("failed", (job, err) =>
       this.#o.logger.warn({ queue: name, job: job?.id, err: err.message }, "job failed"),
@@ -513,9 +520,13 @@ export class Pipeline {
     }
   }
 
-  /** Lets in-flight jobs finish; what is still queued stays in Redis for the next start. */
-  async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.close()));
+  /**
+   * Lets in-flight jobs finish; what is still queued stays in Redis for the next start.
+   * `force` abandons active jobs as a crash would: their locks lapse and another worker
+   * takes them over.
+   */
+  async close(force = false): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.close(force)));
     for (const c of this.#workerConnections) c.disconnect();
     await Promise.all(this.queues.map((q) => q.close()));
   }

@@ -28,6 +28,8 @@ export interface BridgeOptions {
   /** The packs the configuration uses (loaded from it when not given). */
   packs?: ReadonlyMap<string, DeploymentPack>;
   registry?: AdapterRegistry;
+  /** BullMQ job lock settings (tests shorten them to see a stalled job taken over). */
+  locks?: { lockDurationMs: number; stalledIntervalMs: number };
 }
 
 export interface RunningBridge {
@@ -113,6 +115,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       metrics,
       sla,
       publishAlert: (a) => dispatcher.publish(a),
+      ...options.locks,
     });
     await pipeline.start();
     scheduler.start((key) => sla.onDue(key));

@@ -289,6 +289,43 @@ describe("loop prevention", () => {
   });
 });
 
+describe("a worker stopped in the middle of a job", () => {
+  it("leaves the job to another worker, which completes it; nothing is lost", async () => {
+    const prefix = `pipe${process.pid}handoff`;
+    const options = {
+      config: config("enforce", prefix),
+      configFile: "/tmp/reglament-test.yaml",
+      env: { REDIS_URL: redisUrl },
+      logger: silentLogger,
+      registry: new AdapterRegistry([fakeTrackerFactory]),
+      locks: { lockDurationMs: 1000, stalledIntervalMs: 500 },
+    };
+    const first = await startBridge(options);
+    bridge = first;
+    // The first worker's call to the tracker never comes back: it is stopped mid-job.
+    nock(TRACKER).get("/issues/101").delay(60_000).reply(200, issue());
+    await post(createdHook("d-handoff"));
+    const queue = first.pipeline.writebackQueueOf("shop")!;
+    await until(
+      () => queue.getActiveCount(),
+      (n) => n === 1,
+    );
+    await first.pipeline.close(true);
+
+    const scope = expectCorrection();
+    const second = await startBridge(options);
+    bridge = second;
+    const log = await until(
+      entries,
+      (es) => es.some((e) => e.type === "writeback" && e.result === "applied"),
+      10_000,
+    );
+    expect(log.filter((e) => e.type === "writeback" && e.result === "applied")).toHaveLength(1);
+    scope.done();
+    await first.shutdown.run("test end");
+  });
+});
+
 describe("dry-run", () => {
   it("records what it would do with the full payload and sends nothing", async () => {
     await start("dry-run");
