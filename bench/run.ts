@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   calendar: () => import("./calendar.js"),
   "sla-scale": () => import("./sla-scale.js"),
   ingest: () => import("./ingest.js"),
+  pipeline: () => import("./pipeline.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -20,6 +20,8 @@ const ServerConfig = z.strictObject({
 const PipelineConfig = z.strictObject({
   /** Event partitions: tickets processed in parallel (one ticket's events never are). */
   partitions: z.number().int().min(1).max(256).default(8),
+  /** Write-back jobs one process runs at once per tracker instance (within its rate limit). */
+  writebackConcurrency: z.number().int().min(1).max(256).default(16),
   /** Write-back attempts before a job goes to the dead-letter set. */
   writebackAttempts: z.number().int().min(1).default(8),
   /** First retry delay of a failed write-back, doubling each attempt. */

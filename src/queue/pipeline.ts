@@ -487,7 +487,7 @@ export class Pipeline {
         writebackQueue(instance),
         (job, token) => this.processWriteback(job, token),
         {
-          concurrency: 4,
+          concurrency: this.#o.config.pipeline.writebackConcurrency,
           limiter: { max: Math.max(1, Math.round(perSecond)), duration: 1000 },
         },
       );
