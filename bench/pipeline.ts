@@ -6,7 +6,7 @@ import { AdapterRegistry } from "../src/domain/adapter.js";
 import { listPackIds } from "../src/engine/pack-catalogue.js";
 import { connectRedis } from "../src/redis/connection.js";
 import { startBridge } from "../src/runtime/serve.js";
-import { fakeTrackerFactory } from "../test/helpers/fake-tracker.js";
+import { fakeIssue, fakeTrackerFactory } from "../test/helpers/fake-tracker.js";
 
 /**
  * Events per second from webhook to completed write-back: N tickets created with a
@@ -16,20 +16,7 @@ import { fakeTrackerFactory } from "../test/helpers/fake-tracker.js";
 export async function run(): Promise<void> {
   const count = Number(process.env.PIPELINE_EVENTS ?? 3000);
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/13";
-  const issue = (id: string) => ({
-    id,
-    project: "support",
-    title: "Не открывается ЭМК",
-    description: "Ошибка 500",
-    type: "ЭМК",
-    impact: "block",
-    priority: "normal",
-    status: "new",
-    reporter: "ivanov",
-    assignee: "petrova",
-    created_at: "2026-03-02T09:00:00+03:00",
-    comments: [],
-  });
+  const issue = (id: string) => fakeIssue({ id });
 
   let corrected = 0;
   let finished: () => void = () => {};

@@ -13,7 +13,7 @@ import { TrackerRequestError } from "../../src/errors/tracker-error.js";
  *   GET /issues/:id · PATCH /issues/:id · POST /issues/:id/comments · GET /issues?since=
  * Webhook: header x-test-token, body { delivery, issue, change }.
  */
-interface FakeIssue {
+export interface FakeIssue {
   id: string;
   project: string;
   title: string;
@@ -28,6 +28,28 @@ interface FakeIssue {
   created_at: string;
   updated_at?: string;
   comments?: { id: string; author: string; body: string; created_at: string }[];
+}
+
+/**
+ * An issue of the fake tracker that breaks the Sevastopol matrix (block impact with normal
+ * priority), reported by a line-1 user and assigned to the head of line 2.
+ */
+export function fakeIssue(over: Partial<FakeIssue> = {}): FakeIssue {
+  return {
+    id: "101",
+    project: "support",
+    title: "Не открывается ЭМК",
+    description: "Ошибка 500 при открытии карты",
+    type: "ЭМК",
+    impact: "block",
+    priority: "normal",
+    status: "new",
+    reporter: "ivanov",
+    assignee: "petrova",
+    created_at: "2026-03-02T09:00:00+03:00",
+    comments: [],
+    ...over,
+  };
 }
 
 function toTicket(instance: string, issue: FakeIssue): Ticket {

@@ -10,7 +10,7 @@ import type { LogEntry } from "../../src/queue/decision-log.js";
 import { connectRedis } from "../../src/redis/connection.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
 import { cli } from "../helpers/cli.js";
-import { fakeTrackerFactory } from "../helpers/fake-tracker.js";
+import { type FakeIssue, fakeIssue, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
@@ -38,22 +38,8 @@ function config(mode: "enforce" | "dry-run", prefix: string) {
   });
 }
 
-const issue = (over: Record<string, unknown> = {}) => ({
-  id: "101",
-  project: "support",
-  title: "Не открывается ЭМК",
-  description: "Ошибка 500 при открытии карты",
-  type: "ЭМК",
-  impact: "block",
-  priority: "normal",
-  status: "new",
-  reporter: "ivanov",
-  assignee: "petrova",
-  created_at: "2026-03-02T09:00:00+03:00",
-  comments: [],
-  ...over,
-});
-const createdHook = (delivery: string, over: Record<string, unknown> = {}) => ({
+const issue = (over: Partial<FakeIssue> = {}) => fakeIssue(over);
+const createdHook = (delivery: string, over: Partial<FakeIssue> = {}) => ({
   delivery,
   issue: issue(over),
   change: { kind: "created", actor: { id: "ivanov" } },
