@@ -375,15 +375,28 @@ export class Pipeline {
     const { instance, ref, actions, marker, deliveryId } = job.data;
     const adapter = this.#o.adapters.get(instance);
     if (!adapter) throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
-    const at = () => new Date(this.#now()).toISOString();
+    // Every outcome is counted and written to the ticket's decision log the same way.
+    const outcome = async (
+      metric: "applied" | "failed" | "retried",
+      entry: {
+        result: "applied" | "failed" | "retrying";
+        applied?: number;
+        skipped?: number;
+        error?: string;
+      },
+    ) => {
+      this.#o.metrics.writebacks.inc({ instance, result: metric });
+      await this.log.record(instance, ref.id, {
+        type: "writeback",
+        at: new Date(this.#now()).toISOString(),
+        deliveryId,
+        ...entry,
+      });
+    };
     await this.guard.remember(ticketKey(ref), actions);
     try {
       const result = await adapter.applyActions(ref, actions, { marker });
-      this.#o.metrics.writebacks.inc({ instance, result: "applied" });
-      await this.log.record(instance, ref.id, {
-        type: "writeback",
-        at: at(),
-        deliveryId,
+      await outcome("applied", {
         result: "applied",
         applied: result.applied.length,
         skipped: result.skipped.length,
@@ -392,24 +405,10 @@ export class Pipeline {
       const retryable = isReglamentError(err) ? err.retryable : true;
       const message = (err as Error).message;
       if (!retryable) {
-        this.#o.metrics.writebacks.inc({ instance, result: "failed" });
-        await this.log.record(instance, ref.id, {
-          type: "writeback",
-          at: at(),
-          deliveryId,
-          result: "failed",
-          error: message,
-        });
+        await outcome("failed", { result: "failed", error: message });
         throw new UnrecoverableError(message);
       }
-      this.#o.metrics.writebacks.inc({ instance, result: "retried" });
-      await this.log.record(instance, ref.id, {
-        type: "writeback",
-        at: at(),
-        deliveryId,
-        result: "retrying",
-        error: message,
-      });
+      await outcome("retried", { result: "retrying", error: message });
       const wait = err instanceof TrackerRequestError ? err.retryAfterMs : undefined;
       if (wait !== undefined && token) {
         // The tracker said when to come back: wait exactly that, without spending an attempt.
