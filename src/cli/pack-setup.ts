@@ -1,10 +1,10 @@
 import { dirname } from "node:path";
 import { ruleCatalogue } from "../../policies/rules/index.js";
-import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { listPackIds } from "../engine/pack-catalogue.js";
 import { type LoadedPack, loadPack } from "../engine/pack-loader.js";
 import { Errors } from "../errors/catalogue.js";
+import { loadDeploymentConfig } from "../runtime/deployment-config.js";
 import { type PackTime, packTime } from "../sla/pack-sla.js";
 
 export interface PackSetup {
@@ -17,7 +17,7 @@ export interface PackSetup {
 export function packForCli(packId: string, configFile: string | undefined): PackSetup {
   const known = listPackIds();
   if (!known.includes(packId)) throw Errors.UNKNOWN_PACK(packId, known);
-  const config = configFile ? loadConfig(configFile, { knownPacks: known }).config : undefined;
+  const config = configFile ? loadDeploymentConfig(configFile).config : undefined;
   const pack = loadPack(packId, {
     rules: ruleCatalogue,
     settings: config?.packs[packId],

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { z } from "zod";
 import { Errors } from "../errors/catalogue.js";
 import { exampleConfigPath } from "../paths.js";
 import { explainIssues, formatPath } from "../validation/explain-issues.js";
@@ -9,6 +10,8 @@ import { type Config, configSchema } from "./schema.js";
 export interface LoadOptions {
   /** Pack ids that exist; a config naming another pack is rejected. */
   knownPacks: readonly string[];
+  /** Each tracker kind's options schema (`AdapterRegistry.optionSchemas()`). */
+  trackerOptions?: Record<string, z.ZodType>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -42,7 +45,7 @@ export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
     (m) => `${source.locate(m.path)} ${formatPath(m.path)}: ${Errors.ENV_VAR_MISSING.message(m.name)}`,
   );
 
-  const schema = configSchema(options.knownPacks);
+  const schema = configSchema(options.knownPacks, options.trackerOptions);
   const result = schema.safeParse(data, { reportInput: true });
   if (!result.success) {
     // A value emptied by a missing variable is already reported as that variable.

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CalendarOverride } from "../calendar/spec.js";
 import { AlertEvent } from "../domain/decision.js";
 import { Line, Role, TrackerKind } from "../domain/enums.js";
+import { describeIssues } from "../validation/explain-issues.js";
 
 export const modes = ["dry-run", "enforce"] as const;
 export const Mode = z.enum(modes);
@@ -85,7 +86,12 @@ const AlertEndpoint = z.strictObject({
   packs: z.array(z.string()).optional(),
 });
 
-export function configSchema(knownPacks: readonly string[]) {
+/**
+ * The configuration's schema. `trackerOptions` gives each tracker kind's schema of
+ * `trackers.<instance>.options` (from the adapters), so a mistake there is reported
+ * with the rest of the file.
+ */
+export function configSchema(knownPacks: readonly string[], trackerOptions: Record<string, z.ZodType> = {}) {
   const packId = z.string().refine((id) => knownPacks.includes(id), {
     error: (issue) => `unknown pack "${String(issue.input)}"; valid packs: ${knownPacks.join(", ")}`,
   });
@@ -107,6 +113,18 @@ export function configSchema(knownPacks: readonly string[]) {
     })
     .superRefine((cfg, ctx) => {
       for (const [name, inst] of Object.entries(cfg.trackers)) {
+        const optionsSchema = trackerOptions[inst.kind];
+        const options = optionsSchema?.safeParse(inst.options, { reportInput: true });
+        for (const problem of options?.success === false
+          ? describeIssues(options.error.issues, { input: inst.options, schema: optionsSchema })
+          : []) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["trackers", name, "options", ...(problem.path as (string | number)[])],
+            message: problem.text,
+            input: undefined,
+          });
+        }
         for (const [project, binding] of Object.entries(inst.projects)) {
           if (!knownPacks.includes(binding.pack)) {
             ctx.addIssue({

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { z } from "zod";
 import type { TrackerInstance } from "../config/schema.js";
 import { Errors } from "../errors/catalogue.js";
 import type { Action } from "./action.js";
@@ -73,10 +74,23 @@ export interface AdapterDeps {
   logger: Logger;
 }
 
+/** A ticket and its change read from a tracker's own JSON, with no network (`reglament check --from`). */
+export interface NativeReading {
+  ticket: Ticket;
+  change: Change;
+}
+
 export interface AdapterFactory {
   readonly kind: TrackerKind;
+  /** The schema of `trackers.<instance>.options` for this kind, checked when the config loads. */
+  readonly optionsSchema: z.ZodType;
   /** Builds the adapter of one configured instance; validates `options` and throws a precise error when they are wrong. */
   create(instance: string, config: TrackerInstance, deps: AdapterDeps): TrackerAdapter;
+  /**
+   * Reads a native payload or issue JSON (a webhook body, an API answer) into a ticket
+   * and change; throws REG_INPUT_INVALID naming what is missing when it is not one.
+   */
+  readNative(input: unknown, instance: string, options: Record<string, unknown>): NativeReading;
 }
 
 /** Maps a tracker kind to its adapter factory; an unregistered kind fails with the valid ones. */
@@ -93,6 +107,11 @@ export class AdapterRegistry {
 
   kinds(): string[] {
     return [...this.#factories.keys()].sort();
+  }
+
+  /** Each kind's options schema, for validating `trackers.<instance>.options` with the config. */
+  optionSchemas(): Record<string, z.ZodType> {
+    return Object.fromEntries([...this.#factories].map(([kind, f]) => [kind, f.optionsSchema]));
   }
 
   get(kind: string): AdapterFactory {

@@ -1,10 +1,11 @@
 import type { Logger } from "pino";
+import { gitlabAdapterFactory } from "../../adapters/gitlab/adapter.js";
 import type { Config } from "../config/schema.js";
 import { AdapterRegistry, type TrackerAdapter } from "../domain/adapter.js";
 
-/** The adapters this version of the bridge ships; each tracker's issue adds its own. */
+/** The adapters this version of the bridge ships. */
 export function defaultAdapterRegistry(): AdapterRegistry {
-  return new AdapterRegistry([]);
+  return new AdapterRegistry([gitlabAdapterFactory]);
 }
 
 /**

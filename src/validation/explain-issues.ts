@@ -181,30 +181,38 @@ function sentence(issue: Issue, found: string, opts: ExplainOptions): string {
   }
 }
 
-export function explainIssues(issues: readonly Issue[], opts: ExplainOptions): string[] {
-  const out: string[] = [];
+/** Each problem as its path and the sentence about it, without a position. */
+export function describeIssues(
+  issues: readonly Issue[],
+  opts: ExplainOptions,
+): { path: readonly PropertyKey[]; text: string }[] {
+  const out: { path: readonly PropertyKey[]; text: string }[] = [];
   for (const issue of flatten(issues)) {
-    const where = (path: Path) => {
-      const loc = opts.locate?.(path);
-      return `${loc ? `${loc} ` : ""}${formatPath(path)}`;
-    };
     if (issue.code === "unrecognized_keys") {
       const known = opts.schema ? knownKeysAt(opts.schema, issue.path) : [];
       for (const key of issue.keys) {
-        const keyPath = [...issue.path, key];
         const hint = closest(key, known);
-        out.push(
-          `${where(keyPath)}: unknown key "${key}"` +
+        out.push({
+          path: [...issue.path, key],
+          text:
+            `unknown key "${key}"` +
             (hint ? `; did you mean "${hint}"?` : "; remove it") +
             (known.length ? ` (valid keys here: ${known.join(", ")})` : ""),
-        );
+        });
       }
       continue;
     }
     const secret = opts.isSecret?.(issue.path) ?? false;
     const value = inputOf(issue, opts);
     const found = secret && value !== undefined ? "a hidden value" : describeValue(value);
-    out.push(`${where(issue.path)}: ${sentence(issue, found, opts)}`);
+    out.push({ path: issue.path, text: sentence(issue, found, opts) });
   }
   return out;
+}
+
+export function explainIssues(issues: readonly Issue[], opts: ExplainOptions): string[] {
+  return describeIssues(issues, opts).map(({ path, text }) => {
+    const loc = opts.locate?.(path);
+    return `${loc ? `${loc} ` : ""}${formatPath(path)}: ${text}`;
+  });
 }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import axios, { type AxiosInstance, isAxiosError } from "axios";
+import { z } from "zod";
 import type { AdapterFactory, TrackerAdapter, WebhookRequest } from "../../src/domain/adapter.js";
 import { Change } from "../../src/domain/change.js";
 import { Ticket } from "../../src/domain/ticket.js";
@@ -94,6 +95,11 @@ function fail(instance: string, what: string, err: unknown): never {
 
 export const fakeTrackerFactory: AdapterFactory = {
   kind: "gitlab",
+  optionsSchema: z.strictObject({}),
+  readNative(input, instance) {
+    const body = input as { issue: FakeIssue; change: unknown };
+    return { ticket: toTicket(instance, body.issue), change: Change.parse(body.change) };
+  },
   create(instance, config): TrackerAdapter {
     const http: AxiosInstance = axios.create({
       baseURL: config.baseUrl,

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { loadConfig, resolveConfigPath } from "../../config/load.js";
-import { listPackIds } from "../../engine/pack-catalogue.js";
+import { resolveConfigPath } from "../../config/load.js";
+import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import { loadDeploymentPacks } from "../../runtime/deployment-packs.js";
 import type { Io } from "../io.js";
 
@@ -13,7 +13,7 @@ export function registerConfigCommands(program: Command, io: Io): void {
     .option("-c, --config <file>", "configuration file")
     .action((file: string | undefined, opts: { config?: string }) => {
       const path = resolveConfigPath(file ?? opts.config);
-      const { config: cfg } = loadConfig(path, { knownPacks: listPackIds() });
+      const { config: cfg } = loadDeploymentConfig(path);
       const packs = loadDeploymentPacks(cfg, path);
       const trackers = Object.entries(cfg.trackers).map(([name, t]) => `${name} (${t.kind})`);
       io.out(

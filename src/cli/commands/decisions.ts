@@ -1,9 +1,9 @@
 import { type Command, Option } from "commander";
 import { pino } from "pino";
-import { loadConfig, resolveConfigPath } from "../../config/load.js";
-import { listPackIds } from "../../engine/pack-catalogue.js";
+import { resolveConfigPath } from "../../config/load.js";
 import { Errors } from "../../errors/catalogue.js";
 import { DecisionLog, type LogEntry } from "../../queue/decision-log.js";
+import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
 import { redisForCli } from "../redis-for-cli.js";
 
@@ -38,7 +38,7 @@ export function registerDecisionsCommand(program: Command, io: Io): void {
       if (slash <= 0 || slash === opts.ticket.length - 1)
         throw Errors.USAGE(`--ticket "${opts.ticket}" must be <instance>/<id>`);
       const [instance, id] = [opts.ticket.slice(0, slash), opts.ticket.slice(slash + 1)];
-      const { config } = loadConfig(resolveConfigPath(opts.config), { knownPacks: listPackIds() });
+      const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
       if (!(instance in config.trackers))
         throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
       const redis = await redisForCli(config, "reglament decisions");

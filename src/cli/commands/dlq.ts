@@ -1,10 +1,10 @@
 import { Queue } from "bullmq";
 import type { Command } from "commander";
-import { loadConfig, resolveConfigPath } from "../../config/load.js";
-import { listPackIds } from "../../engine/pack-catalogue.js";
+import { resolveConfigPath } from "../../config/load.js";
 import { Errors } from "../../errors/catalogue.js";
 import { writebackQueue } from "../../queue/names.js";
 import type { WritebackJob } from "../../queue/pipeline.js";
+import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
 import { redisForCli } from "../redis-for-cli.js";
 
@@ -20,7 +20,7 @@ async function withFailed(
   command: string,
   act: (queue: Queue<WritebackJob>, instance: string) => Promise<void>,
 ) {
-  const { config } = loadConfig(resolveConfigPath(opts.config), { knownPacks: listPackIds() });
+  const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
   const instances = opts.instance ? [opts.instance] : Object.keys(config.trackers);
   for (const i of instances)
     if (!(i in config.trackers)) throw Errors.UNKNOWN_INSTANCE(i, Object.keys(config.trackers));

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { loadConfig, resolveConfigPath } from "../../config/load.js";
-import { listPackIds } from "../../engine/pack-catalogue.js";
+import { resolveConfigPath } from "../../config/load.js";
+import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import { loadDeploymentPacks } from "../../runtime/deployment-packs.js";
 import { startBridge } from "../../runtime/serve.js";
 import type { Io } from "../io.js";
@@ -12,7 +12,7 @@ export function registerServeCommand(program: Command, io: Io): void {
     .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
     .action(async (opts: { config?: string }) => {
       const file = resolveConfigPath(opts.config);
-      const { config } = loadConfig(file, { knownPacks: listPackIds() });
+      const { config } = loadDeploymentConfig(file);
       const packs = loadDeploymentPacks(config, file);
       const bridge = await startBridge({ config, configFile: file, packs });
       io.out(

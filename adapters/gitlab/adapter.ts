@@ -1,0 +1,157 @@
+import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
+import type { TicketRef } from "../../src/domain/ticket.js";
+import { Errors } from "../../src/errors/catalogue.js";
+import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { parseOrThrow } from "../../src/validation/parse.js";
+import { type GitlabApi, gitlabApi } from "./client.js";
+import {
+  changeFromIssueHook,
+  changeFromNoteHook,
+  createNormaliser,
+  type Normaliser,
+  splitTicketId,
+  ticketFromIssueHook,
+  ticketFromNoteHook,
+  ticketFromRest,
+} from "./normalise.js";
+import { GitlabOptions } from "./options.js";
+import { IssueHook, NoteHook, RestIssue, RestLabelEvent, RestNote } from "./payloads.js";
+import { parseGitlabWebhook, verifyGitlabToken } from "./webhook.js";
+import { GitlabWriter } from "./write-back.js";
+
+/** Per configured project: list from `since`, at `page` of the issues updated at or after it. */
+type Cursor = Record<string, { since: string; page: number }>;
+
+function parseCursor(text: string | undefined): Cursor {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === "object" ? (value as Cursor) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The project path in a GitLab ticket's full reference, ready for the REST API. */
+function locate(instance: string, ref: TicketRef): { project: string; iid: number } {
+  const where = splitTicketId(ref.id);
+  if (!where) {
+    throw new TrackerRequestError({
+      instance,
+      what: `find ticket "${ref.id}"`,
+      reason: 'a GitLab ticket id is its full reference, "group/project#iid"',
+      retryable: false,
+    });
+  }
+  return where;
+}
+
+export function createGitlabAdapter(
+  n: Normaliser,
+  api: GitlabApi,
+  settings: { projects: readonly string[]; bridgeUser: string; webhookSecret?: string; now?: () => number },
+): TrackerAdapter {
+  const writer = new GitlabWriter(api, n);
+  const now = settings.now ?? Date.now;
+  return {
+    kind: "gitlab",
+    instance: n.instance,
+    verifyWebhook: (req) => verifyGitlabToken(n.instance, settings.webhookSecret, req),
+    parseWebhook: (req) => parseGitlabWebhook(n, req),
+    isBridgeActor: (actor) => actor.id === settings.bridgeUser,
+
+    async fetchTicket(ref) {
+      const { project, iid } = locate(n.instance, ref);
+      const [issue, notes, events] = await Promise.all([
+        api.issues.show(iid, { projectId: project }),
+        api.notes.all(project, iid, { sort: "asc", orderBy: "created_at", perPage: 100, maxPages: 20 }),
+        api.labelEvents.all(project, iid, { perPage: 100, maxPages: 20 }),
+      ]);
+      return ticketFromRest(
+        n,
+        RestIssue.parse(issue),
+        project,
+        RestNote.array().parse(notes),
+        RestLabelEvent.array().parse(events),
+      );
+    },
+
+    async applyActions(ref, actions, { marker }) {
+      const { project, iid } = locate(n.instance, ref);
+      return writer.apply(project, iid, actions, marker);
+    },
+
+    async listUpdatedSince(cursorText): Promise<UpdatedPage> {
+      const cursor = parseCursor(cursorText);
+      const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();
+      const next: Cursor = {};
+      const tickets: UpdatedPage["tickets"] = [];
+      for (const project of settings.projects) {
+        const { since, page } = cursor[project] ?? { since: start, page: 1 };
+        const raw = await api.issues.all({
+          projectId: project,
+          updatedAfter: since,
+          orderBy: "updated_at",
+          sort: "asc",
+          perPage: n.options.pageSize,
+          page,
+        });
+        const issues = RestIssue.array().parse(raw);
+        for (const issue of issues) {
+          const path = issue.references?.full?.split("#")[0] ?? project;
+          const { ref } = ticketFromRest(n, issue, path);
+          tickets.push({ ref, updatedAt: issue.updated_at });
+        }
+        // GitLab's updated_after is inclusive: the newest timestamp is listed again next
+        // time (a no-op, the job id holds it), and a full page sharing one timestamp moves
+        // on by page number instead of looping.
+        const newest = issues.at(-1)?.updated_at ?? since;
+        const full = issues.length === n.options.pageSize;
+        next[project] = newest === since && full ? { since, page: page + 1 } : { since: newest, page: 1 };
+      }
+      return { tickets, cursor: JSON.stringify(next) };
+    },
+  };
+}
+
+function readNative(input: unknown, instance: string, options: Record<string, unknown>): NativeReading {
+  const n = createNormaliser(instance, parseOrThrow(GitlabOptions, options, "GitLab options"), []);
+  const kind =
+    input && typeof input === "object" ? (input as Record<string, unknown>).object_kind : undefined;
+  if (kind === "issue" || kind === "work_item") {
+    const hook = parseOrThrow(IssueHook, input, "GitLab Issue Hook payload");
+    return { ticket: ticketFromIssueHook(n, hook).ticket, change: changeFromIssueHook(n, hook) };
+  }
+  if (kind === "note") {
+    const hook = parseOrThrow(NoteHook, input, "GitLab Note Hook payload");
+    if (!hook.issue)
+      throw Errors.INPUT_UNREADABLE(
+        "GitLab Note Hook payload",
+        'it has no "issue": not a comment on an issue',
+      );
+    return { ticket: ticketFromNoteHook(n, hook).ticket, change: changeFromNoteHook(hook) };
+  }
+  throw Errors.INPUT_UNREADABLE(
+    "GitLab payload",
+    `object_kind is ${JSON.stringify(kind)}; expected an Issue Hook ("issue", "work_item") or a Note Hook ("note") body`,
+  );
+}
+
+export const gitlabAdapterFactory: AdapterFactory = {
+  kind: "gitlab",
+  optionsSchema: GitlabOptions,
+  readNative,
+  create(instance, config) {
+    const options = parseOrThrow(GitlabOptions, config.options, `trackers.${instance}.options`);
+    const projects = Object.keys(config.projects);
+    return createGitlabAdapter(
+      createNormaliser(instance, options, projects),
+      gitlabApi(instance, config.baseUrl, config.token, options.requestTimeoutMs),
+      {
+        projects,
+        bridgeUser: config.bridgeUser,
+        ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
+      },
+    );
+  },
+};

@@ -1,0 +1,100 @@
+import { createRequesterFn, type RequestHandlerFn } from "@gitbeaker/requester-utils";
+import { IssueLabelEvents, IssueLinks, IssueNotes, Issues, Users } from "@gitbeaker/rest";
+import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+
+/**
+ * The GitLab REST client: @gitbeaker/rest's resources over a request handler of our own
+ * that makes exactly one attempt. gitbeaker's default handler retries 429 and 502 ten
+ * times without reading Retry-After, so a retried note POST could post a comment twice
+ * and a rate limit would be hammered; here every failure becomes a TrackerRequestError
+ * (429/5xx and network errors retryable, with Retry-After; other 4xx permanent) and the
+ * pipeline's write-back queue owns retries, backoff and the dead-letter set.
+ */
+export interface GitlabApi {
+  issues: InstanceType<typeof Issues<false>>;
+  notes: InstanceType<typeof IssueNotes<false>>;
+  labelEvents: InstanceType<typeof IssueLabelEvents<false>>;
+  links: InstanceType<typeof IssueLinks<false>>;
+  users: InstanceType<typeof Users<false>>;
+}
+
+async function body(response: Response): Promise<unknown> {
+  if (response.status === 204) return null;
+  const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
+  if (type === "application/json") return (await response.json()) ?? {};
+  return await response.text();
+}
+
+function failureReason(response: Response, content: unknown): string {
+  if (content && typeof content === "object") {
+    const c = content as Record<string, unknown>;
+    const said = c.message ?? c.error;
+    if (said !== undefined) return typeof said === "string" ? said : JSON.stringify(said);
+  }
+  if (typeof content === "string" && content.trim()) return content.trim().slice(0, 300);
+  return response.statusText || "error";
+}
+
+function singleAttempt(instance: string): RequestHandlerFn {
+  return async (endpoint, options = {}) => {
+    const {
+      prefixUrl,
+      searchParams,
+      method,
+      headers,
+      body: payload,
+      signal,
+    } = options as {
+      prefixUrl: string;
+      searchParams?: string;
+      method: string;
+      headers?: Record<string, string>;
+      body?: string;
+      signal?: AbortSignal;
+    };
+    const url = new URL(endpoint, prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`);
+    url.search = searchParams ?? "";
+    const what = `${method} /${endpoint}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: payload, signal });
+    } catch (err) {
+      const e = err as Error;
+      const reason = e.name === "TimeoutError" || e.name === "AbortError" ? "timed out" : e.message;
+      throw new TrackerRequestError({ instance, what, reason, retryable: true });
+    }
+    const content = await body(response);
+    if (response.ok) {
+      return {
+        body: content as never,
+        headers: Object.fromEntries(response.headers.entries()),
+        status: response.status,
+      };
+    }
+    const status = response.status;
+    throw new TrackerRequestError({
+      instance,
+      what,
+      status,
+      reason: failureReason(response, content),
+      retryable: status === 429 || status >= 500,
+      retryAfterMs: TrackerRequestError.parseRetryAfter(response.headers.get("retry-after") ?? undefined),
+    });
+  };
+}
+
+export function gitlabApi(instance: string, baseUrl: string, token: string, timeoutMs: number): GitlabApi {
+  const options = {
+    host: baseUrl.replace(/\/+$/, ""),
+    token,
+    queryTimeout: timeoutMs,
+    requesterFn: createRequesterFn(async (_resource, request) => request, singleAttempt(instance)),
+  };
+  return {
+    issues: new Issues(options),
+    notes: new IssueNotes(options),
+    labelEvents: new IssueLabelEvents(options),
+    links: new IssueLinks(options),
+    users: new Users(options),
+  };
+}

@@ -1,0 +1,67 @@
+import { impacts, priorities, rank } from "../../src/domain/enums.js";
+import type { GitlabOptions } from "./options.js";
+
+/** The ticket fields GitLab carries as labels. */
+export const labelFields = ["priority", "impact", "line", "type"] as const;
+export type LabelField = (typeof labelFields)[number];
+
+export interface LabelledValue {
+  value: string | number;
+  label: string;
+}
+
+const order: Record<LabelField, (value: string | number) => number> = {
+  priority: (v) => rank(priorities, String(v)),
+  impact: (v) => rank(impacts, String(v)),
+  line: (v) => Number(v),
+  type: () => 0,
+};
+
+/**
+ * Which labels carry priority, impact, line and type (`options.labels`), both ways:
+ * labels → values when reading an issue, value → labels to add and remove when writing.
+ */
+export class LabelMapping {
+  constructor(private readonly map: GitlabOptions["labels"]) {}
+
+  isMapped(field: string): field is LabelField {
+    return (labelFields as readonly string[]).includes(field);
+  }
+
+  /** The value a field takes from the issue's labels; with several, the highest wins. */
+  read(field: LabelField, labels: readonly string[]): LabelledValue | undefined {
+    const table: Record<string, string | number> = this.map[field];
+    let best: LabelledValue | undefined;
+    for (const label of labels) {
+      const value = table[label];
+      if (value === undefined) continue;
+      if (!best || order[field](value) > order[field](best.value)) best = { value, label };
+    }
+    return best;
+  }
+
+  /**
+   * The labels to add and remove so that the field holds `value`: its label added, every
+   * other label of the field removed (scoped labels are exclusive only on paid tiers).
+   * Undefined when no label means that value.
+   */
+  write(
+    field: LabelField,
+    value: unknown,
+    labels: readonly string[],
+  ): { add: string[]; remove: string[] } | undefined {
+    const table: Record<string, string | number> = this.map[field];
+    const target = Object.keys(table).find((l) => String(table[l]) === String(value));
+    if (target === undefined) return undefined;
+    return {
+      add: labels.includes(target) ? [] : [target],
+      remove: labels.filter((l) => l !== target && l in table),
+    };
+  }
+
+  /** The labels configured for a field, for error messages. */
+  choices(field: LabelField): string[] {
+    const table: Record<string, string | number> = this.map[field];
+    return Object.entries(table).map(([label, value]) => `"${label}" = ${value}`);
+  }
+}

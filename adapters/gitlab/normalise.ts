@@ -1,0 +1,274 @@
+import type { Change, FieldChange } from "../../src/domain/change.js";
+import type { Actor, Comment, HistoryEntry, Ticket } from "../../src/domain/ticket.js";
+import { gitlabDate } from "./dates.js";
+import { LabelMapping, labelFields } from "./label-mapping.js";
+import type { GitlabOptions } from "./options.js";
+import type {
+  HookUser,
+  IssueHook,
+  NoteHook,
+  RestIssue,
+  RestLabelEvent,
+  RestNote,
+  RestUser,
+} from "./payloads.js";
+
+/**
+ * GitLab shapes → the neutral Ticket and Change. A GitLab ticket's id is GitLab's own
+ * full reference, `group/project#iid`: unique within the instance and readable.
+ * Users are known by username; where a payload names a user only by numeric id the
+ * ticket is marked incomplete and the pipeline fetches it through the REST API.
+ */
+export interface Normaliser {
+  instance: string;
+  options: GitlabOptions;
+  mapping: LabelMapping;
+  /** The config key of a project: its numeric id when configured so, else its path. */
+  projectKey(project: { id: number; path: string }): string;
+}
+
+export function createNormaliser(
+  instance: string,
+  options: GitlabOptions,
+  configuredProjects: readonly string[],
+): Normaliser {
+  return {
+    instance,
+    options,
+    mapping: new LabelMapping(options.labels),
+    projectKey: ({ id, path }) => (configuredProjects.includes(String(id)) ? String(id) : path),
+  };
+}
+
+/** `group/project#17` → the project path and the issue's iid. */
+export function splitTicketId(id: string): { project: string; iid: number } | undefined {
+  const at = id.lastIndexOf("#");
+  const iid = Number(id.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(iid) || iid <= 0) return undefined;
+  return { project: id.slice(0, at), iid };
+}
+
+function date(text: string, what: string): string {
+  const iso = gitlabDate(text);
+  if (!iso)
+    throw new Error(
+      `${what} "${text}" is not a GitLab date (2013-12-03T17:15:43Z or 2015-05-17 17:06:40 UTC)`,
+    );
+  return iso;
+}
+
+export function actorOf(user: HookUser | RestUser): Actor {
+  return { id: user.username, ...(user.name ? { name: user.name } : {}) };
+}
+
+function statusOf(n: Normaliser, state: string): Ticket["status"] {
+  const value = state === "opened" || state === "closed" ? n.options.statuses[state] : state;
+  return { value, native: state };
+}
+
+/** Priority, impact, line and type as the labels say. */
+function labelledFields(n: Normaliser, labels: readonly string[]): Partial<Ticket> {
+  const out: Record<string, unknown> = {};
+  for (const field of labelFields) {
+    const found = n.mapping.read(field, labels);
+    if (!found) continue;
+    out[field] = field === "line" ? found.value : { value: String(found.value), native: found.label };
+  }
+  return out as Partial<Ticket>;
+}
+
+export function ticketFromRest(
+  n: Normaliser,
+  issue: RestIssue,
+  projectPath: string,
+  notes: readonly RestNote[] = [],
+  labelEvents: readonly RestLabelEvent[] = [],
+): Ticket {
+  const comments: Comment[] = notes
+    .filter((note) => !note.system)
+    .map((note) => ({
+      id: String(note.id),
+      author: actorOf(note.author),
+      body: note.body,
+      public: !(note.internal || note.confidential),
+      createdAt: date(note.created_at, "note created_at"),
+    }))
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  const history: HistoryEntry[] = labelEvents
+    .filter((e) => e.label)
+    .map((e) => ({
+      field: "labels",
+      ...(e.action === "add" ? { to: e.label!.name } : { from: e.label!.name }),
+      by: actorOf(e.user),
+      at: date(e.created_at, "label event created_at"),
+    }));
+  const [assignee] = issue.assignees;
+  return {
+    ref: {
+      tracker: "gitlab",
+      instance: n.instance,
+      project: n.projectKey({ id: issue.project_id, path: projectPath }),
+      id: issue.references?.full ?? `${projectPath}#${issue.iid}`,
+      ...(issue.web_url ? { url: issue.web_url } : {}),
+    },
+    title: issue.title,
+    description: issue.description ?? "",
+    status: statusOf(n, issue.state),
+    labels: issue.labels,
+    ...labelledFields(n, issue.labels),
+    reporter: actorOf(issue.author),
+    assignee: assignee ? actorOf(assignee) : undefined,
+    createdAt: date(issue.created_at, "issue created_at"),
+    updatedAt: date(issue.updated_at, "issue updated_at"),
+    comments,
+    history,
+    custom: {},
+  };
+}
+
+/** A user named only by numeric id: readable, and marks the ticket as needing a fetch. */
+function byId(id: number): Actor {
+  return { id: `user-id-${id}` };
+}
+
+export interface HookTicket {
+  ticket: Ticket;
+  /** False when some user is known only by numeric id: fetch the issue before evaluating. */
+  complete: boolean;
+}
+
+/** What both hooks say of an issue, in the same words. */
+interface HookIssue {
+  project: { id: number; path_with_namespace: string };
+  iid: number;
+  url?: string;
+  title: string;
+  description?: string | null;
+  state: string;
+  labels: readonly { title: string }[];
+  reporter: Actor;
+  assignee?: Actor;
+  created_at: string;
+  updated_at?: string;
+}
+
+function hookTicket(n: Normaliser, i: HookIssue): Ticket {
+  const path = i.project.path_with_namespace;
+  const labels = i.labels.map((l) => l.title);
+  return {
+    ref: {
+      tracker: "gitlab",
+      instance: n.instance,
+      project: n.projectKey({ id: i.project.id, path }),
+      id: `${path}#${i.iid}`,
+      ...(i.url ? { url: i.url } : {}),
+    },
+    title: i.title,
+    description: i.description ?? "",
+    status: statusOf(n, i.state),
+    labels,
+    ...labelledFields(n, labels),
+    reporter: i.reporter,
+    assignee: i.assignee,
+    createdAt: date(i.created_at, "created_at"),
+    ...(i.updated_at ? { updatedAt: date(i.updated_at, "updated_at") } : {}),
+    comments: [],
+    history: [],
+    custom: {},
+  };
+}
+
+export function ticketFromIssueHook(n: Normaliser, hook: IssueHook): HookTicket {
+  const a = hook.object_attributes;
+  const reporterKnown = hook.user.id !== undefined && hook.user.id === a.author_id;
+  const [assignee] = hook.assignees;
+  return {
+    complete: reporterKnown,
+    ticket: hookTicket(n, {
+      ...a,
+      project: hook.project,
+      reporter: reporterKnown ? actorOf(hook.user) : byId(a.author_id),
+      ...(assignee ? { assignee: actorOf(assignee) } : {}),
+    }),
+  };
+}
+
+/** A Note Hook names the issue's people by numeric id only: never complete. */
+export function ticketFromNoteHook(n: Normaliser, hook: NoteHook): HookTicket {
+  const issue = hook.issue!;
+  const reporterKnown = hook.user.id !== undefined && hook.user.id === issue.author_id;
+  const [assigneeId] = issue.assignee_ids;
+  return {
+    complete: false,
+    ticket: hookTicket(n, {
+      ...issue,
+      project: hook.project,
+      reporter: reporterKnown ? actorOf(hook.user) : byId(issue.author_id),
+      ...(assigneeId === undefined ? {} : { assignee: byId(assigneeId) }),
+    }),
+  };
+}
+
+const titles = (labels: readonly { title: string }[] | null | undefined) =>
+  (labels ?? []).map((l) => l.title);
+/** GitLab's `state_id`: 1 opened, 2 closed (3 merged and 4 locked are merge-request states). */
+const stateNames: Record<number, string> = { 1: "opened", 2: "closed", 3: "merged", 4: "locked" };
+
+export function changeFromIssueHook(n: Normaliser, hook: IssueHook): Change {
+  const a = hook.object_attributes;
+  const actor = actorOf(hook.user);
+  if (a.action === "open")
+    return { kind: "created", actor, at: date(a.created_at, "created_at"), fields: [] };
+  const c = hook.changes;
+  const fields: FieldChange[] = [];
+  if (c.labels) {
+    const from = titles(c.labels.previous);
+    const to = titles(c.labels.current);
+    fields.push({ field: "labels", from, to });
+    for (const field of labelFields) {
+      const before = n.mapping.read(field, from)?.value;
+      const after = n.mapping.read(field, to)?.value;
+      if (before !== after) fields.push({ field, from: before, to: after });
+    }
+  }
+  if (c.assignees) {
+    fields.push({
+      field: "assignee",
+      from: c.assignees.previous?.[0]?.username,
+      to: c.assignees.current?.[0]?.username,
+    });
+  }
+  const stateFrom = c.state_id?.previous ?? undefined;
+  const stateTo = c.state_id?.current ?? undefined;
+  if (stateTo !== undefined && stateNames[stateTo]) {
+    fields.push({
+      field: "status",
+      from: stateFrom === undefined ? undefined : statusOf(n, stateNames[stateFrom] ?? "").value,
+      to: statusOf(n, stateNames[stateTo]).value,
+    });
+  } else if (a.action === "close" || a.action === "reopen") {
+    const to = a.action === "close" ? "closed" : "opened";
+    const from = a.action === "close" ? "opened" : "closed";
+    fields.push({ field: "status", from: statusOf(n, from).value, to: statusOf(n, to).value });
+  }
+  for (const field of ["title", "description", "confidential"] as const) {
+    const move = c[field];
+    if (move) fields.push({ field, from: move.previous ?? undefined, to: move.current ?? undefined });
+  }
+  return { kind: "updated", actor, at: date(a.updated_at, "updated_at"), fields };
+}
+
+export function changeFromNoteHook(hook: NoteHook): Change {
+  const note = hook.object_attributes;
+  const actor = actorOf(hook.user);
+  const at = date(note.created_at, "object_attributes.created_at");
+  const confidential =
+    note.internal === true || note.confidential === true || hook.event_type === "confidential_note";
+  return {
+    kind: "commented",
+    actor,
+    at,
+    fields: [],
+    comment: { id: String(note.id), author: actor, body: note.note, public: !confidential, createdAt: at },
+  };
+}
