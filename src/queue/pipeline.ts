@@ -194,7 +194,18 @@ export class Pipeline {
     const key = ticketKey(ref);
     const at = new Date(this.#now()).toISOString();
 
-    const fresh = job.ticket && job.source === "webhook" ? job.ticket : await adapter.fetchTicket(ref);
+    const given = job.ticket && job.source === "webhook" ? job.ticket : undefined;
+    if (!given && job.change && adapter.isBridgeActor(job.change.actor)) {
+      // The bridge's own write coming back: nothing will be evaluated, so nothing is fetched.
+      await this.log.record(instance, ref.id, {
+        type: "own-change",
+        at,
+        deliveryId,
+        reason: "made by the bridge's account",
+      });
+      return;
+    }
+    const fresh = given ?? (await adapter.fetchTicket(ref));
     const ticket = this.#ticketWithRoles(instance, adapter, fresh);
     const before = await this.snapshots.get(instance, ref.id);
     const raw = job.change ?? diffSnapshot(before, ticket);

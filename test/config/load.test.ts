@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config/load.js";
 import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import { ReglamentError } from "../../src/errors/catalogue.js";
 import { exampleConfigPath } from "../../src/paths.js";
+import { defaultAdapterRegistry } from "../../src/runtime/adapters.js";
 
 const knownPacks = listPackIds();
 const example = readFileSync(exampleConfigPath, "utf8");
@@ -77,6 +78,39 @@ describe("loadConfig", () => {
     expect(problems[0]).toMatch(
       /trackers\.erecipe-gitlab\.kind: expected one of "mantis", "yandex", "gitlab", found the text "gitlub"; did you mean "gitlab"\?/,
     );
+  });
+
+  it("checks a tracker's adapter options with the rest of the file, with position and suggestion", () => {
+    const text = example
+      .replace("        priority:\n", "        priorty:\n")
+      .replace('"Priority: High": high', '"Priority: High": hihg');
+    let problems: string[] = [];
+    try {
+      loadConfig(write(text), {
+        knownPacks,
+        env: {},
+        trackerOptions: defaultAdapterRegistry().optionSchemas(),
+      });
+    } catch (err) {
+      problems = [...(err as ReglamentError).details];
+    }
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /:\d+:\d+ trackers\.erecipe-gitlab\.options\.labels\.priorty: unknown key "priorty"; did you mean "priority"\?/,
+    );
+    const typo = example.replace('"Priority: High": high', '"Priority: High": hihg');
+    try {
+      loadConfig(write(typo), {
+        knownPacks,
+        env: {},
+        trackerOptions: defaultAdapterRegistry().optionSchemas(),
+      });
+      throw new Error("expected a refusal");
+    } catch (err) {
+      expect((err as ReglamentError).details[0]).toMatch(
+        /:\d+:\d+ trackers\.erecipe-gitlab\.options\.labels\.priority\.Priority: High: expected one of .*"high".*found the text "hihg"; did you mean "high"\?/,
+      );
+    }
   });
 
   it("reports a YAML syntax error with its line", () => {

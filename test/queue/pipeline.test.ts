@@ -9,6 +9,7 @@ import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
 import { connectRedis } from "../../src/redis/connection.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
+import { until } from "../helpers/bridge-http.js";
 import { cli } from "../helpers/cli.js";
 import { type FakeIssue, fakeIssue, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
@@ -75,15 +76,6 @@ const entries = async (id = "101") =>
       entries: LogEntry[];
     }
   ).entries;
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await get();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await get();
-  }
-  return v;
-}
 const writebackDone = (es: LogEntry[]) => es.some((e) => e.type === "writeback" && e.result !== "retrying");
 
 beforeAll(() => {

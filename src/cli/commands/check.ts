@@ -1,17 +1,22 @@
 import { type Command, Option } from "commander";
+import { z } from "zod";
 import { withConfiguredRole } from "../../config/actors.js";
+import type { Config } from "../../config/schema.js";
+import type { NativeReading } from "../../domain/adapter.js";
 import { Change } from "../../domain/change.js";
 import type { Decision } from "../../domain/decision.js";
-import { Role } from "../../domain/enums.js";
+import { Role, TrackerKind } from "../../domain/enums.js";
 import { Ticket } from "../../domain/ticket.js";
 import { evaluate } from "../../engine/evaluate.js";
 import { Errors, ExitCode } from "../../errors/catalogue.js";
+import { defaultAdapterRegistry } from "../../runtime/adapters.js";
 import type { Io } from "../io.js";
 import { packForCli } from "../pack-setup.js";
 import { readJsonFile } from "../read-json.js";
 
 interface CheckOptions {
   pack: string;
+  from?: TrackerKind;
   change?: string;
   actorRole?: Role;
   format: "json" | "text";
@@ -70,14 +75,47 @@ export function decisionsJson(decisions: readonly Decision[]): unknown[] {
   }));
 }
 
+/**
+ * A tracker's own JSON read by its adapter. The configuration, when given, says which
+ * instance (one of that kind bound to the pack, else the first of that kind) and its
+ * options (label mapping, statuses); without it the adapter's defaults apply.
+ */
+function readNativeFile(
+  file: string,
+  kind: TrackerKind,
+  packId: string,
+  config: Config | undefined,
+): NativeReading {
+  const factory = defaultAdapterRegistry().get(kind);
+  const instances = Object.entries(config?.trackers ?? {}).filter(([, t]) => t.kind === kind);
+  const [instance, tracker] = instances.find(([, t]) =>
+    Object.values(t.projects).some((p) => p.pack === packId),
+  ) ??
+    instances[0] ?? ["default", undefined];
+  return factory.readNative(
+    readJsonFile(file, z.unknown(), `${kind} JSON file`),
+    instance,
+    tracker?.options ?? {},
+  );
+}
+
 export function registerCheckCommand(program: Command, io: Io): void {
   program
     .command("check")
     .description(
       "Evaluate a pack on a ticket (and a change) and print the decisions; exit 1 when there are violations",
     )
-    .argument("<ticket>", "normalised ticket JSON file (see README, 'Ticket JSON')")
+    .argument(
+      "<ticket>",
+      "normalised ticket JSON file (see README, 'Ticket JSON'), or a tracker's own JSON with --from",
+    )
     .requiredOption("-p, --pack <id>", "policy pack id")
+    .addOption(
+      new Option(
+        "--from <tracker>",
+        "the file is this tracker's own JSON (a GitLab Issue/Note Hook body, …), carrying its change",
+      ).choices(TrackerKind.options),
+    )
     .option("--change <file>", "change JSON file; default: the ticket's creation by its reporter")
     .addOption(
       new Option(
@@ -96,12 +134,20 @@ export function registerCheckCommand(program: Command, io: Io): void {
         );
       }
       const { pack, config } = packForCli(opts.pack, opts.config);
-      const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
+      if (opts.from && opts.change) {
+        throw Errors.USAGE(
+          "--change cannot be combined with --from: the tracker's payload carries its change",
+        );
+      }
+      const native = opts.from ? readNativeFile(ticketFile, opts.from, opts.pack, config) : undefined;
+      const ticket = native?.ticket ?? readJsonFile(ticketFile, Ticket, "ticket file");
       const instance = ticket.ref.instance;
       const reporter = withConfiguredRole(config, instance, ticket.reporter);
-      const change: Change = opts.change
-        ? readJsonFile(opts.change, Change, "change file")
-        : { kind: "created", actor: reporter, at: ticket.createdAt, fields: [] };
+      const change: Change =
+        native?.change ??
+        (opts.change
+          ? readJsonFile(opts.change, Change, "change file")
+          : { kind: "created", actor: reporter, at: ticket.createdAt, fields: [] });
       let actor = withConfiguredRole(config, instance, change.actor);
       if (opts.actorRole) actor = { ...actor, role: opts.actorRole };
       else if (!actor.role)

@@ -29,7 +29,10 @@ export function registerDecisionsCommand(program: Command, io: Io): void {
   program
     .command("decisions")
     .description("Print a ticket's recent decisions and write-back results from the bridge's Redis")
-    .requiredOption("-t, --ticket <instance/id>", "tracker instance and ticket id, e.g. erecipe-gitlab/1234")
+    .requiredOption(
+      "-t, --ticket <instance/id>",
+      "tracker instance and ticket id, e.g. erecipe-gitlab/FHIR-BY/ehr.platform.support#17",
+    )
     .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
     .option("-n, --limit <n>", "how many entries", "20")
     .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))

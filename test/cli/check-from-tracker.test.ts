@@ -1,0 +1,68 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { exampleConfigPath, packageRoot } from "../../src/paths.js";
+import { cli } from "../helpers/cli.js";
+
+const hook = (name: string) => join(packageRoot, "test/fixtures/gitlab", name);
+
+describe("reglament check --from gitlab", () => {
+  it("explains a native Issue Hook the way the bridge decides it: keep the highest priority label", async () => {
+    const r = await cli(
+      "check",
+      "--from",
+      "gitlab",
+      "--pack",
+      "e-recipe-by",
+      "--config",
+      exampleConfigPath,
+      hook("issue-hook-open-two-priorities.json"),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✗ violation \[one-priority-label\] У задачи несколько меток приоритета/);
+    expect(r.out).toMatch(/→ remove label "Priority: Low"/);
+    expect(r.out).toMatch(/→ comment \(public\)/);
+  });
+
+  it("reads a Note Hook's comment as the change", async () => {
+    const r = await cli(
+      "check",
+      "--from",
+      "gitlab",
+      "--pack",
+      "e-recipe-by",
+      "--format",
+      "json",
+      hook("note-hook-issue.json"),
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([]);
+  });
+
+  it("refuses --change with --from, a tracker without an adapter, and a file that is not a hook body", async () => {
+    const both = await cli(
+      "check",
+      "--from",
+      "gitlab",
+      "--pack",
+      "e-recipe-by",
+      "--change",
+      "x.json",
+      hook("note-hook-issue.json"),
+    );
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--change cannot be combined with --from/);
+    const notHook = await cli(
+      "check",
+      "--from",
+      "gitlab",
+      "--pack",
+      "e-recipe-by",
+      join(packageRoot, "test/fixtures/tickets/sevastopol-block-normal.json"),
+    );
+    expect(notHook.code).toBe(2);
+    expect(notHook.err).toMatch(/object_kind is undefined; expected an Issue Hook/);
+    const noAdapter = await cli("check", "--from", "yandex", "--pack", "mgerm", hook("note-hook-issue.json"));
+    expect(noAdapter.code).toBe(2);
+    expect(noAdapter.err).toMatch(/no adapter is registered for tracker kind "yandex"; valid kinds: gitlab/);
+  });
+});

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from "fastify";
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import type { LogEntry } from "../../src/queue/decision-log.js";
+
+/** Polls until `ok` holds (or the time is up) and returns the last value. */
+export async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await get();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await get();
+  }
+  return v;
+}
+
+/** A ticket's decision log as `GET /api/tickets/:instance/:id/decisions` returns it. */
+export async function decisionLog(app: FastifyInstance, instance: string, id: string): Promise<LogEntry[]> {
+  const res = await app.inject({
+    method: "GET",
+    url: `/api/tickets/${instance}/${encodeURIComponent(id)}/decisions`,
+  });
+  return (res.json() as { entries: LogEntry[] }).entries;
+}
+
+/** No real network; every mock a test set up must have been called. */
+export function strictNock(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
+  afterAll(() => nock.enableNetConnect());
+}
