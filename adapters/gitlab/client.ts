@@ -60,7 +60,14 @@ function singleAttempt(instance: string): RequestHandlerFn {
       response = await fetch(url, { method, headers, body: payload, signal });
     } catch (err) {
       const e = err as Error;
-      const reason = e.name === "TimeoutError" || e.name === "AbortError" ? "timed out" : e.message;
+      // undici says only "fetch failed"; the cause names the network problem (ENOTFOUND, ECONNREFUSED…).
+      const cause = (e as Error & { cause?: Error }).cause;
+      const reason =
+        e.name === "TimeoutError" || e.name === "AbortError"
+          ? "timed out"
+          : cause?.message
+            ? `${e.message}: ${cause.message}`
+            : e.message;
       throw new TrackerRequestError({ instance, what, reason, retryable: true });
     }
     const content = await body(response);
