@@ -124,32 +124,29 @@ export class Pipeline {
       const queue = this.#events[partitionOf(key, this.#events.length)]!;
       const jobId = safeJobId(events.length > 1 ? `${e.deliveryId}#${index}` : e.deliveryId);
       // The job id makes the add idempotent (Redis keeps the first); the seen-mark only tells
-      // the sender whether this delivery was new, so a crash between the two loses nothing.
-      await queue.add(
-        "event",
-        {
-          instance,
-          deliveryId: e.deliveryId,
-          ref: e.ref,
-          source,
-          change: e.change,
-          ...(e.ticket ? { ticket: e.ticket } : {}),
-        },
-        {
-          jobId,
-          attempts: 5,
-          backoff: { type: "exponential", delay: 1000 },
-          removeOnComplete: { age: 24 * 3600, count: 50_000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      );
-      const first = await this.#o.redis.set(
-        `${this.prefix}:delivery:${instance}:${jobId}`,
-        "1",
-        "EX",
-        86_400,
-        "NX",
-      );
+      // the sender whether this delivery was new, so both go out in one round trip and a
+      // crash between them loses nothing.
+      const [, first] = await Promise.all([
+        queue.add(
+          "event",
+          {
+            instance,
+            deliveryId: e.deliveryId,
+            ref: e.ref,
+            source,
+            change: e.change,
+            ...(e.ticket ? { ticket: e.ticket } : {}),
+          },
+          {
+            jobId,
+            attempts: 5,
+            backoff: { type: "exponential", delay: 1000 },
+            removeOnComplete: { age: 24 * 3600, count: 50_000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        ),
+        this.#o.redis.set(`${this.prefix}:delivery:${instance}:${jobId}`, "1", "EX", 86_400, "NX"),
+      ]);
       if (first !== "OK") {
         duplicates++;
         continue;
