@@ -23,7 +23,12 @@ export interface TrackerEvent {
   /** Stable across redeliveries of the same delivery; the queue's job id. */
   deliveryId: string;
   ref: TicketRef;
-  change: Change;
+  /**
+   * What the event changed. Absent for a hint that only names the ticket (MantisBT's
+   * plugin): the pipeline then fetches it and compares with its last snapshot, exactly as
+   * reconciliation does.
+   */
+  change?: Change;
   /** The ticket as the payload shows it, when the payload is complete enough to evaluate. */
   ticket?: Ticket;
 }

@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
 import { gitlabAdapterFactory } from "../../adapters/gitlab/adapter.js";
+import { mantisAdapterFactory } from "../../adapters/mantis/adapter.js";
 import type { Config } from "../config/schema.js";
 import { AdapterRegistry, type TrackerAdapter } from "../domain/adapter.js";
 
 /** The adapters this version of the bridge ships. */
 export function defaultAdapterRegistry(): AdapterRegistry {
-  return new AdapterRegistry([gitlabAdapterFactory]);
+  return new AdapterRegistry([gitlabAdapterFactory, mantisAdapterFactory]);
 }
 
 /**

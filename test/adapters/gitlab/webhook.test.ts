@@ -92,7 +92,7 @@ describe("GitLab Issue Hook", () => {
     };
     const parsed = parseGitlabWebhook(n, gitlabDelivery(hook, "Issue Hook", { "idempotency-key": "k2" }));
     if (!parsed.handled) throw new Error("not handled");
-    const { change } = parsed.events[0]!;
+    const change = parsed.events[0]!.change!;
     expect(change.kind).toBe("updated");
     expect(change.actor.id).toBe("reglament-bot");
     expect(change.at).toBe("2026-03-03T07:16:02Z");
@@ -114,7 +114,7 @@ describe("GitLab Issue Hook", () => {
     };
     const parsed = parseGitlabWebhook(scoped, gitlabDelivery(hook, "Issue Hook"));
     if (!parsed.handled) throw new Error("not handled");
-    expect(parsed.events[0]!.change.fields).toContainEqual({ field: "priority", from: "low", to: "high" });
+    expect(parsed.events[0]!.change!.fields).toContainEqual({ field: "priority", from: "low", to: "high" });
   });
 
   it("leaves the ticket to be fetched when the author is not the user of the event", () => {
@@ -203,7 +203,7 @@ describe("GitLab Note Hook", () => {
     const hook = { ...gitlabFixture("note-hook-issue.json"), event_type: "confidential_note" };
     const parsed = parseGitlabWebhook(n, gitlabDelivery(hook, "Confidential Note Hook"));
     if (!parsed.handled) throw new Error("not handled");
-    expect(parsed.events[0]!.change.comment?.public).toBe(false);
+    expect(parsed.events[0]!.change!.comment?.public).toBe(false);
   });
 
   it("ignores comments on merge requests, system notes and edits", () => {

@@ -1,0 +1,124 @@
+import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
+import { Errors } from "../../src/errors/catalogue.js";
+import { parseOrThrow } from "../../src/validation/parse.js";
+import { MantisClient } from "./client.js";
+import { type MantisNormaliser, ticketFromIssue } from "./normalise.js";
+import { MantisOptions } from "./options.js";
+import { ListingAnswer, MantisIssue } from "./payloads.js";
+import { parsePluginEvent, verifyPluginSignature } from "./plugin-events.js";
+import { MantisWriter } from "./write-back.js";
+
+/** Per configured project: the newest `updated_at` already listed. */
+type Cursor = Record<string, string>;
+
+function parseCursor(text: string | undefined): Cursor {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === "object" ? (value as Cursor) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** How many pages one poll walks at most before it hands back a cursor and goes on next time. */
+const maxPagesPerPoll = 20;
+
+export function createMantisAdapter(
+  n: MantisNormaliser,
+  client: MantisClient,
+  settings: { projects: readonly string[]; bridgeUser: string; webhookSecret?: string; now?: () => number },
+): TrackerAdapter {
+  const writer = new MantisWriter(client, n);
+  const now = settings.now ?? Date.now;
+  return {
+    kind: "mantis",
+    instance: n.instance,
+    verifyWebhook: (req) => verifyPluginSignature(n.instance, settings.webhookSecret, req),
+    parseWebhook: (req) => parsePluginEvent(n.instance, req),
+    isBridgeActor: (actor) => actor.id === settings.bridgeUser,
+
+    async fetchTicket(ref) {
+      return ticketFromIssue(n, (await writer.read(ref.id)).issue);
+    },
+
+    applyActions: (ref, actions, { marker }) => writer.apply(ref.id, actions, marker),
+
+    /**
+     * MantisBT has no "updated since" filter: its default listing is newest update first,
+     * so each project is walked page by page until an issue older than the cursor (or a
+     * short page) shows the rest was seen. Timestamps have one-second resolution, so the
+     * cursor's own second is listed again — harmless, the snapshot shows nothing new.
+     */
+    async listUpdatedSince(cursorText): Promise<UpdatedPage> {
+      const cursor = parseCursor(cursorText);
+      const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();
+      const next: Cursor = {};
+      const tickets: UpdatedPage["tickets"] = [];
+      for (const project of settings.projects) {
+        const since = cursor[project] ?? start;
+        let newest = since;
+        for (let page = 1; page <= maxPagesPerPoll; page++) {
+          const res = await client.request<unknown>(`list project ${project}`, {
+            method: "GET",
+            url: "/issues",
+            params: {
+              project_id: project,
+              page_size: n.options.pageSize,
+              page,
+              select: "id,project,updated_at",
+            },
+          });
+          const issues = ListingAnswer.parse(res.data).issues;
+          const fresh = issues.filter((i) => Date.parse(i.updated_at) >= Date.parse(since));
+          for (const issue of fresh) {
+            tickets.push({
+              ref: { tracker: "mantis", instance: n.instance, project, id: String(issue.id) },
+              updatedAt: issue.updated_at,
+            });
+            if (Date.parse(issue.updated_at) > Date.parse(newest)) newest = issue.updated_at;
+          }
+          if (fresh.length < issues.length || issues.length < n.options.pageSize) break;
+        }
+        next[project] = newest;
+      }
+      return { tickets, cursor: JSON.stringify(next) };
+    },
+  };
+}
+
+function readNative(input: unknown, instance: string, options: Record<string, unknown>): NativeReading {
+  const opts = parseOrThrow(MantisOptions, options, "MantisBT options");
+  const candidate =
+    input && typeof input === "object" && Array.isArray((input as { issues?: unknown }).issues)
+      ? (input as { issues: unknown[] }).issues[0]
+      : input;
+  if (!candidate || typeof candidate !== "object" || !("id" in candidate)) {
+    throw Errors.INPUT_UNREADABLE(
+      "MantisBT issue JSON",
+      'expected an issue object (an element of the "issues" array of GET /api/rest/issues/{id})',
+    );
+  }
+  const issue = parseOrThrow(MantisIssue, candidate, "MantisBT issue JSON");
+  const ticket = ticketFromIssue({ instance, options: opts }, issue);
+  return { ticket, change: { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] } };
+}
+
+export const mantisAdapterFactory: AdapterFactory = {
+  kind: "mantis",
+  optionsSchema: MantisOptions,
+  readNative,
+  create(instance, config) {
+    const options = parseOrThrow(MantisOptions, config.options, `trackers.${instance}.options`);
+    const n: MantisNormaliser = { instance, baseUrl: config.baseUrl, options };
+    return createMantisAdapter(
+      n,
+      new MantisClient(instance, config.baseUrl, config.token, options.requestTimeoutMs),
+      {
+        projects: Object.keys(config.projects),
+        bridgeUser: config.bridgeUser,
+        ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
+      },
+    );
+  },
+};

@@ -1,0 +1,66 @@
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
+import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+
+/**
+ * MantisBT's REST API over axios. Authorization is the bare token (released 2.x does not
+ * take "Bearer"). Many MantisBT errors carry their text only in the HTTP reason phrase,
+ * which Node reads as latin-1: it is decoded back from UTF-8 so a Russian message stays
+ * readable. 429, 5xx and 412 (the issue changed meanwhile: re-read on retry) are
+ * retryable; 400, 401, 403 and 404 are permanent.
+ */
+export class MantisClient {
+  readonly #http: AxiosInstance;
+
+  constructor(
+    private readonly instance: string,
+    baseUrl: string,
+    token: string,
+    timeoutMs: number,
+  ) {
+    this.#http = axios.create({
+      baseURL: `${baseUrl.replace(/\/+$/, "")}/api/rest`,
+      headers: { authorization: token, "content-type": "application/json" },
+      timeout: timeoutMs,
+    });
+  }
+
+  async request<T>(
+    what: string,
+    config: {
+      method: string;
+      url: string;
+      data?: unknown;
+      params?: unknown;
+      headers?: Record<string, string>;
+    },
+  ): Promise<AxiosResponse<T>> {
+    try {
+      return await this.#http.request<T>(config);
+    } catch (err) {
+      throw this.#mapped(`${what} (${config.method} /api/rest${config.url})`, err);
+    }
+  }
+
+  #mapped(what: string, err: unknown): TrackerRequestError {
+    if (isAxiosError(err) && err.response) {
+      const { status, statusText, data, headers } = err.response;
+      const said = data && typeof data === "object" ? (data as { message?: unknown }).message : undefined;
+      const phrase = statusText ? Buffer.from(statusText, "latin1").toString("utf8") : "";
+      return new TrackerRequestError({
+        instance: this.instance,
+        what,
+        status,
+        reason:
+          typeof said === "string" && said
+            ? said
+            : status === 412
+              ? "the issue was changed by someone else meanwhile; it is re-read and re-checked"
+              : phrase || "error",
+        retryable: status === 429 || status === 412 || status >= 500,
+        retryAfterMs: TrackerRequestError.parseRetryAfter(headers["retry-after"] as string | undefined),
+      });
+    }
+    const reason = isAxiosError(err) && err.code === "ECONNABORTED" ? "timed out" : (err as Error).message;
+    return new TrackerRequestError({ instance: this.instance, what, reason, retryable: true });
+  }
+}
