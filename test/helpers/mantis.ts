@@ -19,7 +19,9 @@ interface Exchange {
 }
 const index = JSON.parse(readFileSync(join(dir, "exchanges.json"), "utf8")) as Record<string, Exchange>;
 
-export function mantisExchange(name: string): Exchange & { request: { body?: unknown }; response: unknown } {
+export function mantisExchange(
+  name: string,
+): Exchange & { request: { body?: unknown }; response: Record<string, unknown> } {
   const exchange = index[name];
   if (!exchange) throw new Error(`no recorded exchange "${name}"`);
   return {
