@@ -66,3 +66,43 @@ describe("reglament check --from gitlab", () => {
     expect(noAdapter.err).toMatch(/no adapter is registered for tracker kind "yandex"; valid kinds: gitlab/);
   });
 });
+
+describe("reglament check --from mantis", () => {
+  it("explains a native MantisBT issue JSON (GET /api/rest/issues/{id}) as the bridge decides it", async () => {
+    const r = await cli(
+      "check",
+      "--from",
+      "mantis",
+      "--pack",
+      "sevastopol-miac",
+      "--format",
+      "json",
+      join(packageRoot, "test/fixtures/mantis-scenarios/issue-7-block-normal.json"),
+    );
+    expect(r.code).toBe(1);
+    const matrix = JSON.parse(r.out).find((d: { rule: string }) => d.rule === "impact-priority-matrix");
+    expect(matrix.actions[0]).toEqual({ type: "setField", field: "priority", value: "immediate" });
+  });
+
+  it("reads the whole GET answer as well as one issue, and names what it expected", async () => {
+    const element = await cli(
+      "check",
+      "--from",
+      "mantis",
+      "--pack",
+      "sevastopol-miac",
+      join(packageRoot, "test/fixtures/mantisbt/19-get-issue-escalated.response.json"),
+    );
+    expect(element.code).toBeLessThan(2);
+    const wrong = await cli(
+      "check",
+      "--from",
+      "mantis",
+      "--pack",
+      "sevastopol-miac",
+      hook("note-hook-issue.json"),
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/MantisBT issue JSON cannot be read: expected an issue object/);
+  });
+});

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import type { LogEntry } from "../../src/queue/decision-log.js";
+import { connectRedis } from "../../src/redis/connection.js";
 
 /** Polls until `ok` holds (or the time is up) and returns the last value. */
 export async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
@@ -32,4 +33,26 @@ export function strictNock(): void {
     expect(pending).toEqual([]);
   });
   afterAll(() => nock.enableNetConnect());
+}
+
+/**
+ * A test file that runs bridges: only loopback network (trackers answer through nock),
+ * each test's bridge stopped and its mocks dropped after it, the file's Redis DB emptied
+ * at the end.
+ */
+export function bridgeTestEnvironment(redisUrl: string, stopBridge: () => Promise<unknown>): void {
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  });
+  afterEach(async () => {
+    await stopBridge();
+    nock.cleanAll();
+  });
+  afterAll(async () => {
+    const redis = await connectRedis(redisUrl);
+    await redis.flushdb();
+    redis.disconnect();
+    nock.enableNetConnect();
+  });
 }

@@ -2,14 +2,13 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
 import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
-import { connectRedis } from "../../src/redis/connection.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
-import { until } from "../helpers/bridge-http.js";
+import { bridgeTestEnvironment, until } from "../helpers/bridge-http.js";
 import { cli } from "../helpers/cli.js";
 import { type FakeIssue, fakeIssue, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
@@ -78,20 +77,7 @@ const entries = async (id = "101") =>
   ).entries;
 const writebackDone = (es: LogEntry[]) => es.some((e) => e.type === "writeback" && e.result !== "retrying");
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterEach(async () => {
-  await bridge?.shutdown.run("test end");
-  nock.cleanAll();
-});
-afterAll(async () => {
-  const redis = await connectRedis(redisUrl);
-  await redis.flushdb();
-  redis.disconnect();
-  nock.enableNetConnect();
-});
+bridgeTestEnvironment(redisUrl, async () => bridge?.shutdown.run("test end"));
 
 /** The exact calls a correction of block/normal makes: read, patch the priority, post the note. */
 function expectCorrection(times = 1) {

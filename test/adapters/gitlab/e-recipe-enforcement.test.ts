@@ -1,12 +1,11 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configSchema } from "../../../src/config/schema.js";
 import { listPackIds } from "../../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../../src/queue/decision-log.js";
-import { connectRedis } from "../../../src/redis/connection.js";
 import { defaultAdapterRegistry } from "../../../src/runtime/adapters.js";
 import { type RunningBridge, startBridge } from "../../../src/runtime/serve.js";
-import { decisionLog, until } from "../../helpers/bridge-http.js";
+import { bridgeTestEnvironment, decisionLog, until } from "../../helpers/bridge-http.js";
 import { erecipeOptions, gitlabFixture, type HookJson, SUPPORT, SUPPORT_API } from "../../helpers/gitlab.js";
 import { silentLogger } from "../../helpers/logger.js";
 import { testRedisUrl } from "../../helpers/redis.js";
@@ -125,20 +124,9 @@ const restIssue = (labels: string[], over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterEach(async () => {
+bridgeTestEnvironment(redisUrl, async () => {
   await bridge?.shutdown.run("test end");
   bridge = undefined;
-  nock.cleanAll();
-});
-afterAll(async () => {
-  const redis = await connectRedis(redisUrl);
-  await redis.flushdb();
-  redis.disconnect();
-  nock.enableNetConnect();
 });
 
 describe("e-Recipe on GitLab, enforce mode", () => {
