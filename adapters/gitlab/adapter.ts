@@ -1,7 +1,7 @@
 import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
 import type { TicketRef } from "../../src/domain/ticket.js";
 import { Errors } from "../../src/errors/catalogue.js";
-import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { type GitlabApi, gitlabApi } from "./client.js";
 import {
@@ -59,6 +59,16 @@ export function createGitlabAdapter(
     verifyWebhook: (req) => verifyGitlabToken(n.instance, settings.webhookSecret, req),
     parseWebhook: (req) => parseGitlabWebhook(n, req),
     isBridgeActor: (actor) => actor.id === settings.bridgeUser,
+
+    async verifyAccess() {
+      for (const project of settings.projects) {
+        try {
+          await api.projects.show(project);
+        } catch (err) {
+          throw accessDenied(n.instance, project, err);
+        }
+      }
+    },
 
     async fetchTicket(ref) {
       const { project, iid } = locate(n.instance, ref);

@@ -1,5 +1,5 @@
 import { createRequesterFn, type RequestHandlerFn } from "@gitbeaker/requester-utils";
-import { IssueLabelEvents, IssueLinks, IssueNotes, Issues, Users } from "@gitbeaker/rest";
+import { IssueLabelEvents, IssueLinks, IssueNotes, Issues, Projects, Users } from "@gitbeaker/rest";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 
 /**
@@ -16,6 +16,7 @@ export interface GitlabApi {
   labelEvents: InstanceType<typeof IssueLabelEvents<false>>;
   links: InstanceType<typeof IssueLinks<false>>;
   users: InstanceType<typeof Users<false>>;
+  projects: InstanceType<typeof Projects<false>>;
 }
 
 async function body(response: Response): Promise<unknown> {
@@ -103,5 +104,6 @@ export function gitlabApi(instance: string, baseUrl: string, token: string, time
     labelEvents: new IssueLabelEvents(options),
     links: new IssueLinks(options),
     users: new Users(options),
+    projects: new Projects(options),
   };
 }

@@ -1,5 +1,6 @@
 import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
 import { Errors } from "../../src/errors/catalogue.js";
+import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { MantisClient } from "./client.js";
 import { type MantisNormaliser, ticketFromIssue } from "./normalise.js";
@@ -37,6 +38,28 @@ export function createMantisAdapter(
     verifyWebhook: (req) => verifyPluginSignature(n.instance, settings.webhookSecret, req),
     parseWebhook: (req) => parsePluginEvent(n.instance, req),
     isBridgeActor: (actor) => actor.id === settings.bridgeUser,
+
+    async verifyAccess() {
+      for (const project of settings.projects) {
+        try {
+          const res = await client.request<{ projects?: unknown[] }>(`check project ${project}`, {
+            method: "GET",
+            url: `/projects/${project}`,
+          });
+          if (!res.data.projects?.length) {
+            throw new TrackerRequestError({
+              instance: n.instance,
+              what: `check project ${project}`,
+              status: 404,
+              reason: "MantisBT lists no such project",
+              retryable: false,
+            });
+          }
+        } catch (err) {
+          throw accessDenied(n.instance, project, err);
+        }
+      }
+    },
 
     async fetchTicket(ref) {
       return ticketFromIssue(n, (await writer.read(ref.id)).issue);

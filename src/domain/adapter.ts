@@ -73,6 +73,12 @@ export interface TrackerAdapter {
   listUpdatedSince(cursor: string | undefined): Promise<UpdatedPage>;
   /** True when the actor is the bridge's own tracker account. */
   isBridgeActor(actor: Actor): boolean;
+  /**
+   * Checked at start-up: the token works and every configured project exists and is
+   * visible to it. A definite refusal throws REG_TRACKER_ACCESS_DENIED naming the project;
+   * an unreachable tracker only throws a retryable error (the bridge starts and retries).
+   */
+  verifyAccess(): Promise<void>;
 }
 
 export interface AdapterDeps {

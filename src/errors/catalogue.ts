@@ -174,6 +174,12 @@ export const Errors = {
     (instance: string, kind: string) =>
       `tracker instance "${instance}" (${kind}) is configured, but this version of the bridge has no ${kind} adapter yet; its events are not accepted`,
   ),
+  TRACKER_ACCESS_DENIED: define(
+    "REG_TRACKER_ACCESS_DENIED",
+    {},
+    (instance: string, what: string) =>
+      `tracker instance "${instance}" cannot be used: ${what}; nothing was started`,
+  ),
   WEBHOOK_UNAUTHORIZED: define(
     "REG_WEBHOOK_UNAUTHORIZED",
     { httpStatus: 401 },

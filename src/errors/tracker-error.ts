@@ -1,4 +1,4 @@
-import { ReglamentError } from "./catalogue.js";
+import { Errors, ReglamentError } from "./catalogue.js";
 
 /**
  * A tracker API call that failed. Adapters map HTTP outcomes onto it: 429 and 5xx (and
@@ -38,4 +38,18 @@ export class TrackerRequestError extends ReglamentError {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
   }
+}
+
+/**
+ * A start-up probe's failure, as the person who configured the instance needs it: a
+ * definite refusal (401, 403, 404) becomes REG_TRACKER_ACCESS_DENIED naming the project
+ * and what to fix; anything retryable is passed on as it is.
+ */
+export function accessDenied(instance: string, project: string, err: unknown): unknown {
+  if (!(err instanceof TrackerRequestError) || err.retryable) return err;
+  const fix =
+    err.status === 401
+      ? `the tracker refuses the token (${err.message}); check trackers.${instance}.token`
+      : `project "${project}" does not exist or the bridge's account cannot see it (${err.message}); fix trackers.${instance}.projects or the account's access`;
+  return Errors.TRACKER_ACCESS_DENIED(instance, fix);
 }

@@ -3,6 +3,7 @@ import { gitlabAdapterFactory } from "../../adapters/gitlab/adapter.js";
 import { mantisAdapterFactory } from "../../adapters/mantis/adapter.js";
 import type { Config } from "../config/schema.js";
 import { AdapterRegistry, type TrackerAdapter } from "../domain/adapter.js";
+import { Errors } from "../errors/catalogue.js";
 
 /** The adapters this version of the bridge ships. */
 export function defaultAdapterRegistry(): AdapterRegistry {
@@ -34,4 +35,23 @@ export function createAdapters(
     );
   }
   return adapters;
+}
+
+/**
+ * Start-up check of every adapter's access: a token or project the tracker refuses stops
+ * the start with the tracker's own words; a tracker that does not answer is only logged,
+ * since polling and write-backs retry once it is back.
+ */
+export async function verifyTrackerAccess(
+  adapters: ReadonlyMap<string, TrackerAdapter>,
+  logger: Logger,
+): Promise<void> {
+  for (const [instance, adapter] of adapters) {
+    try {
+      await adapter.verifyAccess();
+    } catch (err) {
+      if (Errors.TRACKER_ACCESS_DENIED.is(err)) throw err;
+      logger.warn({ instance, err: (err as Error).message }, "tracker not reachable at start-up; will retry");
+    }
+  }
 }

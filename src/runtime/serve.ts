@@ -16,7 +16,7 @@ import { loggerOptions } from "../server/logger.js";
 import { webhookRoutes } from "../server/webhooks.js";
 import { SlaScheduler } from "../sla/scheduler.js";
 import { SlaService } from "../sla/service.js";
-import { createAdapters, defaultAdapterRegistry } from "./adapters.js";
+import { createAdapters, defaultAdapterRegistry, verifyTrackerAccess } from "./adapters.js";
 import { type DeploymentPack, loadDeploymentPacks } from "./deployment-packs.js";
 import { Shutdown } from "./shutdown.js";
 
@@ -81,6 +81,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const registry = createMetricsRegistry();
     const metrics = pipelineMetrics(registry);
     const adapters = createAdapters(config, options.registry ?? defaultAdapterRegistry(), logger);
+    await verifyTrackerAccess(adapters, logger);
     const prefix = config.redis.keyPrefix;
 
     const dispatcher = new AlertDispatcher({

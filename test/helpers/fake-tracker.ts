@@ -115,6 +115,7 @@ export const fakeTrackerFactory: AdapterFactory = {
     return {
       kind: "gitlab",
       instance,
+      async verifyAccess() {},
       verifyWebhook(req: WebhookRequest) {
         const given = Buffer.from(String(req.headers["x-test-token"] ?? ""));
         const secret = Buffer.from(config.webhookSecret ?? "");

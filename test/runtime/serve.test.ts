@@ -2,10 +2,13 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
+import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import { packageRoot } from "../../src/paths.js";
 import { findOnPath } from "../../src/redis/local-server.js";
+import { defaultAdapterRegistry } from "../../src/runtime/adapters.js";
 import { startBridge } from "../../src/runtime/serve.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
@@ -38,6 +41,41 @@ describe("startBridge", () => {
     expect(bridge.redisSource).toMatch(/^private redis-server at redis:\/\/127\.0\.0\.1:\d+/);
     expect((await fetch(`${bridge.address}/readyz`)).status).toBe(200);
     expect(await bridge.shutdown.run("test")).toBe(0);
+  });
+
+  it("refuses to start when a tracker refuses the token or the project, naming it", async () => {
+    nock.disableNetConnect();
+    nock("https://mantis.test")
+      .get("/api/rest/projects/999")
+      .reply(404, { message: "Project '999' doesn't exist" });
+    const config = configSchema(listPackIds(), defaultAdapterRegistry().optionSchemas()).parse({
+      server: { port: 0, logLevel: "silent" },
+      trackers: {
+        sev: {
+          kind: "mantis",
+          baseUrl: "https://mantis.test",
+          token: "t",
+          bridgeUser: "reglament",
+          projects: { "999": { pack: "sevastopol-miac" } },
+        },
+      },
+    });
+    try {
+      await expect(
+        startBridge({
+          config,
+          configFile: "test",
+          env: { REDIS_URL: testRedisUrl(2) },
+          logger: silentLogger,
+        }),
+      ).rejects.toMatchObject({
+        code: "REG_TRACKER_ACCESS_DENIED",
+        message: expect.stringMatching(/project "999" does not exist/),
+      });
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
   });
 
   it("fails with REG_REDIS_UNREACHABLE and starts nothing when Redis does not answer", async () => {

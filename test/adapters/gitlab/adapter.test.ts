@@ -105,6 +105,20 @@ describe("GitLab fresh state", () => {
   });
 });
 
+describe("GitLab access check at start-up", () => {
+  it("passes for a visible project and stops the start naming a project GitLab does not show", async () => {
+    nock(GITLAB).get(SUPPORT_API).reply(200, { id: 14, path_with_namespace: SUPPORT });
+    await expect(adapter.verifyAccess()).resolves.toBeUndefined();
+    nock(GITLAB).get(SUPPORT_API).reply(404, { message: "404 Project Not Found" });
+    await expect(adapter.verifyAccess()).rejects.toMatchObject({
+      code: "REG_TRACKER_ACCESS_DENIED",
+      message: expect.stringMatching(
+        /project "FHIR-BY\/ehr\.platform\.support" does not exist .*404 Project Not Found/,
+      ),
+    });
+  });
+});
+
 describe("GitLab reconciliation listing", () => {
   const list = (query: Record<string, string>, issues: unknown[]) =>
     nock(GITLAB)
