@@ -112,10 +112,9 @@ export function createMantisAdapter(
 
 function readNative(input: unknown, instance: string, options: Record<string, unknown>): NativeReading {
   const opts = parseOrThrow(MantisOptions, options, "MantisBT options");
-  const candidate =
-    input && typeof input === "object" && Array.isArray((input as { issues?: unknown }).issues)
-      ? (input as { issues: unknown[] }).issues[0]
-      : input;
+  // The answer of GET (`{ issues: [...] }`) or POST (`{ issue }`), or the issue itself.
+  const answer = (input && typeof input === "object" ? input : {}) as { issues?: unknown; issue?: unknown };
+  const candidate = Array.isArray(answer.issues) ? answer.issues[0] : (answer.issue ?? input);
   if (!candidate || typeof candidate !== "object" || !("id" in candidate)) {
     throw Errors.INPUT_UNREADABLE(
       "MantisBT issue JSON",

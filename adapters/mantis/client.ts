@@ -5,8 +5,9 @@ import { TrackerRequestError } from "../../src/errors/tracker-error.js";
  * MantisBT's REST API over axios. Authorization is the bare token (released 2.x does not
  * take "Bearer"). Many MantisBT errors carry their text only in the HTTP reason phrase,
  * which Node reads as latin-1: it is decoded back from UTF-8 so a Russian message stays
- * readable. 429, 5xx and 412 (the issue changed meanwhile: re-read on retry) are
- * retryable; 400, 401, 403 and 404 are permanent.
+ * readable. 429 and 5xx are retryable; 412 (a person changed the issue since it was
+ * read) is a conflict the pipeline answers by deciding again; 400, 401, 403 and 404 are
+ * permanent.
  */
 export class MantisClient {
   readonly #http: AxiosInstance;
@@ -54,9 +55,10 @@ export class MantisClient {
           typeof said === "string" && said
             ? said
             : status === 412
-              ? "the issue was changed by someone else meanwhile; it is re-read and re-checked"
+              ? "the issue was changed by someone else meanwhile; it is re-read and decided again"
               : phrase || "error",
-        retryable: status === 429 || status === 412 || status >= 500,
+        retryable: status === 429 || status >= 500,
+        conflict: status === 412,
         retryAfterMs: TrackerRequestError.parseRetryAfter(headers["retry-after"] as string | undefined),
       });
     }

@@ -8,6 +8,7 @@ import { Errors, ReglamentError } from "./catalogue.js";
 export class TrackerRequestError extends ReglamentError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly conflict: boolean;
 
   constructor(options: {
     instance: string;
@@ -16,6 +17,8 @@ export class TrackerRequestError extends ReglamentError {
     reason: string;
     retryable: boolean;
     retryAfterMs?: number;
+    /** The ticket changed since it was read (a version or ETag mismatch): decide again instead of writing. */
+    conflict?: boolean;
   }) {
     super(
       {
@@ -28,6 +31,7 @@ export class TrackerRequestError extends ReglamentError {
     );
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.conflict = options.conflict ?? false;
   }
 
   /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */

@@ -22,7 +22,8 @@ export type LogEntry =
       type: "writeback";
       at: string;
       deliveryId: string;
-      result: "applied" | "failed" | "retrying";
+      /** `superseded`: a person changed the ticket meanwhile; it is re-read and decided afresh. */
+      result: "applied" | "failed" | "retrying" | "superseded";
       applied?: number;
       skipped?: number;
       error?: string;

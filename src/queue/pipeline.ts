@@ -385,9 +385,9 @@ export class Pipeline {
     if (!adapter) throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
     // Every outcome is counted and written to the ticket's decision log the same way.
     const outcome = async (
-      metric: "applied" | "failed" | "retried",
+      metric: "applied" | "failed" | "retried" | "superseded",
       entry: {
-        result: "applied" | "failed" | "retrying";
+        result: "applied" | "failed" | "retrying" | "superseded";
         applied?: number;
         skipped?: number;
         error?: string;
@@ -410,8 +410,14 @@ export class Pipeline {
         skipped: result.skipped.length,
       });
     } catch (err) {
-      const retryable = isReglamentError(err) ? err.retryable : true;
       const message = (err as Error).message;
+      if (err instanceof TrackerRequestError && err.conflict) {
+        // A person changed the ticket since it was read: what to write may no longer hold.
+        await outcome("superseded", { result: "superseded", error: message });
+        await this.#recheck(instance, ref, `recheck-${job.id}-${job.attemptsMade}`);
+        return;
+      }
+      const retryable = isReglamentError(err) ? err.retryable : true;
       if (!retryable) {
         await outcome("failed", { result: "failed", error: message });
         throw new UnrecoverableError(message);
@@ -427,6 +433,21 @@ export class Pipeline {
     }
   }
 
+  /** Queues a ticket to be fetched and compared with its snapshot, as reconciliation does. */
+  async #recheck(instance: string, ref: TicketRef, deliveryId: string): Promise<void> {
+    const queue = this.#events[partitionOf(ticketKey(ref), this.#events.length)]!;
+    await queue.add(
+      "event",
+      { instance, deliveryId, ref, source: "reconcile" },
+      {
+        jobId: safeJobId(deliveryId),
+        attempts: 5,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      },
+    );
+  }
+
   /** One reconciliation run: every ticket updated since the stored cursor goes through the same path. */
   async reconcile(instance: string, maxPages = 50): Promise<number> {
     const adapter = this.#o.adapters.get(instance);
@@ -440,20 +461,7 @@ export class Pipeline {
         deliveryId: `reconcile-${instance}-${t.ref.id}-${t.updatedAt}`,
         ref: t.ref,
       }));
-      for (const e of events) {
-        const key = ticketKey(e.ref);
-        const queue = this.#events[partitionOf(key, this.#events.length)]!;
-        await queue.add(
-          "event",
-          { instance, deliveryId: e.deliveryId, ref: e.ref, source: "reconcile" },
-          {
-            jobId: safeJobId(e.deliveryId),
-            attempts: 5,
-            backoff: { type: "exponential", delay: 1000 },
-            removeOnComplete: { age: 24 * 3600, count: 50_000 },
-          },
-        );
-      }
+      for (const e of events) await this.#recheck(instance, e.ref, e.deliveryId);
       total += events.length;
       await this.#o.redis.set(cursorKey, next);
       if (tickets.length === 0 || next === cursor) break;

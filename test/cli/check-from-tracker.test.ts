@@ -84,6 +84,38 @@ describe("reglament check --from mantis", () => {
     expect(matrix.actions[0]).toEqual({ type: "setField", field: "priority", value: "immediate" });
   });
 
+  it("explains the recorded feature/immediate issue in Russian, citing section 3.2", async () => {
+    const r = await cli(
+      "check",
+      "--from",
+      "mantis",
+      "--pack",
+      "sevastopol-miac",
+      join(packageRoot, "test/fixtures/mantisbt/01-create-issue-feature-immediate.response.json"),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /✗ violation \[impact-priority-matrix\] Приоритет «Неотложный» не соответствует влиянию «Нововведение» .*приоритет исправлен на «Нет»/,
+    );
+    expect(r.out).toMatch(/citation: «Регламент по технической поддержке .*п\. 3\.2/);
+    expect(r.out).toMatch(/→ set priority = "none"/);
+  });
+
+  it("reads an impact MantisBT stored as 0 as unknown: a warning decision, never a crash", async () => {
+    const r = await cli(
+      "check",
+      "--from",
+      "mantis",
+      "--pack",
+      "sevastopol-miac",
+      join(packageRoot, "test/fixtures/mantisbt/E04-patch-invalid-severity-name-accepted.response.json"),
+    );
+    expect(r.code).toBeLessThan(2);
+    expect(r.out).toMatch(
+      /i info \[impact-priority-matrix\] Влияние заявки не распознано \(значение трекера: 0\)/,
+    );
+  });
+
   it("reads the whole GET answer as well as one issue, and names what it expected", async () => {
     const element = await cli(
       "check",
@@ -100,9 +132,19 @@ describe("reglament check --from mantis", () => {
       "mantis",
       "--pack",
       "sevastopol-miac",
-      hook("note-hook-issue.json"),
+      join(packageRoot, "test/fixtures/tickets/sevastopol-block-normal.json"),
     );
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/MantisBT issue JSON cannot be read: expected an issue object/);
+    const gitlab = await cli(
+      "check",
+      "--from",
+      "mantis",
+      "--pack",
+      "sevastopol-miac",
+      hook("note-hook-issue.json"),
+    );
+    expect(gitlab.code).toBe(2);
+    expect(gitlab.err).toMatch(/MantisBT issue JSON is not valid/);
   });
 });

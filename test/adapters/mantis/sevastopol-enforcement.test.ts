@@ -11,13 +11,14 @@ import { defaultAdapterRegistry } from "../../../src/runtime/adapters.js";
 import { type RunningBridge, startBridge } from "../../../src/runtime/serve.js";
 import { bridgeTestEnvironment, decisionLog, until } from "../../helpers/bridge-http.js";
 import { silentLogger } from "../../helpers/logger.js";
-import { MANTIS } from "../../helpers/mantis.js";
+import { MANTIS, mantisExchange, mantisIssue } from "../../helpers/mantis.js";
 import { testRedisUrl } from "../../helpers/redis.js";
 
 /**
  * The Sevastopol regulation enforced on MantisBT end to end, through both intakes: the
- * poller (the pipeline's reconciliation) and the plugin's signed hint. Issue 7 is a new
- * block-impact issue with normal priority (built from the recorded 2.28 shapes).
+ * poller (the pipeline's reconciliation) and the plugin's signed hint. Issue 1 is the
+ * recorded feature/immediate issue; issue 7 is a new block-impact issue with normal
+ * priority, assigned at creation to the head of ОСИС (built from the recorded shapes).
  */
 const redisUrl = testRedisUrl(9);
 const SECRET = "plugin-secret";
@@ -34,15 +35,16 @@ function corrected(): Json {
   const issue = issue7();
   const at = "2026-11-24T09:10:05+03:00";
   issue.priority = { id: 60, name: "immediate", label: "неотложный" };
-  issue.handler = { id: 3, name: "line2", real_name: "Инженер второй линии" };
   issue.updated_at = at;
-  issue.notes = [1, 3].map((i) => ({
-    id: 10 + i,
-    reporter: bridgeUser,
-    text: `…\n\n[reglament:x/${i}]`,
-    view_state: { id: 10, name: "public", label: "публичная" },
-    created_at: at,
-  }));
+  issue.notes = [
+    {
+      id: 11,
+      reporter: bridgeUser,
+      text: "…\n\n[reglament:x/1]",
+      view_state: { id: 10, name: "public", label: "публичная" },
+      created_at: at,
+    },
+  ];
   issue.history = [
     ...(issue.history as Json[]),
     {
@@ -77,7 +79,14 @@ function config(prefix: string) {
         options: { lineField: "Линия поддержки", userIds: { line2: 3 }, backfillHours: 24 * 365 * 20 },
       },
     },
-    actors: { sev: { line1: { role: "line1", line: 1 }, line2: { role: "head_of_line2", line: 2 } } },
+    // The recorded server's administrator reported issue 1 as a medical organisation's IT person would.
+    actors: {
+      sev: {
+        line1: { role: "line1", line: 1 },
+        administrator: { role: "line1", line: 1 },
+        line2: { role: "head_of_line2", line: 2 },
+      },
+    },
     packs: { "sevastopol-miac": { mode: "enforce", params: { headOfLine2: "line2" } } },
   });
 }
@@ -97,12 +106,12 @@ function serveListing() {
       { issues: listed.map((i) => ({ id: i.id, project: { id: 1 }, updated_at: i.updated_at })) },
     ]);
 }
-/** The corrections the regulation requires for issue 7, as MantisBT's REST API takes them. */
+/** The correction the regulation requires for issue 7, as MantisBT's REST API takes it. */
 const expectCorrections = () =>
   nock(MANTIS, { reqheaders: { authorization: "MANTIS_TOKEN" } })
     .get("/api/rest/issues/7")
     .reply(200, { issues: [issue7()] }, { etag: "etag-7" })
-    .patch("/api/rest/issues/7", { priority: { id: 60 }, handler: { id: 3 } })
+    .patch("/api/rest/issues/7", { priority: { id: 60 } })
     .matchHeader("if-match", "etag-7")
     .reply(200, { issues: [corrected()] })
     .post(
@@ -112,8 +121,6 @@ const expectCorrections = () =>
         /п\. 3\.2/.test(b.text) &&
         /\[reglament:[0-9a-f]+\/1\]$/.test(b.text),
     )
-    .reply(201, {})
-    .post("/api/rest/issues/7/notes", (b) => /ответственный изменён на @line2/.test(b.text))
     .reply(201, {});
 
 let bridge: RunningBridge | undefined;
@@ -141,13 +148,40 @@ bridgeTestEnvironment(redisUrl, async () => {
 });
 
 /** Rule and outcome of each decision the regulation gives issue 7, whichever intake brought it. */
-const issue7Decisions = [
-  ["impact-priority-matrix", "violation"],
-  ["assignee-on-status", "violation"],
-];
+const issue7Decisions = [["impact-priority-matrix", "violation"]];
 
 describe("Sevastopol on MantisBT, enforce mode", () => {
-  it("the poller finds a new issue whose priority contradicts the impact: corrected, assigned, explained; its echo is the bridge's own", async () => {
+  it("the recorded feature/immediate issue ends with exactly the calls the regulation requires", async () => {
+    const issue1 = mantisIssue("01-create-issue-feature-immediate");
+    listing([issue1]);
+    const mantis = nock(MANTIS, { reqheaders: { authorization: "MANTIS_TOKEN" } })
+      .get("/api/rest/issues/1")
+      .times(2)
+      .reply(200, { issues: [issue1] }, { etag: "etag-1" })
+      .patch("/api/rest/issues/1", { priority: { id: 10 }, handler: { id: 3 } })
+      .matchHeader("if-match", "etag-1")
+      .reply(200, mantisExchange("06-patch-priority").response)
+      .post(
+        "/api/rest/issues/1/notes",
+        (b) =>
+          /Приоритет «Неотложный» не соответствует влиянию «Нововведение»/.test(b.text) &&
+          /п\. 3\.2/.test(b.text) &&
+          b.view_state.name === "public",
+      )
+      .reply(201, mantisExchange("07-add-note").response)
+      .post("/api/rest/issues/1/notes", (b) => /ответственный изменён на @line2/.test(b.text))
+      .reply(201, mantisExchange("07-add-note").response);
+    await start();
+    const log = await until(() => decisionLog(bridge!.app, "sev", "1"), written);
+    expect(mantis.pendingMocks()).toEqual([]);
+    expect(decided(log).map((d) => [d.rule, d.outcome])).toEqual([
+      ["impact-priority-matrix", "violation"],
+      ["assignee-on-status", "violation"],
+    ]);
+    expect(log.find((e) => e.type === "writeback")).toMatchObject({ result: "applied", applied: 4 });
+  });
+
+  it("the poller finds a new block/normal issue: one PATCH to priority 60 and one note; the next poll sees the bridge's own edit and does nothing more", async () => {
     listing([issue7()]);
     nock(MANTIS)
       .get("/api/rest/issues/7")
@@ -205,6 +239,45 @@ describe("Sevastopol on MantisBT, enforce mode", () => {
     await bridge!.pipeline.reconcile("sev");
     await new Promise((r) => setTimeout(r, 500));
     expect((await entries()).filter((e) => e.type === "decisions")).toHaveLength(1);
+  });
+
+  it("a person edits the issue while the correction is on its way (412): decided afresh, nothing overwritten", async () => {
+    listing([issue7()]);
+    nock(MANTIS)
+      .get("/api/rest/issues/7")
+      .reply(200, { issues: [issue7()] });
+    // The operator lowers the impact to "minor" just before the bridge writes: "normal" now fits.
+    const fixedByHand = issue7();
+    fixedByHand.severity = { id: 50, name: "minor", label: "малое" };
+    fixedByHand.updated_at = "2026-11-24T09:10:03+03:00";
+    fixedByHand.history = [
+      ...(fixedByHand.history as Json[]),
+      {
+        created_at: "2026-11-24T09:10:03+03:00",
+        user: { id: 2, name: "line1" },
+        field: { name: "severity", label: "Влияние" },
+        type: { id: 0, name: "field-updated" },
+        old_value: { id: 80, name: "block", label: "блокирующее" },
+        new_value: { id: 50, name: "minor", label: "малое" },
+      },
+    ];
+    const mantis = nock(MANTIS)
+      .get("/api/rest/issues/7")
+      .reply(200, { issues: [issue7()] }, { etag: "etag-7" })
+      .patch("/api/rest/issues/7")
+      .matchHeader("if-match", "etag-7")
+      .reply(412, "")
+      .get("/api/rest/issues/7")
+      .reply(200, { issues: [fixedByHand] });
+    await start();
+    const log = await until(entries, (es) => es.filter((e) => e.type === "decisions").length >= 2);
+    expect(mantis.pendingMocks()).toEqual([]);
+    expect(log.find((e) => e.type === "writeback")).toMatchObject({ result: "superseded" });
+    const second = log.filter((e) => e.type === "decisions")[0] as {
+      decisions: unknown[];
+      writeback: string;
+    };
+    expect(second).toMatchObject({ writeback: "none", decisions: [] });
   });
 
   it("refuses an unsigned hint with 401 and a hint that is not the plugin's event with 400", async () => {

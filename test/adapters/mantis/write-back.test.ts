@@ -134,7 +134,7 @@ describe("MantisBT errors", () => {
     });
   });
 
-  it("412 (changed by someone meanwhile) and 5xx are retried by the pipeline", async () => {
+  it("412 (changed by someone meanwhile) is a conflict to decide again; 5xx is retried", async () => {
     nock(MANTIS)
       .get("/api/rest/issues/1")
       .reply(200, issue1(), { etag })
@@ -143,9 +143,10 @@ describe("MantisBT errors", () => {
     await expect(
       adapter.applyActions(ref(1), [{ type: "setField", field: "priority", value: "none" }], { marker: "m" }),
     ).rejects.toMatchObject({
-      retryable: true,
+      conflict: true,
+      retryable: false,
       status: 412,
-      message: expect.stringMatching(/changed by someone else/),
+      message: expect.stringMatching(/changed by someone else meanwhile; it is re-read and decided again/),
     });
     nock(MANTIS).get("/api/rest/issues/1").reply(503, "", { "retry-after": "3" });
     await expect(adapter.fetchTicket(ref(1))).rejects.toMatchObject({ retryable: true, retryAfterMs: 3000 });
