@@ -67,17 +67,16 @@ describe("reglament check --from gitlab", () => {
   });
 });
 
+/** `reglament check --from mantis --pack sevastopol-miac FILE [flags]`. */
+const checkSevastopol = (file: string, ...flags: string[]) =>
+  cli("check", "--from", "mantis", "--pack", "sevastopol-miac", ...flags, file);
+
 describe("reglament check --from mantis", () => {
   it("explains a native MantisBT issue JSON (GET /api/rest/issues/{id}) as the bridge decides it", async () => {
-    const r = await cli(
-      "check",
-      "--from",
-      "mantis",
-      "--pack",
-      "sevastopol-miac",
+    const r = await checkSevastopol(
+      join(packageRoot, "test/fixtures/mantis-scenarios/issue-7-block-normal.json"),
       "--format",
       "json",
-      join(packageRoot, "test/fixtures/mantis-scenarios/issue-7-block-normal.json"),
     );
     expect(r.code).toBe(1);
     const matrix = JSON.parse(r.out).find((d: { rule: string }) => d.rule === "impact-priority-matrix");
@@ -85,12 +84,7 @@ describe("reglament check --from mantis", () => {
   });
 
   it("explains the recorded feature/immediate issue in Russian, citing section 3.2", async () => {
-    const r = await cli(
-      "check",
-      "--from",
-      "mantis",
-      "--pack",
-      "sevastopol-miac",
+    const r = await checkSevastopol(
       join(packageRoot, "test/fixtures/mantisbt/01-create-issue-feature-immediate.response.json"),
     );
     expect(r.code).toBe(1);
@@ -102,12 +96,7 @@ describe("reglament check --from mantis", () => {
   });
 
   it("reads an impact MantisBT stored as 0 as unknown: a warning decision, never a crash", async () => {
-    const r = await cli(
-      "check",
-      "--from",
-      "mantis",
-      "--pack",
-      "sevastopol-miac",
+    const r = await checkSevastopol(
       join(packageRoot, "test/fixtures/mantisbt/E04-patch-invalid-severity-name-accepted.response.json"),
     );
     expect(r.code).toBeLessThan(2);
@@ -117,33 +106,16 @@ describe("reglament check --from mantis", () => {
   });
 
   it("reads the whole GET answer as well as one issue, and names what it expected", async () => {
-    const element = await cli(
-      "check",
-      "--from",
-      "mantis",
-      "--pack",
-      "sevastopol-miac",
+    const element = await checkSevastopol(
       join(packageRoot, "test/fixtures/mantisbt/19-get-issue-escalated.response.json"),
     );
     expect(element.code).toBeLessThan(2);
-    const wrong = await cli(
-      "check",
-      "--from",
-      "mantis",
-      "--pack",
-      "sevastopol-miac",
+    const wrong = await checkSevastopol(
       join(packageRoot, "test/fixtures/tickets/sevastopol-block-normal.json"),
     );
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/MantisBT issue JSON cannot be read: expected an issue object/);
-    const gitlab = await cli(
-      "check",
-      "--from",
-      "mantis",
-      "--pack",
-      "sevastopol-miac",
-      hook("note-hook-issue.json"),
-    );
+    const gitlab = await checkSevastopol(hook("note-hook-issue.json"));
     expect(gitlab.code).toBe(2);
     expect(gitlab.err).toMatch(/MantisBT issue JSON is not valid/);
   });
