@@ -52,7 +52,7 @@ const fields = [
  */
 export function diffSnapshot(before: Snapshot | undefined, ticket: Ticket): Change | undefined {
   const lastBy: Actor = ticket.history.at(-1)?.by ?? ticket.comments.at(-1)?.author ?? ticket.reporter;
-  if (!before) return { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] };
+  if (!before) return firstSighting(ticket);
   const now = snapshotOf(ticket);
   const changed: FieldChange[] = [];
   for (const f of fields) {
@@ -69,6 +69,26 @@ export function diffSnapshot(before: Snapshot | undefined, ticket: Ticket): Chan
     at: ticket.updatedAt,
     fields: changed,
     ...(comment ? { comment } : {}),
+  };
+}
+
+/**
+ * A ticket the bridge has no snapshot of: its creation, unless its history shows edits
+ * after it was created (a ticket first met in a backfill, or after the snapshots were
+ * lost) — then its latest edit, as the history tells it, so creation rules do not fire
+ * again on an old ticket.
+ */
+function firstSighting(ticket: Ticket): Change {
+  const created = Date.parse(ticket.createdAt);
+  const later = ticket.history.filter((h) => Date.parse(h.at) > created && h.field !== "comment");
+  const latest = later.reduce((max, h) => Math.max(max, Date.parse(h.at)), Number.NEGATIVE_INFINITY);
+  const last = later.filter((h) => Date.parse(h.at) === latest);
+  if (last.length === 0) return { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] };
+  return {
+    kind: "updated",
+    actor: last.at(-1)!.by,
+    at: last.at(-1)!.at,
+    fields: last.map((h) => ({ field: h.field, from: h.from, to: h.to })),
   };
 }
 
