@@ -72,21 +72,25 @@ export class LoopGuard {
    * rules disagree across events).
    */
   async admit(ticket: string, actions: readonly Action[]): Promise<{ allowed: Action[]; held: Action[] }> {
+    const targets = actions.map((a) => actionTarget(a));
+    const counted = targets.filter((t): t is string => t !== undefined);
+    const counts = new Map<string, number>();
+    if (counted.length === 0) return { allowed: [...actions], held: [] };
+    // One round trip for all the fields this decision writes.
+    const tx = this.redis.multi();
+    for (const target of counted) {
+      const key = `${this.prefix}:writes:${ticket}:${target}`;
+      tx.incr(key).pexpire(key, this.windowMs, "NX");
+    }
+    const replies = (await tx.exec()) ?? [];
+    counted.forEach((target, i) => counts.set(target, Number(replies[i * 2]?.[1] ?? 0)));
     const allowed: Action[] = [];
     const held: Action[] = [];
-    for (const action of actions) {
-      const target = actionTarget(action);
-      if (target === undefined) {
-        allowed.push(action);
-        continue;
-      }
-      const key = `${this.prefix}:writes:${ticket}:${target}`;
-      const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, this.windowMs, "NX").exec()) as [
-        [null, number],
-      ];
-      if (count > this.maxWritesPerField) held.push(action);
+    actions.forEach((action, i) => {
+      const target = targets[i];
+      if (target !== undefined && (counts.get(target) ?? 0) > this.maxWritesPerField) held.push(action);
       else allowed.push(action);
-    }
+    });
     return { allowed, held };
   }
 }

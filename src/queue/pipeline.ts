@@ -204,9 +204,8 @@ export class Pipeline {
     }
     const fresh = given ?? (await adapter.fetchTicket(ref));
     const ticket = this.#ticketWithRoles(instance, adapter, fresh);
-    const before = await this.snapshots.get(instance, ref.id);
+    const before = await this.snapshots.swap(instance, ref.id, ticket);
     const raw = job.change ?? diffSnapshot(before, ticket);
-    await this.snapshots.put(instance, ref.id, ticket);
     if (!raw) {
       log.debug("nothing changed since the bridge last looked");
       await this.#track(deployment, ticket);

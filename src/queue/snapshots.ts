@@ -110,4 +110,10 @@ export class SnapshotStore {
   async put(instance: string, id: string, ticket: Ticket): Promise<void> {
     await this.redis.set(this.#key(instance, id), JSON.stringify(snapshotOf(ticket)));
   }
+
+  /** Stores the ticket's snapshot and returns the one it replaces, in one round trip. */
+  async swap(instance: string, id: string, ticket: Ticket): Promise<Snapshot | undefined> {
+    const raw = await this.redis.set(this.#key(instance, id), JSON.stringify(snapshotOf(ticket)), "GET");
+    return raw ? (JSON.parse(raw) as Snapshot) : undefined;
+  }
 }
