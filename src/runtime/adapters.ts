@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
 import { gitlabAdapterFactory } from "../../adapters/gitlab/adapter.js";
 import { mantisAdapterFactory } from "../../adapters/mantis/adapter.js";
+import { yandexAdapterFactory } from "../../adapters/yandex-tracker/adapter.js";
 import type { Config } from "../config/schema.js";
 import { AdapterRegistry, type TrackerAdapter } from "../domain/adapter.js";
 import { Errors } from "../errors/catalogue.js";
 
 /** The adapters this version of the bridge ships. */
 export function defaultAdapterRegistry(): AdapterRegistry {
-  return new AdapterRegistry([gitlabAdapterFactory, mantisAdapterFactory]);
+  return new AdapterRegistry([gitlabAdapterFactory, mantisAdapterFactory, yandexAdapterFactory]);
 }
 
 /**

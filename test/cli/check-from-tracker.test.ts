@@ -38,7 +38,7 @@ describe("reglament check --from gitlab", () => {
     expect(JSON.parse(r.out)).toEqual([]);
   });
 
-  it("refuses --change with --from, a tracker without an adapter, and a file that is not a hook body", async () => {
+  it("refuses --change with --from, and a file that is not the named tracker's JSON", async () => {
     const both = await cli(
       "check",
       "--from",
@@ -61,9 +61,18 @@ describe("reglament check --from gitlab", () => {
     );
     expect(notHook.code).toBe(2);
     expect(notHook.err).toMatch(/object_kind is undefined; expected an Issue Hook/);
-    const noAdapter = await cli("check", "--from", "yandex", "--pack", "mgerm", hook("note-hook-issue.json"));
-    expect(noAdapter.code).toBe(2);
-    expect(noAdapter.err).toMatch(/no adapter is registered for tracker kind "yandex"; valid kinds: gitlab/);
+    const otherTracker = await cli(
+      "check",
+      "--from",
+      "yandex",
+      "--pack",
+      "mgerm",
+      hook("note-hook-issue.json"),
+    );
+    expect(otherTracker.code).toBe(2);
+    expect(otherTracker.err).toMatch(
+      /Yandex Tracker issue JSON cannot be read: expected an issue as GET \/v2\/issues\/\{key\} returns it/,
+    );
   });
 });
 

@@ -1,0 +1,67 @@
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
+import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import type { YandexOptions } from "./options.js";
+
+/**
+ * The Yandex Tracker API over axios: `Authorization: OAuth <token>` (or `Bearer` with an
+ * IAM token), the organisation header, JSON. Errors carry `errorMessages` and per-field
+ * `errors`; 429 and 5xx are retryable, 409 (the issue's version moved on) is a conflict
+ * the pipeline answers by deciding again, other 4xx are permanent.
+ */
+export class YandexClient {
+  readonly #http: AxiosInstance;
+
+  constructor(
+    private readonly instance: string,
+    baseUrl: string,
+    token: string,
+    options: YandexOptions,
+  ) {
+    this.#http = axios.create({
+      baseURL: baseUrl.replace(/\/+$/, ""),
+      headers: {
+        authorization: `${options.authScheme} ${token}`,
+        "content-type": "application/json",
+        ...(options.orgId ? { "x-org-id": options.orgId } : {}),
+        ...(options.cloudOrgId ? { "x-cloud-org-id": options.cloudOrgId } : {}),
+      },
+      timeout: options.requestTimeoutMs,
+    });
+  }
+
+  async request<T>(
+    what: string,
+    config: { method: string; url: string; data?: unknown; params?: unknown },
+  ): Promise<AxiosResponse<T>> {
+    try {
+      return await this.#http.request<T>(config);
+    } catch (err) {
+      throw this.#mapped(`${what} (${config.method} ${config.url})`, err);
+    }
+  }
+
+  #mapped(what: string, err: unknown): TrackerRequestError {
+    if (isAxiosError(err) && err.response) {
+      const { status, statusText, data, headers } = err.response;
+      const body = (data && typeof data === "object" ? data : {}) as {
+        errorMessages?: unknown;
+        errors?: Record<string, unknown>;
+      };
+      const said = [
+        ...(Array.isArray(body.errorMessages) ? body.errorMessages.map(String) : []),
+        ...Object.entries(body.errors ?? {}).map(([field, message]) => `${field}: ${String(message)}`),
+      ].join("; ");
+      return new TrackerRequestError({
+        instance: this.instance,
+        what,
+        status,
+        reason: said || statusText || "error",
+        retryable: status === 429 || status >= 500,
+        conflict: status === 409,
+        retryAfterMs: TrackerRequestError.parseRetryAfter(headers["retry-after"] as string | undefined),
+      });
+    }
+    const reason = isAxiosError(err) && err.code === "ECONNABORTED" ? "timed out" : (err as Error).message;
+    return new TrackerRequestError({ instance: this.instance, what, reason, retryable: true });
+  }
+}

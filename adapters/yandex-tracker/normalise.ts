@@ -1,0 +1,116 @@
+import type { Actor, Comment, HistoryEntry, Ticket } from "../../src/domain/ticket.js";
+import { trackerDate } from "./dates.js";
+import type { YandexOptions } from "./options.js";
+import type { ChangelogItem, Ref, TrackerComment, TrackerIssue } from "./payloads.js";
+
+/**
+ * A Yandex Tracker issue (with its comments and changelog) → the neutral Ticket.
+ * Priorities and statuses are read by key and mapped through the options; the display
+ * name is kept as the label. Users are known by their id, as the API names them.
+ */
+export interface YandexNormaliser {
+  instance: string;
+  options: YandexOptions;
+}
+
+export function actorOf(ref: Ref): Actor {
+  return { id: ref.id, ...(ref.display ? { name: ref.display } : {}) };
+}
+
+export function date(text: string, what: string): string {
+  const iso = trackerDate(text);
+  if (!iso) throw new Error(`${what} "${text}" is not a Yandex Tracker date (2017-06-11T05:16:01.339+0000)`);
+  return iso;
+}
+
+export function statusValue(n: YandexNormaliser, key: string): string {
+  return n.options.statuses[key] ?? key;
+}
+
+/** The tracker status key of a pack status: the mapped key, else the status itself. */
+export function statusKey(n: YandexNormaliser, status: string): string {
+  return Object.entries(n.options.statuses).find(([, value]) => value === status)?.[0] ?? status;
+}
+
+/** The changelog's field ids → the neutral model's, and a value as it compares. */
+const fieldNames: Record<string, string> = { summary: "title", tags: "labels", assignee: "assignee" };
+
+function value(n: YandexNormaliser, field: string, v: unknown): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (Array.isArray(v))
+    return v.map((x) => (typeof x === "object" && x ? ((x as Ref).key ?? (x as Ref).id) : x));
+  if (typeof v !== "object") return v;
+  const ref = v as { key?: string; id?: string | number };
+  if (field === "status" && ref.key) return statusValue(n, ref.key);
+  if (field === "priority" && ref.key) return n.options.priorities[ref.key] ?? "unknown";
+  return ref.key ?? (ref.id === undefined ? undefined : String(ref.id));
+}
+
+function history(n: YandexNormaliser, items: readonly ChangelogItem[]): HistoryEntry[] {
+  return items.flatMap((item) => {
+    const by = actorOf(item.updatedBy);
+    const at = date(item.updatedAt, "changelog updatedAt");
+    return item.fields.map((f) => ({
+      field: fieldNames[f.field.id] ?? f.field.id,
+      from: value(n, f.field.id, f.from),
+      to: value(n, f.field.id, f.to),
+      by,
+      at,
+    }));
+  });
+}
+
+export function ticketFromIssue(
+  n: YandexNormaliser,
+  issue: TrackerIssue,
+  comments: readonly TrackerComment[] = [],
+  changelog: readonly ChangelogItem[] = [],
+): Ticket {
+  const priorityKey = issue.priority?.key;
+  const commentsOut: Comment[] = comments.map((c) => ({
+    id: c.id,
+    author: actorOf(c.createdBy),
+    body: c.text,
+    public: true,
+    createdAt: date(c.createdAt, "comment createdAt"),
+  }));
+  return {
+    ref: {
+      tracker: "yandex",
+      instance: n.instance,
+      project: issue.queue.key ?? issue.key.split("-")[0]!,
+      id: issue.key,
+      url: `${n.options.webUrl.replace(/\/+$/, "")}/${issue.key}`,
+    },
+    title: issue.summary,
+    description: issue.description ?? "",
+    ...(issue.type?.key
+      ? { type: { value: issue.type.key, ...(issue.type.display ? { label: issue.type.display } : {}) } }
+      : {}),
+    ...(priorityKey
+      ? {
+          priority: {
+            value: n.options.priorities[priorityKey] ?? "unknown",
+            native: priorityKey,
+            ...(issue.priority?.display ? { label: issue.priority.display } : {}),
+          },
+        }
+      : {}),
+    status: {
+      value: statusValue(n, issue.status.key ?? issue.status.id),
+      native: issue.status.key ?? issue.status.id,
+      ...(issue.status.display ? { label: issue.status.display } : {}),
+    },
+    labels: issue.tags,
+    reporter: actorOf(issue.createdBy),
+    assignee: issue.assignee ? actorOf(issue.assignee) : undefined,
+    createdAt: date(issue.createdAt, "issue createdAt"),
+    updatedAt: date(issue.updatedAt, "issue updatedAt"),
+    comments: commentsOut,
+    history: history(n, changelog),
+    custom: {
+      followers: issue.followers.map((f) => f.id),
+      ...(issue.version ? { version: issue.version } : {}),
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import type { Action } from "../../src/domain/action.js";
+import type { ApplyResult } from "../../src/domain/adapter.js";
+import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import type { YandexClient } from "./client.js";
+import { statusKey, statusValue, type YandexNormaliser } from "./normalise.js";
+import { TrackerComment, TrackerIssue, Transition } from "./payloads.js";
+
+/**
+ * Neutral actions → Yandex Tracker API calls, idempotently: the issue is read first and
+ * only what is not already so is written. Priority, assignee and tags go out in one
+ * `PATCH /v2/issues/{key}?version=N` (a 409 means a person changed it meanwhile); a
+ * status can only change through a transition of the issue's workflow
+ * (`GET …/transitions`, `POST …/transitions/{id}/_execute`); comments end with a marker a
+ * replayed job finds.
+ */
+export class YandexWriter {
+  constructor(
+    private readonly client: YandexClient,
+    private readonly n: YandexNormaliser,
+  ) {}
+
+  #refused(what: string, reason: string): TrackerRequestError {
+    return new TrackerRequestError({ instance: this.n.instance, what, reason, retryable: false });
+  }
+
+  #priorityKey(value: string): string {
+    const key = Object.entries(this.n.options.priorities).find(([, v]) => v === value)?.[0];
+    if (!key) {
+      throw this.#refused(
+        `set priority to "${value}"`,
+        `no Tracker priority maps to "${value}" (options.priorities: ${Object.entries(
+          this.n.options.priorities,
+        )
+          .map(([k, v]) => `${k} = ${v}`)
+          .join(", ")})`,
+      );
+    }
+    return key;
+  }
+
+  async apply(key: string, actions: readonly Action[], marker: string): Promise<ApplyResult> {
+    const path = `/v2/issues/${encodeURIComponent(key)}`;
+    const issue = TrackerIssue.parse(
+      (await this.client.request<unknown>(`read ${key}`, { method: "GET", url: path })).data,
+    );
+    const patch: Record<string, unknown> = {};
+    const tags = { add: [] as string[], remove: [] as string[] };
+    const applied: Action[] = [];
+    const skipped: Action[] = [];
+    let transition: Extract<Action, { type: "transition" }> | undefined;
+    const notes: { action: Extract<Action, { type: "comment" }>; index: number }[] = [];
+    const decide = (action: Action, done: boolean, write: () => void) => {
+      if (done) skipped.push(action);
+      else {
+        write();
+        applied.push(action);
+      }
+    };
+
+    for (const [index, action] of actions.entries()) {
+      switch (action.type) {
+        case "setField":
+          if (action.field === "priority") {
+            const wanted = this.#priorityKey(String(action.value));
+            decide(action, issue.priority?.key === wanted, () => {
+              patch.priority = { key: wanted };
+            });
+          } else if (action.field === "assignee") {
+            decide(action, issue.assignee?.id === String(action.value), () => {
+              patch.assignee = String(action.value);
+            });
+          } else if (action.field === "status") {
+            transition = { type: "transition", status: String(action.value) };
+          } else {
+            throw this.#refused(
+              `set ${action.field}`,
+              `the bridge writes priority, assignee, tags and status in Yandex Tracker, not "${action.field}"`,
+            );
+          }
+          break;
+        case "assign":
+          decide(action, issue.assignee?.id === action.to, () => {
+            patch.assignee = action.to;
+          });
+          break;
+        case "addLabel":
+          decide(action, issue.tags.includes(action.label), () => tags.add.push(action.label));
+          break;
+        case "removeLabel":
+          decide(action, !issue.tags.includes(action.label), () => tags.remove.push(action.label));
+          break;
+        case "transition":
+          transition = action;
+          break;
+        case "comment":
+          notes.push({ action, index });
+          break;
+        case "createLinked":
+          throw this.#refused(
+            "create a linked issue",
+            "the Yandex Tracker adapter does not create linked issues; no Yandex Tracker pack asks for one",
+          );
+      }
+    }
+
+    if (tags.add.length || tags.remove.length) {
+      patch.tags = {
+        ...(tags.add.length ? { add: tags.add } : {}),
+        ...(tags.remove.length ? { remove: tags.remove } : {}),
+      };
+    }
+    if (Object.keys(patch).length) {
+      await this.client.request(`edit ${key}`, {
+        method: "PATCH",
+        url: path,
+        data: patch,
+        ...(issue.version !== undefined ? { params: { version: issue.version } } : {}),
+      });
+    }
+    if (transition) {
+      const target = statusKey(this.n, transition.status);
+      if (issue.status.key === target) skipped.push(transition);
+      else {
+        await this.#transition(key, path, target, transition.status);
+        applied.push(transition);
+      }
+    }
+    if (notes.length) {
+      const existing = TrackerComment.array().parse(
+        (
+          await this.client.request<unknown>(`read the comments of ${key}`, {
+            method: "GET",
+            url: `${path}/comments`,
+          })
+        ).data,
+      );
+      for (const { action, index } of notes) {
+        const tag = `[${marker}/${index}]`;
+        if (existing.some((c) => c.text.includes(tag))) {
+          skipped.push(action);
+          continue;
+        }
+        await this.client.request(`comment on ${key}`, {
+          method: "POST",
+          url: `${path}/comments`,
+          params: { isAddToFollowers: false },
+          data: { text: `${action.body}\n\n${tag}` },
+        });
+        applied.push(action);
+      }
+    }
+    return { applied, skipped };
+  }
+
+  async #transition(key: string, path: string, target: string, status: string): Promise<void> {
+    const available = Transition.array().parse(
+      (
+        await this.client.request<unknown>(`list the transitions of ${key}`, {
+          method: "GET",
+          url: `${path}/transitions`,
+        })
+      ).data,
+    );
+    const step = available.find((t) => t.to.key === target);
+    if (!step) {
+      const names = available.map((t) => `${t.id} → ${t.to.key}${t.to.display ? ` (${t.to.display})` : ""}`);
+      throw this.#refused(
+        `move ${key} to "${statusValue(this.n, target)}"`,
+        `the issue's workflow has no transition to status "${target}" from where it is now; available: ${names.join(", ") || "none"} (map the pack's "${status}" in options.statuses if its key differs)`,
+      );
+    }
+    await this.client.request(`move ${key} to "${target}"`, {
+      method: "POST",
+      url: `${path}/transitions/${encodeURIComponent(step.id)}/_execute`,
+      data: {},
+    });
+  }
+}
