@@ -50,13 +50,16 @@ function history(n: YandexNormaliser, items: readonly ChangelogItem[]): HistoryE
   return items.flatMap((item) => {
     const by = actorOf(item.updatedBy);
     const at = date(item.updatedAt, "changelog updatedAt");
-    return item.fields.map((f) => ({
-      field: fieldNames[f.field.id] ?? f.field.id,
-      from: value(n, f.field.id, f.from),
-      to: value(n, f.field.id, f.to),
-      by,
-      at,
-    }));
+    return [
+      ...item.fields.map((f) => ({
+        field: fieldNames[f.field.id] ?? f.field.id,
+        from: value(n, f.field.id, f.from),
+        to: value(n, f.field.id, f.to),
+        by,
+        at,
+      })),
+      ...(item.comments?.added ?? []).map((c) => ({ field: "comment", to: c.id, by, at })),
+    ];
   });
 }
 

@@ -49,6 +49,11 @@ export const ChangelogItem = z.looseObject({
   fields: z
     .array(z.looseObject({ field: z.looseObject({ id: z.string() }), from: z.unknown(), to: z.unknown() }))
     .default([]),
+  comments: z
+    .looseObject({
+      added: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) })).default([]),
+    })
+    .optional(),
 });
 export type ChangelogItem = z.infer<typeof ChangelogItem>;
 

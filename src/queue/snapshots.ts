@@ -73,15 +73,19 @@ export function diffSnapshot(before: Snapshot | undefined, ticket: Ticket): Chan
 }
 
 /**
- * A ticket the bridge has no snapshot of: its creation, unless its history shows edits
- * after it was created (a ticket first met in a backfill, or after the snapshots were
- * lost) — then its latest edit, as the history tells it, so creation rules do not fire
- * again on an old ticket.
+ * A ticket the bridge has no snapshot of: its creation, unless it was edited or
+ * commented on after it was created (a ticket first met in a backfill, or after the
+ * snapshots were lost) — then its latest edit as the history tells it, or its latest
+ * comment, so creation rules do not fire again on an old ticket.
  */
 function firstSighting(ticket: Ticket): Change {
   const created = Date.parse(ticket.createdAt);
   const later = ticket.history.filter((h) => Date.parse(h.at) > created && h.field !== "comment");
   const latest = later.reduce((max, h) => Math.max(max, Date.parse(h.at)), Number.NEGATIVE_INFINITY);
+  const comment = ticket.comments.at(-1);
+  if (comment && Date.parse(comment.createdAt) > Math.max(created, latest)) {
+    return { kind: "commented", actor: comment.author, at: comment.createdAt, fields: [], comment };
+  }
   const last = later.filter((h) => Date.parse(h.at) === latest);
   if (last.length === 0) return { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] };
   return {

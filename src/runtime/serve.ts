@@ -30,6 +30,8 @@ export interface BridgeOptions {
   registry?: AdapterRegistry;
   /** BullMQ job lock settings (tests shorten them to see a stalled job taken over). */
   locks?: { lockDurationMs: number; stalledIntervalMs: number };
+  /** The clock the SLA clocks and decisions read (tests move it across working days). */
+  clock?: () => number;
 }
 
 export interface RunningBridge {
@@ -42,6 +44,7 @@ export interface RunningBridge {
   logger: Logger;
   shutdown: Shutdown;
   pipeline: Pipeline;
+  sla: SlaService;
 }
 
 /**
@@ -106,6 +109,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         const found = await pipeline!.trackedTicket(key);
         return found && { ticket: found.ticket, pack: found.deployment.pack, time: found.deployment.time };
       },
+      ...(options.clock ? { now: options.clock } : {}),
     });
     pipeline = new Pipeline({
       config,
@@ -117,6 +121,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       sla,
       publishAlert: (a) => dispatcher.publish(a),
       ...options.locks,
+      ...(options.clock ? { now: options.clock } : {}),
     });
     await pipeline.start();
     scheduler.start((key) => sla.onDue(key));
@@ -143,7 +148,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         (err as Error).message,
       );
     }
-    return { app, address, redis, redisSource, logger, shutdown, pipeline };
+    return { app, address, redis, redisSource, logger, shutdown, pipeline, sla };
   } catch (err) {
     await shutdown.run("start-up failed");
     throw err;

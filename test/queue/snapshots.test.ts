@@ -18,8 +18,8 @@ describe("the change a ticket shows against the bridge's snapshot", () => {
   });
 
   it("first sighting of a ticket edited later: its latest edit, from the history", () => {
-    // Recorded issue 3: reported by line1, then escalated by the administrator (handler, status, line).
-    const change = diffSnapshot(undefined, ticket("19-get-issue-escalated"));
+    // Recorded issue 3 as the escalation left it: reported by line1, then handler, status and line by the administrator.
+    const change = diffSnapshot(undefined, ticket("11-patch-escalate-to-line2"));
     expect(change).toMatchObject({
       kind: "updated",
       actor: { id: "administrator" },
@@ -31,6 +31,15 @@ describe("the change a ticket shows against the bridge's snapshot", () => {
         { field: "assignee", from: undefined, to: "line2" },
       ]),
     );
+  });
+
+  it("first sighting of a ticket commented on last: that comment", () => {
+    // Recorded issue 3 later: line1 added a note after the escalation.
+    expect(diffSnapshot(undefined, ticket("19-get-issue-escalated"))).toMatchObject({
+      kind: "commented",
+      actor: { id: "line1" },
+      comment: { body: "Пациенты жалуются, просьба исправить до понедельника." },
+    });
   });
 
   it("against a snapshot: the fields that differ, a new comment, the actor the history names last", () => {
