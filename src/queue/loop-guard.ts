@@ -83,7 +83,7 @@ export class LoopGuard {
       tx.incr(key).pexpire(key, this.windowMs, "NX");
     }
     const replies = (await tx.exec()) ?? [];
-    counted.forEach((target, i) => counts.set(target, Number(replies[i * 2]?.[1] ?? 0)));
+    for (const [i, target] of counted.entries()) counts.set(target, Number(replies[i * 2]?.[1] ?? 0));
     const allowed: Action[] = [];
     const held: Action[] = [];
     actions.forEach((action, i) => {

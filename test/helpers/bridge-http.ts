@@ -1,8 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { configSchema } from "../../src/config/schema.js";
+import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
 import { connectRedis } from "../../src/redis/connection.js";
+import { defaultAdapterRegistry } from "../../src/runtime/adapters.js";
 
 /** Polls until `ok` holds (or the time is up) and returns the last value. */
 export async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
@@ -54,5 +57,19 @@ export function bridgeTestEnvironment(redisUrl: string, stopBridge: () => Promis
     await redis.flushdb();
     redis.disconnect();
     nock.enableNetConnect();
+  });
+}
+
+/**
+ * A configuration for a bridge under test, validated as a file would be (adapter options
+ * included): silent, on an ephemeral port, under its own key prefix, two partitions and
+ * short retry delays; `rest` gives trackers, actors, packs, alerts.
+ */
+export function testBridgeConfig(prefix: string, rest: Record<string, unknown>) {
+  return configSchema(listPackIds(), defaultAdapterRegistry().optionSchemas()).parse({
+    server: { port: 0, logLevel: "silent" },
+    redis: { keyPrefix: prefix },
+    pipeline: { partitions: 2, writebackBackoffMs: 200 },
+    ...rest,
   });
 }

@@ -1,3 +1,4 @@
+import type nock from "nock";
 import type { YandexNormaliser } from "../../adapters/yandex-tracker/normalise.js";
 import { YandexOptions } from "../../adapters/yandex-tracker/options.js";
 
@@ -113,4 +114,24 @@ export const transitionTo = (id: string, key: string, display: string) => ({
 
 export function yandexNormaliser(options: Record<string, unknown> = { orgId: ORG }): YandexNormaliser {
   return { instance: "mgerm", options: YandexOptions.parse(options) };
+}
+
+/**
+ * The documented calls that move MGERM-12 back from "transfer to production" to "error
+ * found": read the issue, list its transitions, execute the one to errorFound, read the
+ * comments (for a replayed comment's marker). The comment's POST is left to the caller.
+ */
+export function revertToErrorFound(scope: nock.Scope): nock.Scope {
+  return scope
+    .get("/v2/issues/MGERM-12")
+    .reply(200, trackerIssue())
+    .get("/v2/issues/MGERM-12/transitions")
+    .reply(200, [
+      transitionTo("backToError", "errorFound", "Найдена ошибка"),
+      transitionTo("close", "closed", "Закрыть"),
+    ])
+    .post("/v2/issues/MGERM-12/transitions/backToError/_execute", {})
+    .reply(200, [])
+    .get("/v2/issues/MGERM-12/comments")
+    .reply(200, []);
 }

@@ -1,11 +1,8 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../../../src/config/schema.js";
-import { listPackIds } from "../../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../../src/queue/decision-log.js";
-import { defaultAdapterRegistry } from "../../../src/runtime/adapters.js";
 import { type RunningBridge, startBridge } from "../../../src/runtime/serve.js";
-import { bridgeTestEnvironment, decisionLog, until } from "../../helpers/bridge-http.js";
+import { bridgeTestEnvironment, decisionLog, testBridgeConfig, until } from "../../helpers/bridge-http.js";
 import { erecipeOptions, gitlabFixture, type HookJson, SUPPORT, SUPPORT_API } from "../../helpers/gitlab.js";
 import { silentLogger } from "../../helpers/logger.js";
 import { testRedisUrl } from "../../helpers/redis.js";
@@ -20,11 +17,7 @@ const redisUrl = testRedisUrl(7);
 const TICKET = `${SUPPORT}#23`;
 
 function config(mode: "enforce" | "dry-run", prefix: string) {
-  const registry = defaultAdapterRegistry();
-  return configSchema(listPackIds(), registry.optionSchemas()).parse({
-    server: { port: 0, logLevel: "silent" },
-    redis: { keyPrefix: prefix },
-    pipeline: { partitions: 2, writebackBackoffMs: 200 },
+  return testBridgeConfig(prefix, {
     trackers: {
       erecipe: {
         kind: "gitlab",

@@ -3,13 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../../../src/config/schema.js";
-import { listPackIds } from "../../../src/engine/pack-catalogue.js";
 import { packageRoot } from "../../../src/paths.js";
 import type { LogEntry } from "../../../src/queue/decision-log.js";
-import { defaultAdapterRegistry } from "../../../src/runtime/adapters.js";
 import { type RunningBridge, startBridge } from "../../../src/runtime/serve.js";
-import { bridgeTestEnvironment, decisionLog, until } from "../../helpers/bridge-http.js";
+import { bridgeTestEnvironment, decisionLog, testBridgeConfig, until } from "../../helpers/bridge-http.js";
 import { silentLogger } from "../../helpers/logger.js";
 import { MANTIS, mantisExchange, mantisIssue } from "../../helpers/mantis.js";
 import { testRedisUrl } from "../../helpers/redis.js";
@@ -61,10 +58,7 @@ function corrected(): Json {
 }
 
 function config(prefix: string) {
-  return configSchema(listPackIds(), defaultAdapterRegistry().optionSchemas()).parse({
-    server: { port: 0, logLevel: "silent" },
-    redis: { keyPrefix: prefix },
-    pipeline: { partitions: 2, writebackBackoffMs: 200 },
+  return testBridgeConfig(prefix, {
     trackers: {
       sev: {
         kind: "mantis",

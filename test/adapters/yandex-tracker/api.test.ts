@@ -9,6 +9,7 @@ import { strictNock } from "../../helpers/bridge-http.js";
 import {
   comment,
   ORG,
+  revertToErrorFound,
   robot,
   TRACKER_API,
   trackerIssue,
@@ -31,18 +32,7 @@ strictNock();
 
 describe("Yandex Tracker write-back (documented calls)", () => {
   it("moves the status through the workflow's transition and posts one comment with its marker", async () => {
-    api()
-      .get("/v2/issues/MGERM-12")
-      .reply(200, trackerIssue())
-      .get("/v2/issues/MGERM-12/transitions")
-      .reply(200, [
-        transitionTo("backToError", "errorFound", "Найдена ошибка"),
-        transitionTo("close", "closed", "Закрыть"),
-      ])
-      .post("/v2/issues/MGERM-12/transitions/backToError/_execute", {})
-      .reply(200, [])
-      .get("/v2/issues/MGERM-12/comments")
-      .reply(200, [])
+    revertToErrorFound(api())
       .post("/v2/issues/MGERM-12/comments", { text: "Сначала проверка клиентом.\n\n[reglament:ab/1]" })
       .query({ isAddToFollowers: "false" })
       .reply(201, comment(77, "…", robot, "2026-03-10T09:00:05.000+0000"));
