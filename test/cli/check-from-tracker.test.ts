@@ -129,3 +129,21 @@ describe("reglament check --from mantis", () => {
     expect(gitlab.err).toMatch(/MantisBT issue JSON is not valid/);
   });
 });
+
+describe("reglament check --from yandex", () => {
+  it("reads an issue as GET /v2/issues/{key} returns it: MGERM's intake template asks for the login and the steps", async () => {
+    const r = await cli(
+      "check",
+      "--from",
+      "yandex",
+      "--pack",
+      "mgerm",
+      join(packageRoot, "test/fixtures/yandex-tracker/issue-new-without-login.json"),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /✗ violation \[template-completeness\] В заявке не хватает сведений по шаблону: логин в системе/,
+    );
+    expect(r.out).toMatch(/→ transition to needInfo/);
+  });
+});
