@@ -226,4 +226,23 @@ describe("MGERM on Yandex Tracker, enforce mode", () => {
       ],
     });
   });
+
+  it("a wrong secret → 401, a body without the template's variables → 400 naming them, another queue → 202", async () => {
+    await start();
+    const post = (payload: unknown, secret = SECRET) =>
+      bridge!.app.inject({
+        method: "POST",
+        url: "/webhooks/mgerm",
+        headers: { "content-type": "application/json", "x-reglament-secret": secret },
+        payload: JSON.stringify(payload),
+      });
+    const body = { key: "MGERM-12", event: "changed", actor: "x", updatedAt: "2026-03-10T09:00:00.000+0000" };
+    expect((await post(body, "wrong-secret")).statusCode).toBe(401);
+    const missing = await post({ key: "MGERM-12", event: "changed" });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().message).toMatch(/actor: is required.*updatedAt: is required/);
+    const other = await post({ ...body, key: "OTHER-5" });
+    expect(other.statusCode).toBe(202);
+    expect(other.json()).toMatchObject({ status: "ignored" });
+  });
 });
