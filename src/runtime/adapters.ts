@@ -47,12 +47,15 @@ export async function verifyTrackerAccess(
   adapters: ReadonlyMap<string, TrackerAdapter>,
   logger: Logger,
 ): Promise<void> {
-  for (const [instance, adapter] of adapters) {
-    try {
-      await adapter.verifyAccess();
-    } catch (err) {
-      if (Errors.TRACKER_ACCESS_DENIED.is(err)) throw err;
-      logger.warn({ instance, err: (err as Error).message }, "tracker not reachable at start-up; will retry");
-    }
+  // All trackers at once: one that does not answer costs its timeout once, not once per tracker.
+  const results = await Promise.allSettled([...adapters.values()].map((a) => a.verifyAccess()));
+  const instances = [...adapters.keys()];
+  for (const [i, result] of results.entries()) {
+    if (result.status === "fulfilled") continue;
+    if (Errors.TRACKER_ACCESS_DENIED.is(result.reason)) throw result.reason;
+    logger.warn(
+      { instance: instances[i], err: (result.reason as Error).message },
+      "tracker not reachable at start-up; will retry",
+    );
   }
 }
