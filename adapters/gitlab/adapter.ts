@@ -3,6 +3,7 @@ import type { TicketRef } from "../../src/domain/ticket.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
+import { nextWatermark, readCursor, type Watermark } from "../support/listing-cursor.js";
 import { type GitlabApi, gitlabApi } from "./client.js";
 import {
   changeFromIssueHook,
@@ -18,19 +19,6 @@ import { GitlabOptions } from "./options.js";
 import { IssueHook, NoteHook, RestIssue, RestLabelEvent, RestNote } from "./payloads.js";
 import { parseGitlabWebhook, verifyGitlabToken } from "./webhook.js";
 import { GitlabWriter } from "./write-back.js";
-
-/** Per configured project: list from `since`, at `page` of the issues updated at or after it. */
-type Cursor = Record<string, { since: string; page: number }>;
-
-function parseCursor(text: string | undefined): Cursor {
-  if (!text) return {};
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === "object" ? (value as Cursor) : {};
-  } catch {
-    return {};
-  }
-}
 
 /** The project path in a GitLab ticket's full reference, ready for the REST API. */
 function locate(instance: string, ref: TicketRef): { project: string; iid: number } {
@@ -92,12 +80,13 @@ export function createGitlabAdapter(
     },
 
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {
-      const cursor = parseCursor(cursorText);
+      const cursor = readCursor<Watermark>(cursorText);
       const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();
-      const next: Cursor = {};
+      const next: Record<string, Watermark> = {};
       const tickets: UpdatedPage["tickets"] = [];
       for (const project of settings.projects) {
-        const { since, page } = cursor[project] ?? { since: start, page: 1 };
+        const at = cursor[project] ?? { since: start, page: 1 };
+        const { since, page } = at;
         const raw = await api.issues.all({
           projectId: project,
           updatedAfter: since,
@@ -112,12 +101,11 @@ export function createGitlabAdapter(
           const { ref } = ticketFromRest(n, issue, path);
           tickets.push({ ref, updatedAt: issue.updated_at });
         }
-        // GitLab's updated_after is inclusive: the newest timestamp is listed again next
-        // time (a no-op, the job id holds it), and a full page sharing one timestamp moves
-        // on by page number instead of looping.
-        const newest = issues.at(-1)?.updated_at ?? since;
-        const full = issues.length === n.options.pageSize;
-        next[project] = newest === since && full ? { since, page: page + 1 } : { since: newest, page: 1 };
+        next[project] = nextWatermark(
+          at,
+          issues.at(-1)?.updated_at ?? since,
+          issues.length === n.options.pageSize,
+        );
       }
       return { tickets, cursor: JSON.stringify(next) };
     },

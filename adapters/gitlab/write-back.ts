@@ -1,6 +1,7 @@
 import type { Action } from "../../src/domain/action.js";
 import type { ApplyResult } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { ApplyOutcome } from "../support/apply-outcome.js";
 import type { GitlabApi } from "./client.js";
 import type { Normaliser } from "./normalise.js";
 import { RestIssue, RestLinkedIssue, RestNote, RestUser } from "./payloads.js";
@@ -64,8 +65,8 @@ export class GitlabWriter {
     const remove = new Set<string>();
     let assigneeIds: number[] | undefined;
     let stateEvent: "close" | "reopen" | undefined;
-    const applied: Action[] = [];
-    const skipped: Action[] = [];
+    const outcome = new ApplyOutcome();
+    const { applied, skipped } = outcome;
     const later: { action: Action; index: number }[] = [];
     const label = (l: string, on: boolean) => {
       if (on) {
@@ -165,7 +166,7 @@ export class GitlabWriter {
         (await this.#ensureLinked(project, iid, action, tag)) ? applied.push(action) : skipped.push(action);
       }
     }
-    return { applied, skipped };
+    return outcome;
   }
 
   async #assign(

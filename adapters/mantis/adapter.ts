@@ -1,26 +1,15 @@
 import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
+import { creationOf } from "../../src/domain/change.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
+import { readCursor } from "../support/listing-cursor.js";
 import { MantisClient } from "./client.js";
 import { type MantisNormaliser, ticketFromIssue } from "./normalise.js";
 import { MantisOptions } from "./options.js";
 import { ListingAnswer, MantisIssue } from "./payloads.js";
 import { parsePluginEvent, verifyPluginSignature } from "./plugin-events.js";
 import { MantisWriter } from "./write-back.js";
-
-/** Per configured project: the newest `updated_at` already listed. */
-type Cursor = Record<string, string>;
-
-function parseCursor(text: string | undefined): Cursor {
-  if (!text) return {};
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === "object" ? (value as Cursor) : {};
-  } catch {
-    return {};
-  }
-}
 
 /** How many pages one poll walks at most before it hands back a cursor and goes on next time. */
 const maxPagesPerPoll = 20;
@@ -74,9 +63,9 @@ export function createMantisAdapter(
      * cursor's own second is listed again — harmless, the snapshot shows nothing new.
      */
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {
-      const cursor = parseCursor(cursorText);
+      const cursor = readCursor<string>(cursorText);
       const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();
-      const next: Cursor = {};
+      const next: Record<string, string> = {};
       const tickets: UpdatedPage["tickets"] = [];
       for (const project of settings.projects) {
         const since = cursor[project] ?? start;
@@ -123,7 +112,7 @@ function readNative(input: unknown, instance: string, options: Record<string, un
   }
   const issue = parseOrThrow(MantisIssue, candidate, "MantisBT issue JSON");
   const ticket = ticketFromIssue({ instance, options: opts }, issue);
-  return { ticket, change: { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] } };
+  return { ticket, change: creationOf(ticket) };
 }
 
 export const mantisAdapterFactory: AdapterFactory = {

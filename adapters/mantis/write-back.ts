@@ -1,6 +1,7 @@
 import type { Action } from "../../src/domain/action.js";
 import type { ApplyResult } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { ApplyOutcome } from "../support/apply-outcome.js";
 import type { MantisClient } from "./client.js";
 import { accountsOf, type MantisNormaliser } from "./normalise.js";
 import { IssuesAnswer, type MantisIssue } from "./payloads.js";
@@ -74,16 +75,9 @@ export class MantisWriter {
     const patch: Record<string, unknown> = {};
     const tagsToAdd: string[] = [];
     const tagsToRemove: number[] = [];
-    const applied: Action[] = [];
-    const skipped: Action[] = [];
+    const outcome = new ApplyOutcome();
     const notes: { action: Extract<Action, { type: "comment" }>; index: number }[] = [];
-    const decide = (action: Action, done: boolean, write: () => void) => {
-      if (done) skipped.push(action);
-      else {
-        write();
-        applied.push(action);
-      }
-    };
+    const decide = outcome.decide.bind(outcome);
     const setEnum = (action: Action, kind: EnumKind, value: string) => {
       const current = issue[kind]?.name;
       decide(action, current === value, () => {
@@ -176,7 +170,7 @@ export class MantisWriter {
     for (const { action, index } of notes) {
       const tag = `[${marker}/${index}]`;
       if (issue.notes.some((note) => note.text.includes(tag))) {
-        skipped.push(action);
+        outcome.skipped.push(action);
         continue;
       }
       const priv = !action.public || this.n.options.privateNotes;
@@ -185,8 +179,8 @@ export class MantisWriter {
         url: `/issues/${id}/notes`,
         data: { text: `${action.body}\n\n${tag}`, view_state: { name: priv ? "private" : "public" } },
       });
-      applied.push(action);
+      outcome.applied.push(action);
     }
-    return { applied, skipped };
+    return outcome;
   }
 }

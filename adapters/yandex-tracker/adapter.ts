@@ -1,7 +1,9 @@
 import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
+import { creationOf } from "../../src/domain/change.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
+import { nextWatermark, readCursor, type Watermark } from "../support/listing-cursor.js";
 import { YandexClient } from "./client.js";
 import { toTrackerDate } from "./dates.js";
 import { date, ticketFromIssue, type YandexNormaliser } from "./normalise.js";
@@ -9,19 +11,6 @@ import { YandexOptions } from "./options.js";
 import { ChangelogItem, TrackerComment, TrackerIssue } from "./payloads.js";
 import { parseTrigger, verifyTriggerSecret } from "./trigger.js";
 import { YandexWriter } from "./write-back.js";
-
-/** Per configured queue: list from `since`, at `page` of the issues updated at or after it. */
-type Cursor = Record<string, { since: string; page: number }>;
-
-function parseCursor(text: string | undefined): Cursor {
-  if (!text) return {};
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === "object" ? (value as Cursor) : {};
-  } catch {
-    return {};
-  }
-}
 
 /** Changelog pages walked for one ticket (50 entries each); older entries are not needed to decide. */
 const maxChangelogPages = 10;
@@ -99,12 +88,13 @@ export function createYandexAdapter(
      * full page sharing one timestamp moves on by page number instead.
      */
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {
-      const cursor = parseCursor(cursorText);
+      const cursor = readCursor<Watermark>(cursorText);
       const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();
-      const next: Cursor = {};
+      const next: Record<string, Watermark> = {};
       const tickets: UpdatedPage["tickets"] = [];
       for (const queue of settings.queues) {
-        const { since, page } = cursor[queue] ?? { since: start, page: 1 };
+        const at = cursor[queue] ?? { since: start, page: 1 };
+        const { since, page } = at;
         const res = await client.request<unknown>(`list queue ${queue}`, {
           method: "POST",
           url: "/v2/issues/_search",
@@ -118,13 +108,9 @@ export function createYandexAdapter(
             updatedAt: date(issue.updatedAt, "updatedAt"),
           }));
         tickets.push(...listed);
-        const newest = listed.at(-1)?.updatedAt ?? since;
         const totalPages = Number(res.headers["x-total-pages"] ?? 1);
         const more = page < totalPages && listed.length === n.options.pageSize;
-        next[queue] =
-          more && Date.parse(newest) === Date.parse(since)
-            ? { since, page: page + 1 }
-            : { since: newest, page: 1 };
+        next[queue] = nextWatermark(at, listed.at(-1)?.updatedAt ?? since, more);
       }
       return { tickets, cursor: JSON.stringify(next) };
     },
@@ -148,7 +134,7 @@ function readNative(input: unknown, instance: string, options: Record<string, un
   } catch (err) {
     throw Errors.INPUT_UNREADABLE("Yandex Tracker issue JSON", (err as Error).message);
   }
-  return { ticket, change: { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] } };
+  return { ticket, change: creationOf(ticket) };
 }
 
 export const yandexAdapterFactory: AdapterFactory = {

@@ -1,6 +1,7 @@
 import type { Action } from "../../src/domain/action.js";
 import type { ApplyResult } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { ApplyOutcome } from "../support/apply-outcome.js";
 import type { YandexClient } from "./client.js";
 import { statusKey, statusValue, type YandexNormaliser } from "./normalise.js";
 import { TrackerComment, TrackerIssue, Transition } from "./payloads.js";
@@ -45,17 +46,10 @@ export class YandexWriter {
     );
     const patch: Record<string, unknown> = {};
     const tags = { add: [] as string[], remove: [] as string[] };
-    const applied: Action[] = [];
-    const skipped: Action[] = [];
+    const outcome = new ApplyOutcome();
     let transition: Extract<Action, { type: "transition" }> | undefined;
     const notes: { action: Extract<Action, { type: "comment" }>; index: number }[] = [];
-    const decide = (action: Action, done: boolean, write: () => void) => {
-      if (done) skipped.push(action);
-      else {
-        write();
-        applied.push(action);
-      }
-    };
+    const decide = outcome.decide.bind(outcome);
 
     for (const [index, action] of actions.entries()) {
       switch (action.type) {
@@ -119,10 +113,10 @@ export class YandexWriter {
     }
     if (transition) {
       const target = statusKey(this.n, transition.status);
-      if (issue.status.key === target) skipped.push(transition);
+      if (issue.status.key === target) outcome.skipped.push(transition);
       else {
         await this.#transition(key, path, target, transition.status);
-        applied.push(transition);
+        outcome.applied.push(transition);
       }
     }
     if (notes.length) {
@@ -137,7 +131,7 @@ export class YandexWriter {
       for (const { action, index } of notes) {
         const tag = `[${marker}/${index}]`;
         if (existing.some((c) => c.text.includes(tag))) {
-          skipped.push(action);
+          outcome.skipped.push(action);
           continue;
         }
         await this.client.request(`comment on ${key}`, {
@@ -146,10 +140,10 @@ export class YandexWriter {
           params: { isAddToFollowers: false },
           data: { text: `${action.body}\n\n${tag}` },
         });
-        applied.push(action);
+        outcome.applied.push(action);
       }
     }
-    return { applied, skipped };
+    return outcome;
   }
 
   async #transition(key: string, path: string, target: string, status: string): Promise<void> {

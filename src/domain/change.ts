@@ -39,3 +39,11 @@ export type ChangeInput =
 export function changedField(change: Change, field: string): FieldChange | undefined {
   return change.fields.find((f) => f.field === field);
 }
+
+/** A ticket's creation by its reporter: the change a first sighting or a ticket file stands for. */
+export function creationOf(
+  ticket: { reporter: Actor; createdAt: string },
+  actor: Actor = ticket.reporter,
+): Change {
+  return { kind: "created", actor, at: ticket.createdAt, fields: [] };
+}

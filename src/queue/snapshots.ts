@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Change, FieldChange } from "../domain/change.js";
+import { type Change, creationOf, type FieldChange } from "../domain/change.js";
 import type { Actor, Ticket } from "../domain/ticket.js";
 
 /** What the bridge remembers of a ticket to tell, later, what changed since it last looked. */
@@ -87,7 +87,7 @@ function firstSighting(ticket: Ticket): Change {
     return { kind: "commented", actor: comment.author, at: comment.createdAt, fields: [], comment };
   }
   const last = later.filter((h) => Date.parse(h.at) === latest);
-  if (last.length === 0) return { kind: "created", actor: ticket.reporter, at: ticket.createdAt, fields: [] };
+  if (last.length === 0) return creationOf(ticket);
   return {
     kind: "updated",
     actor: last.at(-1)!.by,

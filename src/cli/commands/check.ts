@@ -3,7 +3,7 @@ import { z } from "zod";
 import { withConfiguredRole } from "../../config/actors.js";
 import type { Config } from "../../config/schema.js";
 import type { NativeReading } from "../../domain/adapter.js";
-import { Change } from "../../domain/change.js";
+import { Change, creationOf } from "../../domain/change.js";
 import type { Decision } from "../../domain/decision.js";
 import { Role, TrackerKind } from "../../domain/enums.js";
 import { Ticket } from "../../domain/ticket.js";
@@ -145,9 +145,7 @@ export function registerCheckCommand(program: Command, io: Io): void {
       const reporter = withConfiguredRole(config, instance, ticket.reporter);
       const change: Change =
         native?.change ??
-        (opts.change
-          ? readJsonFile(opts.change, Change, "change file")
-          : { kind: "created", actor: reporter, at: ticket.createdAt, fields: [] });
+        (opts.change ? readJsonFile(opts.change, Change, "change file") : creationOf(ticket, reporter));
       let actor = withConfiguredRole(config, instance, change.actor);
       if (opts.actorRole) actor = { ...actor, role: opts.actorRole };
       else if (!actor.role)
