@@ -74,9 +74,14 @@ export function createGitlabAdapter(
       );
     },
 
-    async applyActions(ref, actions, { marker }) {
+    async fetchFields(ref) {
       const { project, iid } = locate(n.instance, ref);
-      return writer.apply(project, iid, actions, marker);
+      return ticketFromRest(n, RestIssue.parse(await api.issues.show(iid, { projectId: project })), project);
+    },
+
+    async applyActions(ref, actions, { marker, beforeWrite }) {
+      const { project, iid } = locate(n.instance, ref);
+      return writer.apply(project, iid, actions, marker, beforeWrite);
     },
 
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {

@@ -23,8 +23,13 @@ export const HookProject = z.looseObject({
   web_url: z.string().optional(),
 });
 
+/** A `changes` entry: GitLab always sends `previous` and `current` (either may be null). */
 const Change = <T extends z.ZodType>(value: T) =>
-  z.looseObject({ previous: value.nullish(), current: value.nullish() });
+  z
+    .looseObject({ previous: value.nullish(), current: value.nullish() })
+    .refine((c) => c.previous !== undefined || c.current !== undefined, {
+      message: 'has neither "previous" nor "current"',
+    });
 
 /** `object_attributes` of an Issue Hook / Work Item Hook. */
 export const HookIssueAttributes = z.looseObject({

@@ -1,4 +1,4 @@
-import type { Action } from "../../src/domain/action.js";
+import type { Action, Note } from "../../src/domain/action.js";
 import type { ApplyResult } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { ApplyOutcome } from "../support/apply-outcome.js";
@@ -58,6 +58,7 @@ export class GitlabWriter {
     iid: number,
     actions: readonly Action[],
     marker: string,
+    beforeWrite: () => Promise<void> = async () => {},
   ): Promise<ApplyResult> {
     const issue = RestIssue.parse(await this.api.issues.show(iid, { projectId: project }));
     const labels = new Set(issue.labels);
@@ -67,7 +68,7 @@ export class GitlabWriter {
     let stateEvent: "close" | "reopen" | undefined;
     const outcome = new ApplyOutcome();
     const { applied, skipped } = outcome;
-    const later: { action: Action; index: number }[] = [];
+    const later: { action: Note; index: number }[] = [];
     const label = (l: string, on: boolean) => {
       if (on) {
         labels.add(l);
@@ -142,6 +143,7 @@ export class GitlabWriter {
     }
 
     if (add.size || remove.size || assigneeIds || stateEvent) {
+      await beforeWrite();
       await this.api.issues.edit(project, iid, {
         ...(add.size ? { addLabels: [...add].join(",") } : {}),
         ...(remove.size ? { removeLabels: [...remove].join(",") } : {}),
@@ -152,18 +154,21 @@ export class GitlabWriter {
 
     const notes = later.some((l) => l.action.type === "comment") ? await this.#recentNotes(project, iid) : [];
     for (const { action, index } of later) {
-      const tag = `<!-- ${marker}/${index} -->`;
+      const tag = `<!-- ${action.key ?? `${marker}/${index}`} -->`;
       if (action.type === "comment") {
         if (notes.some((note) => note.body.includes(tag))) {
           skipped.push(action);
           continue;
         }
+        await beforeWrite();
         await this.api.notes.create(project, iid, `${action.body}\n\n${tag}`, {
           internal: !action.public || this.n.options.internalNotes,
         });
         applied.push(action);
       } else if (action.type === "createLinked") {
-        (await this.#ensureLinked(project, iid, action, tag)) ? applied.push(action) : skipped.push(action);
+        (await this.#ensureLinked(project, iid, action, tag, beforeWrite))
+          ? applied.push(action)
+          : skipped.push(action);
       }
     }
     return outcome;
@@ -203,6 +208,7 @@ export class GitlabWriter {
     iid: number,
     action: Extract<Action, { type: "createLinked" }>,
     tag: string,
+    beforeWrite: () => Promise<void>,
   ): Promise<boolean> {
     if (!isLinkType(action.link)) {
       throw this.#refused(
@@ -222,6 +228,7 @@ export class GitlabWriter {
       } as Parameters<GitlabApi["issues"]["all"]>[0]),
     );
     const existing = sameTitle.find((i) => i.description?.includes(tag));
+    if (!existing) await beforeWrite();
     const target =
       existing ??
       RestLinkedIssue.parse(
@@ -230,6 +237,7 @@ export class GitlabWriter {
           ...(action.labels.length ? { labels: action.labels.join(",") } : {}),
         }),
       );
+    await beforeWrite();
     await this.api.links.create(project, iid, target.project_id, target.iid, { linkType: action.link });
     return true;
   }

@@ -54,7 +54,8 @@ export function createMantisAdapter(
       return ticketFromIssue(n, (await writer.read(ref.id)).issue);
     },
 
-    applyActions: (ref, actions, { marker }) => writer.apply(ref.id, actions, marker),
+    applyActions: (ref, actions, { marker, beforeWrite }) =>
+      writer.apply(ref.id, actions, marker, beforeWrite),
 
     /**
      * MantisBT has no "updated since" filter: its default listing is newest update first,

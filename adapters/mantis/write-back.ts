@@ -2,6 +2,7 @@ import type { Action } from "../../src/domain/action.js";
 import type { ApplyResult } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { ApplyOutcome } from "../support/apply-outcome.js";
+import { paced } from "../support/paced.js";
 import type { MantisClient } from "./client.js";
 import { accountsOf, type MantisNormaliser } from "./normalise.js";
 import { IssuesAnswer, type MantisIssue } from "./payloads.js";
@@ -70,7 +71,13 @@ export class MantisWriter {
     return { issue, ...(etag ? { etag } : {}) };
   }
 
-  async apply(id: string, actions: readonly Action[], marker: string): Promise<ApplyResult> {
+  async apply(
+    id: string,
+    actions: readonly Action[],
+    marker: string,
+    beforeWrite?: () => Promise<void>,
+  ): Promise<ApplyResult> {
+    const request = paced(this.client, beforeWrite);
     const { issue, etag } = await this.read(id);
     const patch: Record<string, unknown> = {};
     const tagsToAdd: string[] = [];
@@ -147,7 +154,7 @@ export class MantisWriter {
     }
 
     if (Object.keys(patch).length) {
-      await this.client.request(`update issue ${id}`, {
+      await request(`update issue ${id}`, {
         method: "PATCH",
         url: `/issues/${id}`,
         data: patch,
@@ -155,26 +162,26 @@ export class MantisWriter {
       });
     }
     if (tagsToAdd.length) {
-      await this.client.request(`tag issue ${id}`, {
+      await request(`tag issue ${id}`, {
         method: "POST",
         url: `/issues/${id}/tags`,
         data: { tags: tagsToAdd.map((name) => ({ name })) },
       });
     }
     for (const tagId of tagsToRemove) {
-      await this.client.request(`untag issue ${id}`, {
+      await request(`untag issue ${id}`, {
         method: "DELETE",
         url: `/issues/${id}/tags/${tagId}`,
       });
     }
     for (const { action, index } of notes) {
-      const tag = `[${marker}/${index}]`;
+      const tag = `[${action.key ?? `${marker}/${index}`}]`;
       if (issue.notes.some((note) => note.text.includes(tag))) {
         outcome.skipped.push(action);
         continue;
       }
       const priv = !action.public || this.n.options.privateNotes;
-      await this.client.request(`add a note to issue ${id}`, {
+      await request(`add a note to issue ${id}`, {
         method: "POST",
         url: `/issues/${id}/notes`,
         data: { text: `${action.body}\n\n${tag}`, view_state: { name: priv ? "private" : "public" } },

@@ -79,7 +79,13 @@ export function createYandexAdapter(
       );
     },
 
-    applyActions: (ref, actions, { marker }) => writer.apply(ref.id, actions, marker),
+    async fetchFields(ref) {
+      const res = await client.request<unknown>(`read ${ref.id}`, { method: "GET", url: issuePath(ref.id) });
+      return ticketFromIssue(n, TrackerIssue.parse(res.data));
+    },
+
+    applyActions: (ref, actions, { marker, beforeWrite }) =>
+      writer.apply(ref.id, actions, marker, beforeWrite),
 
     /**
      * `POST /v2/issues/_search` with a filter on the queue and `updated` from the cursor,

@@ -2,6 +2,7 @@ import type { Action } from "../../src/domain/action.js";
 import type { ApplyResult } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { ApplyOutcome } from "../support/apply-outcome.js";
+import { paced } from "../support/paced.js";
 import type { YandexClient } from "./client.js";
 import { statusKey, statusValue, type YandexNormaliser } from "./normalise.js";
 import { TrackerComment, TrackerIssue, Transition } from "./payloads.js";
@@ -39,7 +40,13 @@ export class YandexWriter {
     return key;
   }
 
-  async apply(key: string, actions: readonly Action[], marker: string): Promise<ApplyResult> {
+  async apply(
+    key: string,
+    actions: readonly Action[],
+    marker: string,
+    beforeWrite?: () => Promise<void>,
+  ): Promise<ApplyResult> {
+    const request = paced(this.client, beforeWrite);
     const path = `/v2/issues/${encodeURIComponent(key)}`;
     const issue = TrackerIssue.parse(
       (await this.client.request<unknown>(`read ${key}`, { method: "GET", url: path })).data,
@@ -104,7 +111,7 @@ export class YandexWriter {
       };
     }
     if (Object.keys(patch).length) {
-      await this.client.request(`edit ${key}`, {
+      await request(`edit ${key}`, {
         method: "PATCH",
         url: path,
         data: patch,
@@ -115,26 +122,26 @@ export class YandexWriter {
       const target = statusKey(this.n, transition.status);
       if (issue.status.key === target) outcome.skipped.push(transition);
       else {
-        await this.#transition(key, path, target, transition.status);
+        await this.#transition(request, key, path, target, transition.status);
         outcome.applied.push(transition);
       }
     }
     if (notes.length) {
       const existing = TrackerComment.array().parse(
         (
-          await this.client.request<unknown>(`read the comments of ${key}`, {
+          await request<unknown>(`read the comments of ${key}`, {
             method: "GET",
             url: `${path}/comments`,
           })
         ).data,
       );
       for (const { action, index } of notes) {
-        const tag = `[${marker}/${index}]`;
+        const tag = `[${action.key ?? `${marker}/${index}`}]`;
         if (existing.some((c) => c.text.includes(tag))) {
           outcome.skipped.push(action);
           continue;
         }
-        await this.client.request(`comment on ${key}`, {
+        await request(`comment on ${key}`, {
           method: "POST",
           url: `${path}/comments`,
           params: { isAddToFollowers: false },
@@ -146,10 +153,16 @@ export class YandexWriter {
     return outcome;
   }
 
-  async #transition(key: string, path: string, target: string, status: string): Promise<void> {
+  async #transition(
+    request: YandexClient["request"],
+    key: string,
+    path: string,
+    target: string,
+    status: string,
+  ): Promise<void> {
     const available = Transition.array().parse(
       (
-        await this.client.request<unknown>(`list the transitions of ${key}`, {
+        await request<unknown>(`list the transitions of ${key}`, {
           method: "GET",
           url: `${path}/transitions`,
         })
@@ -163,7 +176,7 @@ export class YandexWriter {
         `the issue's workflow has no transition to status "${target}" from where it is now; available: ${names.join(", ") || "none"} (map the pack's "${status}" in options.statuses if its key differs)`,
       );
     }
-    await this.client.request(`move ${key} to "${target}"`, {
+    await request(`move ${key} to "${target}"`, {
       method: "POST",
       url: `${path}/transitions/${encodeURIComponent(step.id)}/_execute`,
       data: {},

@@ -10,6 +10,11 @@ const Requirement = z.strictObject({
   assignee: UserRef,
   /** The change into this status must carry a comment (e.g. the question for "feedback"). */
   requireComment: z.boolean().default(false),
+  /**
+   * How long after the status change the comment may still come (a person often sets the
+   * status, then writes the note; a poll can fall in between). The bridge judges then.
+   */
+  commentGraceSeconds: z.number().int().min(0).max(86_400).default(120),
 });
 
 const Options = z.strictObject({ requirements: z.array(Requirement).min(1) });
@@ -71,12 +76,14 @@ export default defineRule<Options, MessageId>({
           explain: true,
         });
       }
-      if (req.requireComment && !hasComment(change)) {
+      // The request stands only while the ticket is still in that status.
+      if (req.requireComment && !hasComment(change) && ticket.status.value === req.status) {
         findings.push({
           outcome: "violation",
           messageId: "commentMissing",
           data: { status, actor: input.actor.id },
           explain: true,
+          ...(req.commentGraceSeconds > 0 ? { graceSeconds: req.commentGraceSeconds } : {}),
         });
       }
     }

@@ -23,10 +23,19 @@ const PipelineConfig = z.strictObject({
   partitions: z.number().int().min(1).max(256).default(8),
   /** Write-back jobs one process runs at once per tracker instance (within its rate limit). */
   writebackConcurrency: z.number().int().min(1).max(256).default(16),
-  /** Write-back attempts before a job goes to the dead-letter set. */
-  writebackAttempts: z.number().int().min(1).default(8),
-  /** First retry delay of a failed write-back, doubling each attempt. */
-  writebackBackoffMs: z.number().int().positive().default(2000),
+  /**
+   * How long and how often an event or a write-back may keep failing before it goes to the
+   * dead-letter set with the last answer; a tracker's Retry-After counts as a try.
+   */
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).max(1000).default(10),
+      /** First retry delay, doubling each attempt. */
+      backoffMs: z.number().int().positive().default(2000),
+      /** From the first failure to the last try. */
+      maxSeconds: z.number().int().positive().default(3600),
+    })
+    .prefault({}),
 });
 
 const RedisConfig = z.strictObject({

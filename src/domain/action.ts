@@ -13,6 +13,8 @@ export const Action = z.discriminatedUnion("type", [
     type: z.literal("comment"),
     body: z.string().min(1),
     public: z.boolean().default(true),
+    /** A stable identity the writer embeds: a comment with the same key is never posted twice. */
+    key: z.string().min(1).optional(),
   }),
   z.strictObject({ type: z.literal("transition"), status: z.string().min(1) }),
   z.strictObject({ type: z.literal("assign"), to: z.string().min(1) }),
@@ -23,6 +25,7 @@ export const Action = z.discriminatedUnion("type", [
     description: z.string().default(""),
     labels: z.array(z.string()).default([]),
     link: z.string().default("relates_to"),
+    key: z.string().min(1).optional(),
   }),
 ]);
 export type Action = z.infer<typeof Action>;
@@ -44,4 +47,12 @@ export function actionTarget(action: Action): string | undefined {
     case "createLinked":
       return undefined;
   }
+}
+
+/** Actions that change the ticket's state, as opposed to what is said or created about it. */
+export type Effect = Exclude<Action, { type: "comment" | "createLinked" }>;
+export type Note = Extract<Action, { type: "comment" | "createLinked" }>;
+
+export function isEffect(action: Action): action is Effect {
+  return action.type !== "comment" && action.type !== "createLinked";
 }

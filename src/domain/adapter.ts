@@ -50,8 +50,13 @@ export interface UpdatedPage {
 }
 
 export interface ApplyOptions {
-  /** A marker carried in every comment so that a replayed job can see it already posted. */
+  /**
+   * A marker carried in every comment so that a replayed job can see it already posted;
+   * a comment with its own `key` carries that key instead.
+   */
   marker: string;
+  /** Awaited before each request that writes: the bridge's pace per tracker and its back-pressure. */
+  beforeWrite?: () => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -69,6 +74,12 @@ export interface TrackerAdapter {
   /** Throws a 400-mapped ReglamentError naming the problem when the body is not a known shape. */
   parseWebhook(req: WebhookRequest): ParsedWebhook;
   fetchTicket(ref: TicketRef): Promise<Ticket>;
+  /**
+   * The ticket's fields as they stand now, without comments and history, in as few
+   * requests as the tracker allows: what a write-back compares with its decision's basis.
+   * Without it the write-back reads the whole ticket.
+   */
+  fetchFields?(ref: TicketRef): Promise<Ticket>;
   applyActions(ref: TicketRef, actions: readonly Action[], options: ApplyOptions): Promise<ApplyResult>;
   listUpdatedSince(cursor: string | undefined): Promise<UpdatedPage>;
   /** True when the actor is the bridge's own tracker account. */

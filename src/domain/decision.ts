@@ -12,6 +12,7 @@ export const alertEvents = [
   "ticket.escalated",
   "ticket.auto_closed",
   "policy.violation",
+  "policy.write_refused",
 ] as const;
 export const AlertEvent = z.enum(alertEvents);
 export type AlertEvent = z.infer<typeof AlertEvent>;
@@ -27,5 +28,10 @@ export const Decision = z.strictObject({
   alerts: z.array(AlertEvent).default([]),
   /** Set when another rule's write to the same field won; says which rule and why. */
   conflict: z.string().optional(),
+  /**
+   * The rule judges only after this grace period: nothing is written now, and the bridge
+   * re-checks the ticket when it ends (a note posted a few seconds after the status counts).
+   */
+  graceSeconds: z.number().int().positive().optional(),
 });
 export type Decision = z.infer<typeof Decision>;

@@ -11,6 +11,8 @@ export interface EvaluationContext {
   /** ISO 8601 "now"; the engine never reads the clock. */
   now: string;
   openTicketsOfReporter?: readonly Ticket[];
+  /** The re-check at the end of a grace period: findings that asked for one are judged now. */
+  afterGrace?: boolean;
 }
 
 function format(template: string, data: Record<string, string | number> | undefined): string {
@@ -38,13 +40,14 @@ function sameAction(a: Action, b: Action): boolean {
  * Resolves rules that want to write the same field. Precedence is the order of the
  * rules in the pack: the earlier rule's action stands, a later rule's action on the same
  * target is dropped and its decision says so in `conflict` — never silently. An
- * identical action asked twice is done once.
+ * identical action asked twice is done once. A decision that lost an action also loses
+ * its comment: it would explain a change that is not made.
  */
 function resolveConflicts(decisions: Decision[], language: Language): void {
   const claimed = new Map<string, { rule: string; action: Action }>();
   for (const d of decisions) {
     const notes: string[] = [];
-    d.actions = d.actions.filter((action) => {
+    const kept = d.actions.filter((action) => {
       const target = actionTarget(action);
       if (target === undefined) return true;
       const owner = claimed.get(target);
@@ -56,6 +59,7 @@ function resolveConflicts(decisions: Decision[], language: Language): void {
       if (!sameAction(owner.action, action)) notes.push(conflictWords[language](target, owner.rule));
       return false;
     });
+    d.actions = notes.length ? kept.filter((a) => a.type !== "comment") : kept;
     if (notes.length) d.conflict = notes.join("; ");
   }
 }
@@ -85,6 +89,7 @@ export function evaluate(
     statuses: pack.statuses,
     display: pack.display,
     openTicketsOfReporter: context.openTicketsOfReporter,
+    ...(context.afterGrace ? { afterGrace: true } : {}),
   };
 
   const decisions: Decision[] = [];
@@ -132,9 +137,13 @@ export function evaluate(
         citation,
         actions,
         alerts: f.alerts ?? [],
+        ...(f.graceSeconds && !context.afterGrace ? { graceSeconds: f.graceSeconds } : {}),
       });
     }
   }
-  resolveConflicts(decisions, pack.language);
+  resolveConflicts(
+    decisions.filter((d) => d.graceSeconds === undefined),
+    pack.language,
+  );
   return decisions;
 }

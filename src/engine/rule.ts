@@ -24,6 +24,11 @@ export interface Finding<K extends string = string> {
   /** Post the explanation as a tracker comment (with rule and citation) alongside the actions. */
   explain?: boolean;
   alerts?: AlertEvent[];
+  /**
+   * Judge this finding only after the grace period: the bridge re-checks the ticket when
+   * it ends and runs the rule again with `context.afterGrace` set.
+   */
+  graceSeconds?: number;
 }
 
 /** What a rule may know beyond the ticket and the change. */
@@ -42,6 +47,8 @@ export interface RuleContext {
   display(scale: "impact" | "priority" | "status" | "type", value: string): string;
   /** Other open tickets of the same reporter, when the runtime could supply them. */
   openTicketsOfReporter?: readonly Ticket[];
+  /** True when the bridge re-checks a ticket at the end of a finding's grace period. */
+  afterGrace?: boolean;
 }
 
 export interface RuleCheckInput<O> {

@@ -9,6 +9,8 @@ export class TrackerRequestError extends ReglamentError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly conflict: boolean;
+  /** The tracker's own words, without the instance and the request: what a person is shown. */
+  readonly reason: string;
 
   constructor(options: {
     instance: string;
@@ -32,6 +34,7 @@ export class TrackerRequestError extends ReglamentError {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.conflict = options.conflict ?? false;
+    this.reason = options.reason;
   }
 
   /** Retry-After in seconds or as an HTTP date, in milliseconds from now. */

@@ -16,18 +16,40 @@ export type LogEntry =
       writeback: "queued" | "dry-run" | "none" | "held";
       /** In dry-run: the full payload that would have been written. */
       wouldDo?: Action[];
+      /** Rules that judge later, at the end of their grace period. */
+      deferred?: { rule: string; seconds: number }[];
     }
   | { type: "own-change"; at: string; deliveryId: string; reason: string }
   | {
       type: "writeback";
       at: string;
       deliveryId: string;
-      /** `superseded`: a person changed the ticket meanwhile; it is re-read and decided afresh. */
-      result: "applied" | "failed" | "retrying" | "superseded";
+      /**
+       * `superseded`: a person changed the ticket meanwhile (`changed` says what); nothing was
+       * written and the ticket is decided afresh. `partial`: the tracker refused part of it
+       * (`refused`, with its own words); the rest was written. `failed`: nothing could be
+       * written; the job is in the dead-letter set.
+       */
+      result: "applied" | "partial" | "failed" | "superseded";
       applied?: number;
       skipped?: number;
       error?: string;
-    };
+      changed?: string[];
+      refused?: { action: Action; reason: string }[];
+    }
+  | { type: "event-failed"; at: string; deliveryId: string; error: string };
+
+/** A job of the ticket that keeps failing and is retried: one summary, updated in place, never a log entry per try. */
+export interface RetrySummary {
+  kind: "event" | "writeback";
+  deliveryId: string;
+  tries: number;
+  since: string;
+  lastAt: string;
+  last: string;
+  /** Set once it ended: done after retrying, or dead (in the dead-letter set). */
+  ended?: "done" | "dead";
+}
 
 /**
  * Every decision and write-back result, kept in Redis: a capped list per ticket (for the
@@ -45,6 +67,30 @@ export class DecisionLog {
 
   #ticketKey(instance: string, id: string): string {
     return `${this.prefix}:decisions:${instance}:${id}`;
+  }
+
+  #retryKey(instance: string, id: string): string {
+    return `${this.prefix}:retries:${instance}:${id}`;
+  }
+
+  /** Updates the ticket's one summary of a job's retries. */
+  async retrying(instance: string, id: string, summary: RetrySummary): Promise<void> {
+    const key = this.#retryKey(instance, id);
+    await this.redis
+      .multi()
+      .hset(key, `${summary.kind}:${summary.deliveryId}`, JSON.stringify(summary))
+      .pexpire(key, 7 * 24 * 3600_000)
+      .exec();
+    if (summary.tries === 1 || summary.ended)
+      this.logger.warn({ instance, ticket: id, ...summary }, `${summary.kind} retrying`);
+  }
+
+  /** The ticket's retry summaries, most recent first. */
+  async retries(instance: string, id: string): Promise<RetrySummary[]> {
+    const all = Object.values(await this.redis.hgetall(this.#retryKey(instance, id))).map(
+      (r) => JSON.parse(r) as RetrySummary,
+    );
+    return all.sort((a, b) => b.lastAt.localeCompare(a.lastAt));
   }
 
   async record(instance: string, id: string, entry: LogEntry): Promise<void> {

@@ -17,28 +17,39 @@ import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { workerConnection } from "../redis/connection.js";
 import type { DeploymentPack } from "../runtime/deployment-packs.js";
 import type { SlaService } from "../sla/service.js";
-import { DecisionLog } from "./decision-log.js";
+import { converge, type Refusal } from "../write-back/converge.js";
+import { TrackerPace } from "../write-back/pace.js";
+import { planActions, planOf, type WritebackPlan, writable } from "../write-back/plan.js";
+import { DecisionLog, type LogEntry } from "./decision-log.js";
 import { LoopGuard } from "./loop-guard.js";
 import { eventsQueue, partitionOf, reconcileQueue, safeJobId, ticketKey, writebackQueue } from "./names.js";
+import { RetryBudget, type RetryState } from "./retry-budget.js";
 import { diffSnapshot, SnapshotStore } from "./snapshots.js";
+import { TicketOrder, waitTurnMs } from "./ticket-order.js";
 
 export interface EventJob {
   instance: string;
   deliveryId: string;
   ref: TicketRef;
-  source: "webhook" | "reconcile";
+  /** `grace`: the re-check at the end of a rule's grace period (`rules`, judged on the fresh ticket). */
+  source: "webhook" | "reconcile" | "grace";
   /** Absent for reconciliation: the change is what differs from the last snapshot. */
   change?: Change;
   ticket?: Ticket;
+  rules?: string[];
+  retry?: RetryState;
 }
 
 export interface WritebackJob {
   instance: string;
   deliveryId: string;
   ref: TicketRef;
-  actions: Action[];
-  /** Carried in every comment, so a replayed job can see it already posted. */
+  pack: string;
+  /** What must hold on the ticket and what explains it; see src/write-back/plan.ts. */
+  plan: WritebackPlan;
+  /** Carried in comments that have no key of their own. */
   marker: string;
+  retry?: RetryState;
 }
 
 export interface PipelineOptions {
@@ -56,18 +67,34 @@ export interface PipelineOptions {
   stalledIntervalMs?: number;
 }
 
+/** Marks a delivery seen and, when it is new, lists its job in the ticket's order — one round trip. */
+const seenAndEnterScript = `
+if redis.call('SET', KEYS[1], '1', 'EX', 86400, 'NX') then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  redis.call('PEXPIRE', KEYS[3], ARGV[3])
+  return 1
+end
+return 0
+`;
+
 /**
  * Events in, decisions out, write-backs to the trackers — losing nothing, doing nothing
  * twice and never arguing with itself:
  *   - an accepted webhook is a job whose id is the delivery id (a redelivery is a no-op);
  *   - events are spread over `pipeline.partitions` queues by ticket, each with a global
- *     concurrency of 1: one ticket's events run one at a time, in order, on whichever
- *     process takes them; different tickets run in parallel;
+ *     concurrency of 1, and one ticket's jobs keep their order across retries
+ *     (TicketOrder): a failed event holds the later events of its ticket back;
  *   - the bridge's own changes (its account, or the fingerprint of what it just wrote)
  *     are recorded and not evaluated; a field it keeps having to rewrite is held back
  *     with a conflict decision and an alert;
- *   - write-backs are jobs per instance, rate-limited, retried with exponential backoff
- *     and the tracker's Retry-After; a refusal goes to the dead-letter (failed) set.
+ *   - a write-back converges on the ticket as it is now (src/write-back/): a person's edit
+ *     made meanwhile supersedes it, only what does not hold yet is written, and a note
+ *     only explains what was made true; one ticket's write-backs run one at a time;
+ *   - every job has a retry budget in tries and time; a tracker's Retry-After pauses the
+ *     instance's whole write-back queue, and writes keep the instance's pace across
+ *     processes.
  */
 export class Pipeline {
   readonly #o: PipelineOptions;
@@ -76,17 +103,23 @@ export class Pipeline {
   readonly guard: LoopGuard;
   readonly snapshots: SnapshotStore;
   readonly #events: Queue<EventJob>[];
+  readonly #eventOrder: TicketOrder[];
   readonly #writebacks = new Map<string, Queue<WritebackJob>>();
+  readonly #writebackOrder = new Map<string, TicketOrder>();
+  readonly #pace = new Map<string, TrackerPace>();
   readonly #reconcile: Queue<{ instance: string }>;
   readonly #workers: Worker[] = [];
   readonly #workerConnections: Redis[] = [];
   readonly #now: () => number;
+  readonly #budget: RetryBudget;
 
   constructor(options: PipelineOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.prefix = options.config.redis.keyPrefix;
     const connection = options.redis;
+    const { retry } = options.config.pipeline;
+    this.#budget = new RetryBudget(retry.attempts, retry.maxSeconds * 1000);
     this.log = new DecisionLog(connection, this.prefix, options.logger);
     this.guard = new LoopGuard(connection, this.prefix);
     this.snapshots = new SnapshotStore(connection, this.prefix);
@@ -94,11 +127,13 @@ export class Pipeline {
       { length: options.config.pipeline.partitions },
       (_, i) => new Queue<EventJob>(eventsQueue(i), { connection, prefix: this.prefix }),
     );
+    this.#eventOrder = this.#events.map((q) => new TicketOrder(connection, this.prefix, q as Queue));
     for (const instance of options.adapters.keys()) {
-      this.#writebacks.set(
-        instance,
-        new Queue<WritebackJob>(writebackQueue(instance), { connection, prefix: this.prefix }),
-      );
+      const queue = new Queue<WritebackJob>(writebackQueue(instance), { connection, prefix: this.prefix });
+      this.#writebacks.set(instance, queue);
+      this.#writebackOrder.set(instance, new TicketOrder(connection, this.prefix, queue as Queue));
+      const perSecond = options.config.trackers[instance]?.writesPerSecond ?? 5;
+      this.#pace.set(instance, new TrackerPace(connection, this.prefix, instance, perSecond));
     }
     this.#reconcile = new Queue(reconcileQueue, { connection, prefix: this.prefix });
   }
@@ -111,6 +146,22 @@ export class Pipeline {
     return this.#writebacks.get(instance);
   }
 
+  #jobOptions(jobId: string, extra: Record<string, unknown> = {}) {
+    const { retry } = this.#o.config.pipeline;
+    return {
+      jobId,
+      // The retry budget decides when a job is dead; BullMQ's own count never comes first.
+      attempts: retry.attempts + 1,
+      backoff: { type: "exponential", delay: retry.backoffMs },
+      removeOnComplete: { age: 24 * 3600, count: 50_000 },
+      ...extra,
+    };
+  }
+
+  #partition(ref: TicketRef): number {
+    return partitionOf(ticketKey(ref), this.#events.length);
+  }
+
   /** Durably enqueues events; resolves once Redis has them. Returns how many were new. */
   async enqueue(
     instance: string,
@@ -121,11 +172,12 @@ export class Pipeline {
     let duplicates = 0;
     for (const [index, e] of events.entries()) {
       const key = ticketKey(e.ref);
-      const queue = this.#events[partitionOf(key, this.#events.length)]!;
+      const partition = this.#partition(e.ref);
+      const queue = this.#events[partition]!;
       const jobId = safeJobId(events.length > 1 ? `${e.deliveryId}#${index}` : e.deliveryId);
-      // The job id makes the add idempotent (Redis keeps the first); the seen-mark only tells
-      // the sender whether this delivery was new, so both go out in one round trip and a
-      // crash between them loses nothing.
+      // The job id makes the add idempotent (Redis keeps the first); the seen-mark tells the
+      // sender whether this delivery was new and lists it in the ticket's order. Both go out
+      // in one round trip; a crash between them loses nothing (an unlisted job still runs).
       const [, first] = await Promise.all([
         queue.add(
           "event",
@@ -137,17 +189,19 @@ export class Pipeline {
             change: e.change,
             ...(e.ticket ? { ticket: e.ticket } : {}),
           },
-          {
-            jobId,
-            attempts: 5,
-            backoff: { type: "exponential", delay: 1000 },
-            removeOnComplete: { age: 24 * 3600, count: 50_000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
+          this.#jobOptions(jobId, { removeOnFail: { age: 7 * 24 * 3600 } }),
         ),
-        this.#o.redis.set(`${this.prefix}:delivery:${instance}:${jobId}`, "1", "EX", 86_400, "NX"),
+        this.#o.redis.eval(
+          seenAndEnterScript,
+          3,
+          `${this.prefix}:delivery:{${key}}:${jobId}`,
+          ...this.#eventOrder[partition]!.keys(key),
+          jobId,
+          Date.now(),
+          7 * 24 * 3600_000,
+        ),
       ]);
-      if (first !== "OK") {
+      if (Number(first) !== 1) {
         duplicates++;
         continue;
       }
@@ -191,6 +245,17 @@ export class Pipeline {
     const key = ticketKey(ref);
     const at = new Date(this.#now()).toISOString();
 
+    if (job.source === "grace") {
+      const ticket = this.#ticketWithRoles(instance, adapter, await adapter.fetchTicket(ref));
+      const change = graceChange(job.change!, ticket);
+      const rules = new Set(job.rules ?? []);
+      const decisions = evaluate(deployment.pack, ticket, change, { now: at, afterGrace: true }).filter((d) =>
+        rules.has(d.rule),
+      );
+      await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
+      return;
+    }
+
     const given = job.ticket && job.source === "webhook" ? job.ticket : undefined;
     if (!given && job.change && adapter.isBridgeActor(job.change.actor)) {
       // The bridge's own write coming back: nothing will be evaluated, so nothing is fetched.
@@ -225,21 +290,39 @@ export class Pipeline {
       await this.#track(deployment, ticket);
       return;
     }
+    const decisions = evaluate(deployment.pack, ticket, change, { now: at });
+    await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
+    this.#o.metrics.processing.observe((performance.now() - started) / 1000);
+  }
 
+  /** Decisions on one ticket state: the loop guard, the log, the write-back, the grace re-check, the alerts. */
+  async #decide(d: {
+    instance: string;
+    deployment: DeploymentPack;
+    ticket: Ticket;
+    change: Change;
+    deliveryId: string;
+    at: string;
+    decisions: Decision[];
+  }): Promise<void> {
+    const { instance, deployment, ticket, change, deliveryId, at, decisions } = d;
     const { pack } = deployment;
-    const decisions = evaluate(pack, ticket, change, { now: at });
+    const { ref } = ticket;
+    const key = ticketKey(ref);
+    const later = decisions.filter((x) => x.graceSeconds !== undefined);
     // A decision whose write is held back keeps its comment back too: never explain a correction not made.
-    const allowed: Action[] = [];
+    const written: Decision[] = [];
     const held: Action[] = [];
-    for (const d of decisions) {
-      const verdict = await this.guard.admit(key, d.actions);
-      if (verdict.held.length) held.push(...d.actions);
-      else allowed.push(...verdict.allowed);
+    for (const x of writable(decisions)) {
+      const verdict = await this.guard.admit(key, x.actions);
+      if (verdict.held.length) held.push(...x.actions);
+      else if (x.actions.length) written.push(x);
     }
     if (held.length) decisions.push(this.#heldDecision(pack.id, held));
-    for (const d of decisions)
-      this.#o.metrics.decisions.inc({ pack: pack.id, rule: d.rule, outcome: d.outcome });
+    for (const x of decisions)
+      this.#o.metrics.decisions.inc({ pack: pack.id, rule: x.rule, outcome: x.outcome });
 
+    const allowed = written.flatMap((x) => x.actions);
     const dryRun = pack.mode === "dry-run";
     const writeback = allowed.length === 0 ? (held.length ? "held" : "none") : dryRun ? "dry-run" : "queued";
     await this.log.record(instance, ref.id, {
@@ -251,12 +334,37 @@ export class Pipeline {
       decisions,
       writeback,
       ...(dryRun && allowed.length ? { wouldDo: allowed } : {}),
+      ...(later.length ? { deferred: later.map((x) => ({ rule: x.rule, seconds: x.graceSeconds! })) } : {}),
     });
-    if (writeback === "queued") await this.#queueWriteback(instance, ref, deliveryId, allowed);
+    if (writeback === "queued")
+      await this.#queueWriteback(instance, ref, deliveryId, pack.id, planOf(ticket, written, pack.language));
     if (writeback === "dry-run") this.#o.metrics.writebacks.inc({ instance, result: "dry-run" });
-    await this.#raiseAlerts(ticket, pack.id, deliveryId, decisions);
+    if (later.length) await this.#queueGrace(instance, ref, deliveryId, change, later);
+    await this.#raiseAlerts(ticket, pack.id, deliveryId, writable(decisions));
     await this.#track(deployment, ticket);
-    this.#o.metrics.processing.observe((performance.now() - started) / 1000);
+  }
+
+  /** The re-check at the end of the grace periods: a delayed job, no scan. */
+  async #queueGrace(
+    instance: string,
+    ref: TicketRef,
+    deliveryId: string,
+    change: Change,
+    later: readonly Decision[],
+  ): Promise<void> {
+    const seconds = Math.max(...later.map((x) => x.graceSeconds!));
+    await this.#events[this.#partition(ref)]!.add(
+      "event",
+      {
+        instance,
+        deliveryId: `grace-${deliveryId}`,
+        ref,
+        source: "grace",
+        change,
+        rules: later.map((x) => x.rule),
+      },
+      this.#jobOptions(safeJobId(`grace-${deliveryId}`), { delay: seconds * 1000 }),
+    );
   }
 
   #heldDecision(pack: string, held: Action[]): Decision {
@@ -277,29 +385,27 @@ export class Pipeline {
     instance: string,
     ref: TicketRef,
     deliveryId: string,
-    actions: Action[],
+    pack: string,
+    plan: WritebackPlan,
   ): Promise<void> {
     const queue = this.#writebacks.get(instance)!;
     const marker = `reglament:${createHash("sha1").update(`${instance}\u0000${deliveryId}`).digest("hex").slice(0, 12)}`;
-    const { writebackAttempts, writebackBackoffMs } = this.#o.config.pipeline;
-    await queue.add(
-      "writeback",
-      { instance, deliveryId, ref, actions, marker },
-      {
-        jobId: safeJobId(`wb-${deliveryId}`),
-        attempts: writebackAttempts,
-        backoff: { type: "exponential", delay: writebackBackoffMs },
-        removeOnComplete: { age: 24 * 3600, count: 50_000 },
-        removeOnFail: false,
-      },
-    );
+    const jobId = safeJobId(`wb-${deliveryId}`);
+    await Promise.all([
+      queue.add(
+        "writeback",
+        { instance, deliveryId, ref, pack, plan, marker },
+        this.#jobOptions(jobId, { removeOnFail: false }),
+      ),
+      this.#writebackOrder.get(instance)!.enter(ticketKey(ref), jobId),
+    ]);
   }
 
   async #raiseAlerts(
     ticket: Ticket,
     pack: string,
     deliveryId: string,
-    decisions: readonly Decision[],
+    decisions: readonly Pick<Decision, "alerts" | "rule" | "message" | "citation">[],
   ): Promise<void> {
     if (!this.#o.publishAlert) return;
     for (const d of decisions) {
@@ -374,77 +480,195 @@ export class Pipeline {
       writeback: dryRun ? "dry-run" : "queued",
       ...(dryRun ? { wouldDo: actions } : {}),
     });
-    if (!dryRun) await this.#queueWriteback(ticket.ref.instance, ticket.ref, deliveryId, actions);
+    if (!dryRun)
+      await this.#queueWriteback(
+        ticket.ref.instance,
+        ticket.ref,
+        deliveryId,
+        pack.id,
+        planOf(ticket, [decision], pack.language),
+      );
   }
 
-  /** One write-back job: fingerprint what will be written, then let the adapter write it. */
-  async processWriteback(job: Job<WritebackJob>, token: string | undefined): Promise<void> {
-    const { instance, ref, actions, marker, deliveryId } = job.data;
-    const adapter = this.#o.adapters.get(instance);
-    if (!adapter) throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
-    // Every outcome is counted and written to the ticket's decision log the same way.
-    const outcome = async (
-      metric: "applied" | "failed" | "retried" | "superseded",
-      entry: {
-        result: "applied" | "failed" | "retrying" | "superseded";
-        applied?: number;
-        skipped?: number;
-        error?: string;
-      },
-    ) => {
-      this.#o.metrics.writebacks.inc({ instance, result: metric });
-      await this.log.record(instance, ref.id, {
-        type: "writeback",
-        at: new Date(this.#now()).toISOString(),
+  /**
+   * Runs one job of a ticket in its turn and within its retry budget. A job that is not its
+   * ticket's next waits (moved to delayed, no try spent). A retryable failure is summarised
+   * in the decision log and retried with backoff, or after the tracker's Retry-After (`defer`);
+   * past the budget, or on a permanent failure, the job is dead: `dead` records why and the
+   * ticket's next job may run.
+   */
+  async #inTurn<T extends { instance: string; deliveryId: string; ref: TicketRef; retry?: RetryState }>(
+    job: Job<T>,
+    token: string | undefined,
+    kind: "event" | "writeback",
+    order: TicketOrder,
+    run: () => Promise<void>,
+    handlers: {
+      dead: (reason: string) => Promise<void>;
+      defer: (waitMs: number) => Promise<never>;
+    },
+  ): Promise<void> {
+    const { instance, ref, deliveryId } = job.data;
+    const key = ticketKey(ref);
+    const jobId = job.id!;
+    if (!(await order.mayRun(key, jobId))) {
+      if (!token) throw new Error("a job waiting for its turn needs its lock token");
+      await job.moveToDelayed(Date.now() + waitTurnMs, token);
+      throw new DelayedError();
+    }
+    const summary = (state: RetryState, ended?: "done" | "dead") =>
+      this.log.retrying(instance, ref.id, {
+        kind,
         deliveryId,
-        ...entry,
+        tries: state.tries,
+        since: new Date(state.since).toISOString(),
+        lastAt: new Date(this.#now()).toISOString(),
+        last: state.last,
+        ...(ended ? { ended } : {}),
       });
-    };
-    await this.guard.remember(ticketKey(ref), actions);
     try {
-      const result = await adapter.applyActions(ref, actions, { marker });
-      await outcome("applied", {
-        result: "applied",
-        applied: result.applied.length,
-        skipped: result.skipped.length,
-      });
+      await run();
     } catch (err) {
+      if (err instanceof DelayedError || (err as Error).message === Worker.RateLimitError().message)
+        throw err;
       const message = (err as Error).message;
-      if (err instanceof TrackerRequestError && err.conflict) {
-        // A person changed the ticket since it was read: what to write may no longer hold.
-        await outcome("superseded", { result: "superseded", error: message });
-        await this.#recheck(instance, ref, `recheck-${job.id}-${job.attemptsMade}`);
-        return;
+      const now = this.#now();
+      const permanent = err instanceof UnrecoverableError || (isReglamentError(err) && !err.retryable);
+      const retryAfter = err instanceof TrackerRequestError ? err.retryAfterMs : undefined;
+      const state = this.#budget.next(job.data.retry, now, message);
+      const backoff = this.#o.config.pipeline.retry.backoffMs * 2 ** job.attemptsMade;
+      if (permanent || this.#budget.spent(state, now, retryAfter ?? backoff)) {
+        const reason = permanent ? message : this.#budget.describe(state, now);
+        if (job.data.retry) await summary(state, "dead");
+        await handlers.dead(reason);
+        await order.leave(key, jobId);
+        throw new UnrecoverableError(reason);
       }
-      const retryable = isReglamentError(err) ? err.retryable : true;
-      if (!retryable) {
-        await outcome("failed", { result: "failed", error: message });
-        throw new UnrecoverableError(message);
-      }
-      await outcome("retried", { result: "retrying", error: message });
-      const wait = err instanceof TrackerRequestError ? err.retryAfterMs : undefined;
-      if (wait !== undefined && token) {
-        // The tracker said when to come back: wait exactly that, without spending an attempt.
-        await job.moveToDelayed(this.#now() + wait, token);
-        throw new DelayedError();
-      }
+      await job.updateData({ ...job.data, retry: state });
+      await summary(state);
+      if (retryAfter !== undefined && token) await handlers.defer(retryAfter);
       throw err;
     }
+    if (job.data.retry) await summary({ ...job.data.retry, last: job.data.retry.last }, "done");
+    await order.leave(key, jobId);
+  }
+
+  async #runEvent(job: Job<EventJob>, token: string | undefined): Promise<void> {
+    const { instance, ref, deliveryId } = job.data;
+    await this.#inTurn(
+      job,
+      token,
+      "event",
+      this.#eventOrder[this.#partition(ref)]!,
+      () => this.processEvent(job.data),
+      {
+        dead: (error) =>
+          this.log.record(instance, ref.id, {
+            type: "event-failed",
+            at: new Date(this.#now()).toISOString(),
+            deliveryId,
+            error,
+          }),
+        defer: async (wait) => {
+          await job.moveToDelayed(Date.now() + wait, token!);
+          throw new DelayedError();
+        },
+      },
+    );
+  }
+
+  async #runWriteback(job: Job<WritebackJob>, token: string | undefined): Promise<void> {
+    const { instance } = job.data;
+    const queue = this.#writebacks.get(instance);
+    const order = this.#writebackOrder.get(instance);
+    if (!queue || !order)
+      throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
+    await this.#inTurn(job, token, "writeback", order, () => this.processWriteback(job.data), {
+      dead: async (error) => {
+        this.#o.metrics.writebacks.inc({ instance, result: "failed" });
+        await this.#writebackEntry(job.data, { result: "failed", error });
+      },
+      defer: async (wait) => {
+        // The tracker asked everyone to wait: the whole instance pauses, not only this job.
+        this.#o.metrics.writebacks.inc({ instance, result: "deferred" });
+        await this.#pace.get(instance)!.pause(wait);
+        await queue.rateLimit(Math.max(1, wait));
+        throw Worker.RateLimitError();
+      },
+    });
+  }
+
+  async #writebackEntry(
+    job: WritebackJob,
+    entry: Omit<Extract<LogEntry, { type: "writeback" }>, "type" | "at" | "deliveryId">,
+  ): Promise<void> {
+    await this.log.record(job.instance, job.ref.id, {
+      type: "writeback",
+      at: new Date(this.#now()).toISOString(),
+      deliveryId: job.deliveryId,
+      ...entry,
+    });
+  }
+
+  /** One write-back: converge on the ticket as it is now; see src/write-back/converge.ts. */
+  async processWriteback(job: WritebackJob): Promise<void> {
+    const { instance, ref, plan, marker, deliveryId } = job;
+    const adapter = this.#o.adapters.get(instance);
+    if (!adapter) throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
+    const count = (result: string) => this.#o.metrics.writebacks.inc({ instance, result });
+    await this.guard.remember(ticketKey(ref), planActions(plan));
+    const pace = this.#pace.get(instance)!;
+    let result: Awaited<ReturnType<typeof converge>>;
+    try {
+      result = await converge(adapter, ref, plan, marker, { beforeWrite: () => pace.acquire() });
+    } catch (err) {
+      if (!(err instanceof TrackerRequestError && err.conflict)) throw err;
+      result = { outcome: "superseded", changed: [`the tracker reports a concurrent edit (${err.reason})`] };
+    }
+    if (result.outcome === "superseded") {
+      // A person changed the ticket since the decision: what to write may no longer hold.
+      count("superseded");
+      await this.#writebackEntry(job, { result: "superseded", changed: result.changed });
+      await this.#recheck(instance, ref, `recheck-${deliveryId}`);
+      return;
+    }
+    const { outcome, applied, skipped, refused } = result;
+    count(outcome);
+    await this.#writebackEntry(job, {
+      result: outcome,
+      applied: applied.length,
+      skipped: skipped.length,
+      ...(refused.length ? { refused, error: refused.map((r) => r.reason).join("; ") } : {}),
+    });
+    if (refused.length) await this.#refusalAlert(job, refused);
+    if (outcome === "failed")
+      throw new UnrecoverableError(
+        `the tracker refused every write: ${refused.map((r) => r.reason).join("; ")}`,
+      );
+  }
+
+  async #refusalAlert(job: WritebackJob, refused: readonly Refusal[]): Promise<void> {
+    const adapter = this.#o.adapters.get(job.instance)!;
+    const message = `the tracker refused part of a correction: ${refused
+      .map((r) => `${JSON.stringify(r.action)} — ${r.reason}`)
+      .join("; ")}`;
+    await this.#raiseAlerts({ ref: job.ref } as Ticket, job.pack, `${job.deliveryId}:${adapter.kind}`, [
+      { alerts: ["policy.write_refused"], rule: "write-back", message, citation: "" },
+    ]);
   }
 
   /** Queues a ticket to be fetched and compared with its snapshot, as reconciliation does. */
   async #recheck(instance: string, ref: TicketRef, deliveryId: string): Promise<void> {
-    const queue = this.#events[partitionOf(ticketKey(ref), this.#events.length)]!;
-    await queue.add(
-      "event",
-      { instance, deliveryId, ref, source: "reconcile" },
-      {
-        jobId: safeJobId(deliveryId),
-        attempts: 5,
-        backoff: { type: "exponential", delay: 1000 },
-        removeOnComplete: { age: 24 * 3600, count: 50_000 },
-      },
-    );
+    const partition = this.#partition(ref);
+    const jobId = safeJobId(deliveryId);
+    await Promise.all([
+      this.#events[partition]!.add(
+        "event",
+        { instance, deliveryId, ref, source: "reconcile" },
+        this.#jobOptions(jobId, { removeOnFail: { age: 7 * 24 * 3600 } }),
+      ),
+      this.#eventOrder[partition]!.enter(ticketKey(ref), jobId),
+    ]);
   }
 
   /** One reconciliation run: every ticket updated since the stored cursor goes through the same path. */
@@ -480,7 +704,14 @@ export class Pipeline {
       ...(this.#o.lockDurationMs ? { lockDuration: this.#o.lockDurationMs } : {}),
       ...(this.#o.stalledIntervalMs ? { stalledInterval: this.#o.stalledIntervalMs } : {}),
     };
-    const worker = new Worker<T>(name, processor, { connection, prefix: this.prefix, ...locks, ...options });
+    // A job abandoned by a crashed process is taken over, however often that happens: losing it would lose an event.
+    const worker = new Worker<T>(name, processor, {
+      connection,
+      prefix: this.prefix,
+      maxStalledCount: 100,
+      ...locks,
+      ...options,
+    });
     worker.on("error", (err) => this.#o.logger.error({ err, queue: name }, "worker error"));
     worker.on("failed", (job, err) =>
       this.#o.logger.warn({ queue: name, job: job?.id, err: err.message }, "job failed"),
@@ -493,13 +724,15 @@ export class Pipeline {
   async start(): Promise<void> {
     for (const [i, queue] of this.#events.entries()) {
       await queue.setGlobalConcurrency(1);
-      await this.#worker<EventJob>(eventsQueue(i), (job) => this.processEvent(job.data), { concurrency: 1 });
+      await this.#worker<EventJob>(eventsQueue(i), (job, token) => this.#runEvent(job, token), {
+        concurrency: 1,
+      });
     }
     for (const [instance] of this.#writebacks) {
       const perSecond = this.#o.config.trackers[instance]?.writesPerSecond ?? 5;
       await this.#worker<WritebackJob>(
         writebackQueue(instance),
-        (job, token) => this.processWriteback(job, token),
+        (job, token) => this.#runWriteback(job, token),
         {
           concurrency: this.#o.config.pipeline.writebackConcurrency,
           limiter: { max: Math.max(1, Math.round(perSecond)), duration: 1000 },
@@ -544,4 +777,17 @@ export class Pipeline {
     for (const c of this.#workerConnections) c.disconnect();
     await Promise.all(this.queues.map((q) => q.close()));
   }
+}
+
+/**
+ * The change a grace re-check judges: the original one, with the comment its author
+ * posted since (or just before) — a note written a little after the status counts.
+ */
+function graceChange(change: Change, ticket: Ticket): Change {
+  if (change.comment) return change;
+  const from = change.at ? Date.parse(change.at) - 60_000 : Number.NEGATIVE_INFINITY;
+  const comment = ticket.comments
+    .filter((c) => c.author.id === change.actor.id && Date.parse(c.createdAt) >= from)
+    .at(-1);
+  return comment ? { ...change, comment } : change;
 }

@@ -4,11 +4,13 @@ import type { TrackerAdapter } from "../domain/adapter.js";
 import { Errors } from "../errors/catalogue.js";
 import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
 import type { Pipeline } from "../queue/pipeline.js";
+import { jsonDepthExceeds, maxJsonDepth } from "./json-depth.js";
 
 /**
  * `POST /webhooks/:instance`. The adapter verifies and parses the raw body; a valid
  * delivery is answered 202 only after Redis holds its jobs. Unknown instance → 404, bad
- * secret → 401, over the body limit → 413, not a known shape → 400 — none enqueued. An
+ * secret → 401, over the body limit → 413, not a known shape or nested deeper than 64
+ * levels → 400 — none enqueued. An
  * event type or project the bridge does not handle is 202 and a log line, never an error
  * that would make the tracker disable its hook.
  */
@@ -48,6 +50,13 @@ export async function webhookRoutes(
       } catch (err) {
         reject("unauthorized");
         throw err;
+      }
+      if (jsonDepthExceeds(webhook.rawBody, maxJsonDepth)) {
+        reject("invalid");
+        throw Errors.WEBHOOK_INVALID(
+          instance,
+          `the body nests deeper than ${maxJsonDepth} levels; no tracker sends that, so it is refused unread`,
+        );
       }
       let parsed: ReturnType<TrackerAdapter["parseWebhook"]>;
       try {

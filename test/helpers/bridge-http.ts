@@ -69,7 +69,7 @@ export function testBridgeConfig(prefix: string, rest: Record<string, unknown>) 
   return configSchema(listPackIds(), defaultAdapterRegistry().optionSchemas()).parse({
     server: { port: 0, logLevel: "silent" },
     redis: { keyPrefix: prefix },
-    pipeline: { partitions: 2, writebackBackoffMs: 200 },
+    pipeline: { partitions: 2, retry: { backoffMs: 200 } },
     ...rest,
   });
 }

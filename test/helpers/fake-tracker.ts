@@ -150,7 +150,7 @@ export const fakeTrackerFactory: AdapterFactory = {
         const patch: Record<string, unknown> = {};
         const applied = [];
         const skipped = [];
-        const comments = [];
+        const comments: Extract<(typeof actions)[number], { type: "comment" }>[] = [];
         for (const a of actions) {
           if (a.type === "comment") comments.push(a);
           else {
@@ -167,12 +167,13 @@ export const fakeTrackerFactory: AdapterFactory = {
         if (Object.keys(patch).length)
           await call("update issue", () => http.patch(`/issues/${ref.id}`, patch));
         for (const a of comments) {
-          if ((issue.comments ?? []).some((c) => c.body.includes(marker))) {
+          const tag = `<!-- ${a.key ?? marker} -->`;
+          if ((issue.comments ?? []).some((c) => c.body.includes(tag))) {
             skipped.push(a);
             continue;
           }
           await call("add comment", () =>
-            http.post(`/issues/${ref.id}/comments`, { body: `${a.body}\n\n<!-- ${marker} -->` }),
+            http.post(`/issues/${ref.id}/comments`, { body: `${a.body}\n\n${tag}` }),
           );
           applied.push(a);
         }

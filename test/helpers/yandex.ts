@@ -121,9 +121,10 @@ export function yandexNormaliser(options: Record<string, unknown> = { orgId: ORG
  * found": read the issue, list its transitions, execute the one to errorFound, read the
  * comments (for a replayed comment's marker). The comment's POST is left to the caller.
  */
-export function revertToErrorFound(scope: nock.Scope): nock.Scope {
+export function revertToErrorFound(scope: nock.Scope, reads = 1): nock.Scope {
   return scope
     .get("/v2/issues/MGERM-12")
+    .times(reads)
     .reply(200, trackerIssue())
     .get("/v2/issues/MGERM-12/transitions")
     .reply(200, [

@@ -21,7 +21,7 @@ function config(mode: "enforce" | "dry-run", prefix: string) {
   return configSchema(listPackIds()).parse({
     server: { port: 0, logLevel: "silent", bodyLimit: 4096 },
     redis: { keyPrefix: prefix },
-    pipeline: { partitions: 2, writebackBackoffMs: 200 },
+    pipeline: { partitions: 2, retry: { backoffMs: 200 } },
     trackers: {
       shop: {
         kind: "gitlab",
@@ -75,12 +75,15 @@ const entries = async (id = "101") =>
       entries: LogEntry[];
     }
   ).entries;
-const writebackDone = (es: LogEntry[]) => es.some((e) => e.type === "writeback" && e.result !== "retrying");
+const writebackDone = (es: LogEntry[]) => es.some((e) => e.type === "writeback");
 
 bridgeTestEnvironment(redisUrl, async () => bridge?.shutdown.run("test end"));
 
-/** The exact calls a correction of block/normal makes: read, patch the priority, post the note. */
-function expectCorrection(times = 1) {
+/**
+ * The exact calls a correction of block/normal makes: read (the write-back's look at the
+ * ticket as it is now, then the writer's), patch the priority, post the note.
+ */
+function expectCorrection(times = 2) {
   return nock(TRACKER)
     .get("/issues/101")
     .times(times)
@@ -139,7 +142,18 @@ describe("webhook → decision → write-back (enforce)", () => {
     );
     expect(log.filter((e) => e.type === "writeback").map((e) => (e as { result: string }).result)).toEqual([
       "applied",
-      "retrying",
+    ]);
+    // The retry is one summary beside the log, never an entry that could push decisions out.
+    const { retries } = (
+      await bridge.app.inject({ method: "GET", url: "/api/tickets/shop/101/decisions" })
+    ).json() as { retries: { kind: string; tries: number; ended?: string; last: string }[] };
+    expect(retries).toEqual([
+      expect.objectContaining({
+        kind: "writeback",
+        tries: 1,
+        ended: "done",
+        last: expect.stringMatching(/HTTP 500/),
+      }),
     ]);
     scope.done();
   });

@@ -2,7 +2,7 @@ import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { resolveConfigPath } from "../../config/load.js";
 import { Errors } from "../../errors/catalogue.js";
-import { DecisionLog, type LogEntry } from "../../queue/decision-log.js";
+import { DecisionLog, type LogEntry, type RetrySummary } from "../../queue/decision-log.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
 import { redisForCli } from "../redis-for-cli.js";
@@ -16,13 +16,28 @@ function describe(e: LogEntry): string {
           `    ${d.outcome} [${d.rule}] ${d.message}${d.conflict ? ` (conflict: ${d.conflict})` : ""}`,
         );
       for (const a of e.wouldDo ?? []) lines.push(`    would do: ${JSON.stringify(a)}`);
+      for (const g of e.deferred ?? [])
+        lines.push(`    [${g.rule}] judged after its grace period of ${g.seconds} s`);
       return lines.join("\n");
     }
+    case "event-failed":
+      return `${e.at} ${e.deliveryId} — event dead (in the dead-letter set): ${e.error}`;
     case "own-change":
       return `${e.at} ${e.deliveryId} — the bridge's own change (${e.reason}); not evaluated`;
-    case "writeback":
-      return `${e.at} ${e.deliveryId} — write-back ${e.result}${e.error ? `: ${e.error}` : ""}${e.applied !== undefined ? ` (${e.applied} applied, ${e.skipped} already done)` : ""}`;
+    case "writeback": {
+      const lines = [
+        `${e.at} ${e.deliveryId} — write-back ${e.result}${e.error ? `: ${e.error}` : ""}${e.applied !== undefined ? ` (${e.applied} applied, ${e.skipped} already done)` : ""}`,
+      ];
+      if (e.changed?.length) lines.push(`    changed meanwhile by a person: ${e.changed.join(", ")}`);
+      for (const r of e.refused ?? []) lines.push(`    refused: ${JSON.stringify(r.action)} — ${r.reason}`);
+      return lines.join("\n");
+    }
   }
+}
+
+function describeRetry(r: RetrySummary): string {
+  const state = r.ended === "dead" ? "dead" : r.ended === "done" ? "done" : "retrying";
+  return `${r.lastAt} ${r.deliveryId} — ${r.kind} ${state} after ${r.tries} failed tr${r.tries === 1 ? "y" : "ies"} since ${r.since}; last: ${r.last}`;
 }
 
 export function registerDecisionsCommand(program: Command, io: Io): void {
@@ -46,18 +61,16 @@ export function registerDecisionsCommand(program: Command, io: Io): void {
         throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
       const redis = await redisForCli(config, "reglament decisions");
       try {
-        const entries = await new DecisionLog(
-          redis,
-          config.redis.keyPrefix,
-          pino({ level: "silent" }),
-        ).recent(instance, id, Number(opts.limit) || 20);
+        const log = new DecisionLog(redis, config.redis.keyPrefix, pino({ level: "silent" }));
+        const [entries, retries] = await Promise.all([
+          log.recent(instance, id, Number(opts.limit) || 20),
+          log.retries(instance, id),
+        ]);
         if (opts.format === "json") io.out(`${JSON.stringify(entries, null, 2)}\n`);
-        else
-          io.out(
-            entries.length
-              ? `${entries.map(describe).join("\n")}\n`
-              : `no decisions recorded for ${opts.ticket}\n`,
-          );
+        else {
+          const text = [...retries.map(describeRetry), ...entries.map(describe)];
+          io.out(text.length ? `${text.join("\n")}\n` : `no decisions recorded for ${opts.ticket}\n`);
+        }
       } finally {
         redis.disconnect();
       }

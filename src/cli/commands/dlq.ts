@@ -5,6 +5,7 @@ import { Errors } from "../../errors/catalogue.js";
 import { writebackQueue } from "../../queue/names.js";
 import type { WritebackJob } from "../../queue/pipeline.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
+import { planActions } from "../../write-back/plan.js";
 import type { Io } from "../io.js";
 import { redisForCli } from "../redis-for-cli.js";
 
@@ -55,7 +56,7 @@ export function registerDlqCommands(program: Command, io: Io): void {
         for (const job of await queue.getFailed()) {
           count++;
           io.out(
-            `${instance}\t${job.id}\tticket ${job.data.ref.id}\t${job.data.actions.length} action(s)\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}\n`,
+            `${instance}\t${job.id}\tticket ${job.data.ref.id}\t${planActions(job.data.plan).length} action(s)\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}\n`,
           );
         }
       });

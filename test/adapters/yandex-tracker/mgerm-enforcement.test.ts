@@ -95,13 +95,14 @@ describe("MGERM on Yandex Tracker, enforce mode", () => {
     serveIssue(trackerIssue(), [], skippedCheck);
     const writes = revertToErrorFound(
       nock(TRACKER_API, { reqheaders: { authorization: "OAuth y0_token", "x-org-id": ORG } }),
+      2,
     )
       .post(
         "/v2/issues/MGERM-12/comments",
         (b) =>
           /«Перенос на основную среду»/.test(b.text) &&
           /«Проверено, ошибок нет»/.test(b.text) &&
-          /\[reglament:[0-9a-f]+\/1\]$/.test(b.text),
+          /\[reglament:[0-9a-f]+\]$/.test(b.text),
       )
       .query({ isAddToFollowers: "false" })
       .reply(201, comment(90, "…", robot, "2026-03-10T09:00:05.000+0000"));
@@ -161,6 +162,7 @@ describe("MGERM on Yandex Tracker, enforce mode", () => {
     serveIssue(closed, [late], [...skippedCheck, closing]);
     const writes = nock(TRACKER_API)
       .get("/v2/issues/MGERM-12")
+      .times(2)
       .reply(200, closed)
       .get("/v2/issues/MGERM-12/comments")
       .reply(200, [late])
@@ -204,6 +206,7 @@ describe("MGERM on Yandex Tracker, enforce mode", () => {
     serveIssue(waiting, [], [skippedCheck[0], asked]);
     const writes = nock(TRACKER_API)
       .get("/v2/issues/MGERM-12")
+      .times(2)
       .reply(200, waiting)
       .get("/v2/issues/MGERM-12/transitions")
       .reply(200, [transitionTo("noAnswer", "closedNoAnswer", "Закрыто из-за отсутствия ответа")])
