@@ -63,6 +63,9 @@ describe("evaluate", () => {
     expect(b!.actions.some((x) => x.type === "setField")).toBe(false);
     expect(b!.conflict).toMatch(/priority.*first/);
     expect(a!.conflict).toBeUndefined();
+    // The loser's comment would explain a change that is not made: it is dropped too.
+    expect(a!.actions.map((x) => x.type)).toEqual(["setField", "comment"]);
+    expect(b!.actions).toEqual([]);
   });
 
   it("does the same action asked twice only once", () => {

@@ -145,7 +145,7 @@ export const fakeTrackerFactory: AdapterFactory = {
       async fetchTicket(ref) {
         return toTicket(instance, await call<FakeIssue>("get issue", () => http.get(`/issues/${ref.id}`)));
       },
-      async applyActions(ref, actions, { marker }) {
+      async applyActions(ref, actions, { marker, beforeWrite = async () => {} }) {
         const issue = await call<FakeIssue>("get issue", () => http.get(`/issues/${ref.id}`));
         const patch: Record<string, unknown> = {};
         const applied = [];
@@ -164,14 +164,17 @@ export const fakeTrackerFactory: AdapterFactory = {
             applied.push(a);
           }
         }
-        if (Object.keys(patch).length)
+        if (Object.keys(patch).length) {
+          await beforeWrite();
           await call("update issue", () => http.patch(`/issues/${ref.id}`, patch));
+        }
         for (const a of comments) {
           const tag = `<!-- ${a.key ?? marker} -->`;
           if ((issue.comments ?? []).some((c) => c.body.includes(tag))) {
             skipped.push(a);
             continue;
           }
+          await beforeWrite();
           await call("add comment", () =>
             http.post(`/issues/${ref.id}/comments`, { body: `${a.body}\n\n${tag}` }),
           );

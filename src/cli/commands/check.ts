@@ -54,6 +54,10 @@ export function formatDecisionsText(decisions: readonly Decision[]): string {
         `    citation: ${d.citation}`,
       ];
       if (d.conflict) lines.push(`    conflict: ${d.conflict}`);
+      if (d.graceSeconds)
+        lines.push(
+          `    judged after a grace period of ${d.graceSeconds} s: the bridge re-checks the ticket then`,
+        );
       for (const alert of d.alerts) lines.push(`    alert: ${alert}`);
       for (const a of d.actions) lines.push(`    → ${describeAction(a)}`);
       return `${lines.join("\n")}\n`;
@@ -63,16 +67,19 @@ export function formatDecisionsText(decisions: readonly Decision[]): string {
 
 /** The JSON form documented in the README: the decision's fields, with `conflict` and `alerts` only when present. */
 export function decisionsJson(decisions: readonly Decision[]): unknown[] {
-  return decisions.map(({ rule, pack, outcome, message, citation, actions, alerts, conflict }) => ({
-    rule,
-    pack,
-    outcome,
-    message,
-    citation,
-    actions,
-    ...(alerts.length ? { alerts } : {}),
-    ...(conflict ? { conflict } : {}),
-  }));
+  return decisions.map(
+    ({ rule, pack, outcome, message, citation, actions, alerts, conflict, graceSeconds }) => ({
+      rule,
+      pack,
+      outcome,
+      message,
+      citation,
+      actions,
+      ...(alerts.length ? { alerts } : {}),
+      ...(conflict ? { conflict } : {}),
+      ...(graceSeconds ? { graceSeconds } : {}),
+    }),
+  );
 }
 
 /**

@@ -174,6 +174,12 @@ describe("GitLab Issue Hook", () => {
     expect(refusal(() => parseGitlabWebhook(n, gitlabDelivery(badDate, "Issue Hook"))).message).toMatch(
       /"03\.03\.2026" is not a GitLab date/,
     );
+    const emptyChange = openHook();
+    emptyChange.changes = { labels: {} };
+    expect(refusal(() => parseGitlabWebhook(n, gitlabDelivery(emptyChange, "Issue Hook")))).toEqual({
+      status: 400,
+      message: expect.stringMatching(/changes\.labels: has neither "previous" nor "current"/),
+    });
   });
 });
 
