@@ -279,7 +279,7 @@ describe("bounded retries and back-pressure", () => {
 });
 
 describe("the grace window", () => {
-  const feedback = (issue: FakeIssue) => ({
+  const feedback = () => ({
     field: "status",
     from: "new",
     to: "feedback",
@@ -298,7 +298,7 @@ describe("the grace window", () => {
   it("a question note posted a moment after the status counts: nothing is asked", async () => {
     const tracker = statefulFakeTracker(TRACKER, [inFeedback]);
     const bridge = await start({ rules });
-    await hook(bridge, "d-fb", inFeedback, feedback(inFeedback));
+    await hook(bridge, "d-fb", inFeedback, feedback());
     const first = await until(
       () => entries(bridge),
       (es) => es.length > 0,
@@ -325,7 +325,7 @@ describe("the grace window", () => {
   it("without the note, the request is posted once when the window ends", async () => {
     const tracker = statefulFakeTracker(TRACKER, [inFeedback]);
     const bridge = await start({ rules });
-    await hook(bridge, "d-fb2", inFeedback, feedback(inFeedback));
+    await hook(bridge, "d-fb2", inFeedback, feedback());
     await until(
       () => entries(bridge),
       (es) => writebacks(es).length > 0,
