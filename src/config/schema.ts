@@ -24,6 +24,11 @@ const PipelineConfig = z.strictObject({
   /** Write-back jobs one process runs at once per tracker instance (within its rate limit). */
   writebackConcurrency: z.number().int().min(1).max(256).default(16),
   /**
+   * How long a process holds a job it works on; a process that dies (killed, power cut)
+   * leaves its job to another process after about this long.
+   */
+  jobLockSeconds: z.number().int().min(1).max(600).default(30),
+  /**
    * How long and how often an event or a write-back may keep failing before it goes to the
    * dead-letter set with the last answer; a tracker's Retry-After counts as a try.
    */

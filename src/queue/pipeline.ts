@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { type Alert, alertId } from "../alerts/alert.js";
 import { withConfiguredRole } from "../config/actors.js";
 import type { Config } from "../config/schema.js";
-import type { Action } from "../domain/action.js";
+import type { Action, Effect } from "../domain/action.js";
 import type { TrackerAdapter, TrackerEvent } from "../domain/adapter.js";
 import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
@@ -49,6 +49,8 @@ export interface WritebackJob {
   plan: WritebackPlan;
   /** Carried in comments that have no key of their own. */
   marker: string;
+  /** The effects an attempt of this job set out to write: its own, when a retry finds them done. */
+  claimed?: Effect[];
   retry?: RetryState;
 }
 
@@ -337,7 +339,13 @@ export class Pipeline {
       ...(later.length ? { deferred: later.map((x) => ({ rule: x.rule, seconds: x.graceSeconds! })) } : {}),
     });
     if (writeback === "queued")
-      await this.#queueWriteback(instance, ref, deliveryId, pack.id, planOf(ticket, written, pack.language));
+      await this.#queueWriteback(
+        instance,
+        ref,
+        deliveryId,
+        pack.id,
+        planOf(ticket, written, pack.language, deliveryId),
+      );
     if (writeback === "dry-run") this.#o.metrics.writebacks.inc({ instance, result: "dry-run" });
     if (later.length) await this.#queueGrace(instance, ref, deliveryId, change, later);
     await this.#raiseAlerts(ticket, pack.id, deliveryId, writable(decisions));
@@ -486,7 +494,7 @@ export class Pipeline {
         ticket.ref,
         deliveryId,
         pack.id,
-        planOf(ticket, [decision], pack.language),
+        planOf(ticket, [decision], pack.language, deliveryId),
       );
   }
 
@@ -583,7 +591,8 @@ export class Pipeline {
     const order = this.#writebackOrder.get(instance);
     if (!queue || !order)
       throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
-    await this.#inTurn(job, token, "writeback", order, () => this.processWriteback(job.data), {
+    const claim = async (claimed: Effect[]) => void (await job.updateData({ ...job.data, claimed }));
+    await this.#inTurn(job, token, "writeback", order, () => this.processWriteback(job.data, claim), {
       dead: async (error) => {
         this.#o.metrics.writebacks.inc({ instance, result: "failed" });
         await this.#writebackEntry(job.data, { result: "failed", error });
@@ -611,7 +620,7 @@ export class Pipeline {
   }
 
   /** One write-back: converge on the ticket as it is now; see src/write-back/converge.ts. */
-  async processWriteback(job: WritebackJob): Promise<void> {
+  async processWriteback(job: WritebackJob, claim?: (effects: Effect[]) => Promise<void>): Promise<void> {
     const { instance, ref, plan, marker, deliveryId } = job;
     const adapter = this.#o.adapters.get(instance);
     if (!adapter) throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
@@ -620,7 +629,11 @@ export class Pipeline {
     const pace = this.#pace.get(instance)!;
     let result: Awaited<ReturnType<typeof converge>>;
     try {
-      result = await converge(adapter, ref, plan, marker, { beforeWrite: () => pace.acquire() });
+      result = await converge(adapter, ref, plan, marker, {
+        beforeWrite: () => pace.acquire(),
+        claimed: job.claimed ?? [],
+        ...(claim ? { claim } : {}),
+      });
     } catch (err) {
       if (!(err instanceof TrackerRequestError && err.conflict)) throw err;
       result = { outcome: "superseded", changed: [`the tracker reports a concurrent edit (${err.reason})`] };

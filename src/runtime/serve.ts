@@ -120,7 +120,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       metrics,
       sla,
       publishAlert: (a) => dispatcher.publish(a),
-      ...options.locks,
+      ...(options.locks ?? {
+        lockDurationMs: config.pipeline.jobLockSeconds * 1000,
+        stalledIntervalMs: config.pipeline.jobLockSeconds * 1000,
+      }),
       ...(options.clock ? { now: options.clock } : {}),
     });
     await pipeline.start();

@@ -34,6 +34,10 @@ export type ConvergeResult =
 export interface ConvergeOptions {
   /** Awaited before every request that writes (the per-tracker pace and back-pressure). */
   beforeWrite?: () => Promise<void>;
+  /** Effects an earlier attempt of this same job set out to write. */
+  claimed?: readonly Effect[];
+  /** Awaited before effects are written: records them as this job's own, so that a retry knows. */
+  claim?: (effects: Effect[]) => Promise<void>;
 }
 
 const refusalWords = {
@@ -111,16 +115,18 @@ export async function converge(
     if (holds(e, fresh) === true) skipped.push(e);
     else needed.push(e);
   }
-  // A step is explained when one of its effects is the bridge's: it did not hold on the
-  // basis and holds now, or will once written (made by this job, an earlier attempt of it,
-  // or an identical job, whose notes share keys). A request with no effect is said while
-  // it stands. Refused effects are named in the note.
+  // A step is explained when one of its effects is this job's: written now, or by an
+  // earlier attempt of it (claimed) and holding. An effect someone else made true — an
+  // earlier job on the same state, a person — is not explained again. A request with no
+  // effect is said while it stands. Refused effects are named in the note.
+  const claimed = options.claimed ?? [];
+  const ours = (e: Effect) =>
+    needed.some((n) => same(n, e)) || (claimed.some((c) => same(c, e)) && holds(e, fresh) === true);
   const words = refusalWords[plan.language];
-  const notesFor = (ours: (e: Effect) => boolean): Note[] =>
+  const notesFor = (written: (e: Effect) => boolean): Note[] =>
     plan.steps.flatMap((step) => {
       if (step.notes.length === 0) return [];
-      if (step.effects.length > 0 && !step.effects.some((e) => holds(e, plan.basis) !== true && ours(e)))
-        return [];
+      if (step.effects.length > 0 && !step.effects.some((e) => ours(e) && written(e))) return [];
       const stepRefused = refused.filter((r) => step.effects.some((e) => same(e, r.action)));
       const addendum = stepRefused.length
         ? `\n\n${words.heading}\n${stepRefused.map((r) => `- ${words.what(r.action)} — ${words.tracker}: «${r.reason}»`).join("\n")}`
@@ -131,8 +137,9 @@ export async function converge(
     });
 
   // The usual case: one call writes what is missing and the notes that explain it.
-  const hopeful = notesFor((e) => !refused.some((r) => same(r.action, e)));
+  const hopeful = notesFor(() => true);
   if (needed.length + hopeful.length === 0) return { outcome: "applied", applied, skipped, refused };
+  if (needed.length) await options.claim?.(needed);
   try {
     record(await apply([...needed, ...hopeful]));
     return { outcome: "applied", applied, skipped, refused };
@@ -151,9 +158,7 @@ export async function converge(
       }
     }
   }
-  const notes = notesFor(
-    (e) => !refused.some((r) => same(r.action, e)) && [...applied, ...skipped].some((a) => same(a, e)),
-  );
+  const notes = notesFor((e) => !refused.some((r) => same(r.action, e)));
   if (notes.length) record(await apply(notes));
   const outcome = refused.length === 0 ? "applied" : applied.length > 0 ? "partial" : "failed";
   return { outcome, applied, skipped, refused };

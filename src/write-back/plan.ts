@@ -119,14 +119,17 @@ function digest(parts: readonly unknown[]): string {
 }
 
 /**
- * Turns the decisions of one event into a plan. Each note gets a key derived from the
- * ticket, the rule, the basis and the effects: the same correction of the same state is
- * explained once, however many events or retries ask for it.
+ * Turns the decisions of one event into a plan. A note that explains effects is keyed by
+ * the decision (its delivery), so a retry of the same job never posts it twice — whether
+ * to post it at all is decided by whose effects they are (src/write-back/converge.ts). A
+ * request with no effect is keyed by the ticket's state: the same request on the same
+ * state is said once, whichever event or job asks for it.
  */
 export function planOf(
   ticket: Ticket,
   decisions: readonly { rule: string; actions: readonly Action[] }[],
   language: "ru" | "en",
+  deliveryId: string,
 ): WritebackPlan {
   const basis = basisOf(ticket);
   const steps: PlanStep[] = [];
@@ -134,9 +137,10 @@ export function planOf(
     const effects = d.actions.filter(isEffect);
     const notes = d.actions.filter((a): a is Note => !isEffect(a));
     if (effects.length === 0 && notes.length === 0) continue;
+    const scope = effects.length ? [deliveryId] : [basis];
     const keyed = notes.map((n, i) => ({
       ...n,
-      key: n.key ?? `reglament:${digest([ticket.ref.instance, ticket.ref.id, d.rule, basis, effects, i])}`,
+      key: n.key ?? `reglament:${digest([ticket.ref.instance, ticket.ref.id, d.rule, ...scope, i])}`,
     }));
     steps.push({ rule: d.rule, effects, notes: keyed });
   }

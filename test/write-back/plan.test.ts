@@ -24,7 +24,7 @@ const removeMedium = {
 
 describe("a write-back plan", () => {
   it("keeps the basis, the effects that must hold and notes with stable keys", () => {
-    const plan = planOf(ticket(), [removeMedium], "ru");
+    const plan = planOf(ticket(), [removeMedium], "ru", "d-1");
     expect(plan.basis).toEqual({
       status: "opened",
       priority: "high",
@@ -43,14 +43,16 @@ describe("a write-back plan", () => {
         ],
       },
     ]);
-    // The same correction of the same state is the same note, whichever event asked for it.
-    expect(planOf(ticket({ title: "edited" }), [removeMedium], "ru").steps[0]!.notes[0]!.key).toBe(
-      plan.steps[0]!.notes[0]!.key,
-    );
-    // Another state is another note.
-    expect(planOf(ticket({ assignee: { id: "x" } }), [removeMedium], "ru").steps[0]!.notes[0]!.key).not.toBe(
-      plan.steps[0]!.notes[0]!.key,
-    );
+    // A note explaining effects belongs to its decision: another delivery is another note
+    // (whether it is posted is up to whose effects they are).
+    const key = (t: ReturnType<typeof ticket>, d: string, decision = removeMedium) =>
+      planOf(t, [decision], "ru", d).steps[0]!.notes[0]!.key;
+    expect(key(ticket(), "d-1")).toBe(plan.steps[0]!.notes[0]!.key);
+    expect(key(ticket(), "d-2")).not.toBe(key(ticket(), "d-1"));
+    // A request with no effect belongs to the state: the same request on the same state is one note.
+    const request = { rule: "ask", actions: [{ type: "comment" as const, body: "?", public: true }] };
+    expect(key(ticket({ title: "edited" }), "d-2", request)).toBe(key(ticket(), "d-1", request));
+    expect(key(ticket({ assignee: { id: "x" } }), "d-1", request)).not.toBe(key(ticket(), "d-1", request));
   });
 
   it("tells whether an effect already holds", () => {
@@ -64,7 +66,7 @@ describe("a write-back plan", () => {
   });
 
   it("sees a person's edit made meanwhile, and not its own progress", () => {
-    const plan = planOf(ticket(), [removeMedium], "ru");
+    const plan = planOf(ticket(), [removeMedium], "ru", "d-1");
     // The bridge's own removal already done (a retry after a crash): not a change by a person.
     expect(changedMeanwhile(plan, basisOf(ticket({ labels: ["Priority: High"] })))).toEqual([]);
     // The person switched to Medium by removing High: the correction would be wrong now.
@@ -80,6 +82,7 @@ describe("a write-back plan", () => {
       ticket({ priority: "low", labels: ["Priority: Low"] }),
       [{ rule: "matrix", actions: [{ type: "setField", field: "priority", value: "high" }] }],
       "ru",
+      "d-1",
     );
     expect(changedMeanwhile(plan, basisOf(ticket({ priority: "high", labels: ["Priority: High"] })))).toEqual(
       [],
