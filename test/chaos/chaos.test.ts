@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { mustBeZero } from "./counts.js";
+import { faults, runChaos } from "./scenario.js";
+
+/**
+ * The chaos suite at a small size (`npm run chaos` runs it at full size): real bridge
+ * processes, a private Redis with its append-only file, the GitLab stub; every fault,
+ * and every count that must be zero is zero.
+ */
+describe("chaos", () => {
+  for (const fault of faults) {
+    it(`${fault}: nothing lost, repeated, contradicted, reordered, retried past its budget or written too fast`, async () => {
+      const counts = await runChaos(fault, { issues: 20 });
+      expect(counts.accepted).toBeGreaterThan(20);
+      expect(Object.fromEntries(mustBeZero.map((k) => [k, counts[k]]))).toEqual(
+        Object.fromEntries(mustBeZero.map((k) => [k, 0])),
+      );
+      if (fault === "endless-503") expect(counts.dead).toBeGreaterThan(0);
+    }, 120_000);
+  }
+});

@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * The real processes of a chaos run: a private redis-server keeping an append-only file
+ * (stopped and started again on it), and bridge processes started with
+ * `bin/reglament.js serve`, stopped with SIGTERM or killed with SIGKILL.
+ */
+
+const root = join(import.meta.dirname, "../..");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const address = s.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what: string, ok: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await ok().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not come up within ${ms / 1000} s`);
+}
+
+async function redisPing(port: number): Promise<boolean> {
+  const { Redis } = await import("ioredis");
+  const r = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return (await r.ping()) === "PONG";
+  } finally {
+    r.disconnect();
+  }
+}
+
+export class RedisProcess {
+  readonly dir = mkdtempSync(join(tmpdir(), "reglament-chaos-redis-"));
+  #child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<RedisProcess> {
+    const r = new RedisProcess(await freePort());
+    await r.up();
+    return r;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (again) on the same append-only file: what was acknowledged before a stop is back. */
+  async up(): Promise<void> {
+    this.#child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        this.dir,
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "always",
+        "--save",
+        "",
+      ],
+      { stdio: "ignore" },
+    );
+    await waitFor("redis-server", () => redisPing(this.port));
+  }
+
+  /** Stops the server abruptly (SIGKILL): only the append-only file survives. */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return;
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await gone;
+  }
+}
+
+export interface BridgeSettings {
+  redisUrl: string;
+  trackerUrl: string;
+  secret: string;
+  writesPerSecond: number;
+  retry: { attempts: number; backoffMs: number; maxSeconds: number };
+}
+
+export class BridgeProcess {
+  #child: ChildProcess | undefined;
+  #log = "";
+
+  private constructor(
+    readonly port: number,
+    readonly configFile: string,
+    private readonly redisUrl: string,
+  ) {}
+
+  static async start(settings: BridgeSettings, prefix: string): Promise<BridgeProcess> {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "reglament-chaos-bridge-"));
+    const configFile = join(dir, "reglament.yaml");
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        mode: "enforce",
+        server: { host: "127.0.0.1", port, logLevel: "warn" },
+        redis: { keyPrefix: prefix },
+        pipeline: { partitions: 4, jobLockSeconds: 2, retry: settings.retry },
+        trackers: {
+          gl: {
+            kind: "gitlab",
+            baseUrl: settings.trackerUrl,
+            token: "glpat-chaos",
+            webhookSecret: settings.secret,
+            bridgeUser: "reglament-bot",
+            reconcileIntervalSeconds: 3600,
+            writesPerSecond: settings.writesPerSecond,
+            projects: { "FHIR-BY/chaos": { pack: "e-recipe-by" } },
+            options: {
+              labels: {
+                priority: { "Priority: Low": "low", "Priority: Medium": "normal", "Priority: High": "high" },
+                line: { L2: 2 },
+              },
+              backfillHours: 0,
+            },
+          },
+        },
+        actors: { gl: { operator1: { role: "line1", line: 1 }, operator2: { role: "line1", line: 1 } } },
+        packs: {
+          "e-recipe-by": {
+            mode: "enforce",
+            params: { headOfSupport: "support-lead", infrastructureOwner: "infra-lead" },
+          },
+        },
+      }),
+    );
+    const b = new BridgeProcess(port, configFile, settings.redisUrl);
+    await b.up();
+    return b;
+  }
+
+  get webhookUrl(): string {
+    return `http://127.0.0.1:${this.port}/webhooks/gl`;
+  }
+
+  get log(): string {
+    return this.#log;
+  }
+
+  async up(): Promise<void> {
+    this.#child = spawn(
+      process.execPath,
+      [join(root, "bin/reglament.js"), "serve", "--config", this.configFile],
+      {
+        cwd: root,
+        env: { ...process.env, REDIS_URL: this.redisUrl, NODE_ENV: "production" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const keep = (chunk: Buffer) => {
+      this.#log = (this.#log + chunk.toString()).slice(-20_000);
+    };
+    this.#child.stdout!.on("data", keep);
+    this.#child.stderr!.on("data", keep);
+    await waitFor(`the bridge on port ${this.port}`, async () => {
+      const res = await fetch(`http://127.0.0.1:${this.port}/healthz`);
+      return res.ok;
+    });
+  }
+
+  get running(): boolean {
+    return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  async stop(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
+    const child = this.#child;
+    if (!child || !this.running) return;
+    const gone = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await gone;
+  }
+}
