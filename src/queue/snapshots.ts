@@ -60,7 +60,8 @@ export function diffSnapshot(before: Snapshot | undefined, ticket: Ticket): Chan
       changed.push({ field: f, from: before[f], to: now[f] });
   }
   const seen = new Set(before.commentIds);
-  const added = ticket.comments.filter((c) => !seen.has(c.id));
+  // The bridge's own notes are never the comment a person's change carries.
+  const added = ticket.comments.filter((c) => !seen.has(c.id) && c.author.role !== "bridge");
   const comment = added.at(-1);
   if (changed.length === 0 && !comment) return undefined;
   return {

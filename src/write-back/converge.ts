@@ -43,6 +43,7 @@ export interface ConvergeOptions {
 const refusalWords = {
   ru: {
     heading: "Не удалось выполнить:",
+    nothingDone: (rule: string) => `Reglament не смог выполнить то, что требует правило ${rule}:`,
     tracker: "ответ трекера",
     what: (a: Effect): string => {
       switch (a.type) {
@@ -61,6 +62,7 @@ const refusalWords = {
   },
   en: {
     heading: "Could not be done:",
+    nothingDone: (rule: string) => `Reglament could not do what rule ${rule} asks:`,
     tracker: "the tracker answered",
     what: (a: Effect): string => {
       switch (a.type) {
@@ -124,13 +126,22 @@ export async function converge(
     needed.some((n) => same(n, e)) || (claimed.some((c) => same(c, e)) && holds(e, fresh) === true);
   const words = refusalWords[plan.language];
   const notesFor = (written: (e: Effect) => boolean): Note[] =>
-    plan.steps.flatMap((step) => {
+    plan.steps.flatMap((step): Note[] => {
       if (step.notes.length === 0) return [];
-      if (step.effects.length > 0 && !step.effects.some((e) => ours(e) && written(e))) return [];
       const stepRefused = refused.filter((r) => step.effects.some((e) => same(e, r.action)));
-      const addendum = stepRefused.length
-        ? `\n\n${words.heading}\n${stepRefused.map((r) => `- ${words.what(r.action)} — ${words.tracker}: «${r.reason}»`).join("\n")}`
-        : "";
+      const list = stepRefused
+        .map((r) => `- ${words.what(r.action)} — ${words.tracker}: «${r.reason}»`)
+        .join("\n");
+      if (step.effects.length > 0 && !step.effects.some((e) => ours(e) && written(e))) {
+        // Nothing of this step could be written: its explanation would be untrue, but the
+        // people on the ticket are told what the regulation asked and the tracker refused.
+        const comment = step.notes.find((n) => n.type === "comment");
+        if (!stepRefused.length || !comment) return [];
+        return [
+          { ...comment, key: `${comment.key}-refused`, body: `${words.nothingDone(step.rule)}\n${list}` },
+        ];
+      }
+      const addendum = stepRefused.length ? `\n\n${words.heading}\n${list}` : "";
       return step.notes.map((n) =>
         n.type === "comment" && addendum ? { ...n, body: n.body + addendum } : n,
       );

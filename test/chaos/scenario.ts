@@ -259,23 +259,7 @@ async function count(
         .filter((n) => n.author.username === users.bot!.username)
         .map((n) => n.body.replace(/\s*<!--[^>]*-->\s*$/, ""));
       repeatedComments += bodies.length - new Set(bodies).size;
-      if (!unavailable.has(issue.iid) && !settled(issue.labels)) {
-        unsettled++;
-        if (process.env.CHAOS_DEBUG)
-          console.error(
-            JSON.stringify(
-              {
-                iid: issue.iid,
-                labels: issue.labels,
-                notes: issue.notes.map((n) => n.body.slice(0, 80)),
-                writes: stub.bridgeWrites.filter((w) => w.iid === issue.iid),
-                deliveries: stub.deliveries.filter((d) => d.iid === issue.iid),
-              },
-              null,
-              1,
-            ),
-          );
-      }
+      if (!unavailable.has(issue.iid) && !settled(issue.labels)) unsettled++;
     }
     const contradictingWrites = stub.bridgeWrites.filter(
       (w) =>

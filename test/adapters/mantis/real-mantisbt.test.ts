@@ -1,0 +1,232 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import axios from "axios";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../../src/paths.js";
+import type { LogEntry } from "../../../src/queue/decision-log.js";
+import { connectRedis } from "../../../src/redis/connection.js";
+import { type RunningBridge, startBridge } from "../../../src/runtime/serve.js";
+import { decisionLog, testBridgeConfig, until } from "../../helpers/bridge-http.js";
+import { silentLogger } from "../../helpers/logger.js";
+import { testRedisUrl } from "../../helpers/redis.js";
+
+/**
+ * Against a real MantisBT 2.28.4 (`../shared/mantisbt/up`, stock thresholds, seeded with a
+ * reporter, a developer and the bridge's account): what MantisBT refuses of a correction
+ * does not lose the rest, and a feedback note posted a moment after the status counts.
+ */
+const redisUrl = testRedisUrl(13);
+const PORT = "18989";
+const up = join(packageRoot, "../shared/mantisbt/up");
+const down = join(packageRoot, "../shared/mantisbt/down");
+const env: Record<string, string> = {};
+
+const api = (token: string) =>
+  axios.create({ baseURL: `${env.MANTIS_URL}/api/rest`, headers: { authorization: token } });
+const admin = () => api(env.MANTIS_TOKEN_ADMIN!);
+
+async function report(severity: string, priority: string): Promise<number> {
+  const res = await api(env.MANTIS_TOKEN_REPORTER!).post("/issues", {
+    summary: `Не открывается ЭМК (${severity}/${priority}, ${Date.now()})`,
+    description: "Ошибка при открытии карты пациента",
+    project: { id: 1 },
+    category: { name: "Электронная медкарта" },
+    severity: { name: severity },
+    priority: { name: priority },
+    custom_fields: [{ field: { name: "Линия поддержки" }, value: "1" }],
+  });
+  return res.data.issue.id as number;
+}
+
+async function read(id: number) {
+  return (await admin().get(`/issues/${id}`)).data.issues[0] as {
+    status: { name: string };
+    priority: { name: string };
+    handler?: { name: string };
+    notes?: { text: string; reporter: { name: string } }[];
+  };
+}
+
+const setConfig = (option: string, value: unknown) =>
+  admin().patch("/config", { project: { id: 1 }, configs: [{ option, value }] });
+/** Through curl: PHP's built-in server sends a body with this 204, which Node's HTTP parser refuses. */
+const setBridgeLevel = (level: string) =>
+  execFileSync("curl", [
+    "-sf",
+    "-X",
+    "PUT",
+    `${env.MANTIS_URL}/api/rest/projects/1/users`,
+    "-H",
+    `Authorization: ${env.MANTIS_TOKEN_ADMIN}`,
+    "-H",
+    "Content-Type: application/json",
+    "-d",
+    JSON.stringify({ user: { id: 4 }, access_level: { name: level } }),
+  ]);
+
+let bridge: RunningBridge | undefined;
+let counter = 0;
+async function start(rules: Record<string, unknown> = {}) {
+  await bridge?.shutdown.run("next test");
+  bridge = await startBridge({
+    config: testBridgeConfig(`realmantis${process.pid}x${counter++}`, {
+      trackers: {
+        sev: {
+          kind: "mantis",
+          baseUrl: env.MANTIS_URL,
+          token: env.MANTIS_TOKEN_BRIDGE,
+          bridgeUser: "reglament",
+          reconcileIntervalSeconds: 3600,
+          writesPerSecond: 20,
+          projects: { "1": { pack: "sevastopol-miac" } },
+          options: { lineField: "Линия поддержки", userIds: { petrova: 3, ivanov: 2 }, backfillHours: 1 },
+        },
+      },
+      actors: { sev: { ivanov: { role: "line1", line: 1 }, petrova: { role: "head_of_line2", line: 2 } } },
+      packs: { "sevastopol-miac": { mode: "enforce", params: { headOfLine2: "petrova" }, rules } },
+    }),
+    configFile: "/tmp/reglament-test.yaml",
+    env: { REDIS_URL: redisUrl },
+    logger: silentLogger,
+  });
+  return bridge;
+}
+const entries = (id: number) => decisionLog(bridge!.app, "sev", String(id));
+const writebacks = (es: LogEntry[]) =>
+  es.filter((e): e is Extract<LogEntry, { type: "writeback" }> => e.type === "writeback");
+const bridgeNotes = async (id: number) =>
+  ((await read(id)).notes ?? []).filter((n) => n.reporter.name === "reglament").map((n) => n.text);
+
+beforeAll(() => {
+  if (!existsSync(up))
+    throw new Error(`${up} is missing: the real MantisBT of shared/ is needed for this test`);
+  const out = execFileSync(up, {
+    encoding: "utf8",
+    env: { ...process.env, MANTIS_PORT: PORT },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const [, k, v] of out.matchAll(/^export (\w+)=(.*)$/gm)) env[k!] = v!;
+}, 300_000);
+
+afterAll(async () => {
+  await bridge?.shutdown.run("test end");
+  const redis = await connectRedis(redisUrl);
+  await redis.flushdb();
+  redis.disconnect();
+  if (env.MANTIS_INSTANCE_DIR) execFileSync(down, [env.MANTIS_INSTANCE_DIR], { stdio: "ignore" });
+}, 60_000);
+
+describe("a real MantisBT 2.28.4 with stock thresholds", () => {
+  it("the Sevastopol reject: the status is returned, the handler MantisBT refuses is named in the note, partial", async () => {
+    const id = await report("minor", "immediate");
+    await start();
+    await bridge!.pipeline.reconcile("sev");
+    const log = await until(
+      () => entries(id),
+      (es) => writebacks(es).length > 0,
+      20_000,
+    );
+    expect(writebacks(log)[0]).toMatchObject({
+      result: "partial",
+      refused: [
+        {
+          action: { type: "assign", to: "ivanov" },
+          reason: expect.stringMatching(/access right to handle issues/),
+        },
+      ],
+    });
+    const issue = await read(id);
+    expect(issue.status.name).toBe("feedback");
+    const notes = await bridgeNotes(id);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /Не удалось выполнить:\n- назначить ответственным @ivanov — ответ трекера: «.*access right to handle issues.*»/,
+    );
+  }, 60_000);
+
+  it("a bridge account lowered to updater: the priority is still fixed, the assignment MantisBT refuses is said", async () => {
+    setBridgeLevel("updater");
+    try {
+      const id = await report("feature", "immediate");
+      await start();
+      await bridge!.pipeline.reconcile("sev");
+      const log = await until(
+        () => entries(id),
+        (es) => writebacks(es).length > 0,
+        20_000,
+      );
+      expect(writebacks(log)[0]).toMatchObject({
+        result: "partial",
+        refused: [
+          {
+            action: { type: "assign", to: "petrova" },
+            reason: expect.stringMatching(/access right to assign/),
+          },
+        ],
+      });
+      expect((await read(id)).priority.name).toBe("none");
+      const notes = await bridgeNotes(id);
+      expect(
+        notes.some((n) => /Приоритет «Неотложный» не соответствует влиянию «Нововведение»/.test(n)),
+      ).toBe(true);
+      expect(
+        notes.some((n) => /не смог выполнить.*\n- назначить ответственным @petrova — ответ трекера/.test(n)),
+      ).toBe(true);
+    } finally {
+      setBridgeLevel("manager");
+    }
+  }, 60_000);
+
+  it("a feedback note posted a second after the status, the poll falling in between: accepted within the grace window", async () => {
+    await setConfig("handle_bug_threshold", 25);
+    try {
+      const id = await report("minor", "normal");
+      await start({
+        "assignee-on-status": {
+          requirements: [
+            { status: "new", assignee: { param: "headOfLine2" } },
+            { status: "feedback", assignee: "reporter", requireComment: true, commentGraceSeconds: 3 },
+          ],
+        },
+      });
+      await bridge!.pipeline.reconcile("sev");
+      await until(
+        () => entries(id),
+        (es) => writebacks(es).length > 0,
+        20_000,
+      );
+      expect((await read(id)).handler?.name).toBe("petrova");
+      const before = (await bridgeNotes(id)).length;
+
+      // The developer returns the ticket to the reporter; the bridge polls before her note.
+      await api(env.MANTIS_TOKEN_DEVELOPER!).patch(`/issues/${id}`, {
+        status: { name: "feedback" },
+        handler: { id: 2 },
+      });
+      await bridge!.pipeline.reconcile("sev");
+      const deferred = await until(
+        () => entries(id),
+        (es) => es.some((e) => e.type === "decisions" && (e.deferred?.length ?? 0) > 0),
+        20_000,
+      );
+      expect(deferred.find((e) => e.type === "decisions" && e.deferred)).toMatchObject({
+        deferred: [{ rule: "assignee-on-status", seconds: 3 }],
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+      await api(env.MANTIS_TOKEN_DEVELOPER!).post(`/issues/${id}/notes`, {
+        text: "Уточните, пожалуйста, номер карты пациента",
+        view_state: { name: "public" },
+      });
+      const judged = await until(
+        () => entries(id),
+        (es) => es.some((e) => e.deliveryId.startsWith("grace-")),
+        20_000,
+      );
+      expect(judged.find((e) => e.deliveryId.startsWith("grace-"))).toMatchObject({ decisions: [] });
+      expect(await bridgeNotes(id)).toHaveLength(before);
+    } finally {
+      await setConfig("handle_bug_threshold", null);
+    }
+  }, 60_000);
+});
