@@ -1,9 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
 import axios, { type AxiosInstance, isAxiosError } from "axios";
 import { z } from "zod";
+import { configSchema } from "../../src/config/schema.js";
 import type { AdapterFactory, TrackerAdapter, WebhookRequest } from "../../src/domain/adapter.js";
 import { Change } from "../../src/domain/change.js";
 import { Ticket } from "../../src/domain/ticket.js";
+import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 
@@ -198,3 +200,47 @@ export const fakeTrackerFactory: AdapterFactory = {
     };
   },
 };
+
+/**
+ * A validated configuration with one fake-tracker instance "shop" at `baseUrl`, its
+ * project "support" under the Sevastopol pack (head of line 2: petrova; ivanov on line 1).
+ */
+export function fakeTrackerConfig(
+  baseUrl: string,
+  prefix: string,
+  k: {
+    mode?: "enforce" | "dry-run";
+    server?: Record<string, unknown>;
+    retry?: Record<string, number>;
+    writesPerSecond?: number;
+    rules?: Record<string, unknown>;
+    alerts?: Record<string, unknown>;
+  } = {},
+) {
+  return configSchema(listPackIds()).parse({
+    server: { port: 0, logLevel: "silent", ...k.server },
+    redis: { keyPrefix: prefix },
+    pipeline: { partitions: 2, retry: { backoffMs: 200, ...k.retry } },
+    trackers: {
+      shop: {
+        kind: "gitlab",
+        baseUrl,
+        token: "t",
+        webhookSecret: "s3cret",
+        bridgeUser: "reglament-bot",
+        reconcileIntervalSeconds: 3600,
+        ...(k.writesPerSecond ? { writesPerSecond: k.writesPerSecond } : {}),
+        projects: { support: { pack: "sevastopol-miac" } },
+      },
+    },
+    actors: { shop: { ivanov: { role: "line1", line: 1 }, petrova: { role: "head_of_line2", line: 2 } } },
+    packs: {
+      "sevastopol-miac": {
+        mode: k.mode ?? "enforce",
+        params: { headOfLine2: "petrova" },
+        rules: k.rules ?? {},
+      },
+    },
+    ...(k.alerts ? { alerts: k.alerts } : {}),
+  });
+}

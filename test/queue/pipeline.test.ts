@@ -3,40 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../../src/config/schema.js";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
-import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
 import { bridgeTestEnvironment, until } from "../helpers/bridge-http.js";
 import { cli } from "../helpers/cli.js";
-import { type FakeIssue, fakeIssue, fakeTrackerFactory } from "../helpers/fake-tracker.js";
+import { type FakeIssue, fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
 const TRACKER = "https://tracker.test";
 const redisUrl = testRedisUrl(6);
 
-function config(mode: "enforce" | "dry-run", prefix: string) {
-  return configSchema(listPackIds()).parse({
-    server: { port: 0, logLevel: "silent", bodyLimit: 4096 },
-    redis: { keyPrefix: prefix },
-    pipeline: { partitions: 2, retry: { backoffMs: 200 } },
-    trackers: {
-      shop: {
-        kind: "gitlab",
-        baseUrl: TRACKER,
-        token: "t",
-        webhookSecret: "s3cret",
-        bridgeUser: "reglament-bot",
-        reconcileIntervalSeconds: 3600,
-        projects: { support: { pack: "sevastopol-miac" } },
-      },
-    },
-    actors: { shop: { ivanov: { role: "line1", line: 1 }, petrova: { role: "head_of_line2", line: 2 } } },
-    packs: { "sevastopol-miac": { mode, params: { headOfLine2: "petrova" } } },
-  });
-}
+const config = (mode: "enforce" | "dry-run", prefix: string) =>
+  fakeTrackerConfig(TRACKER, prefix, { mode, server: { bodyLimit: 4096 } });
 
 const issue = (over: Partial<FakeIssue> = {}) => fakeIssue(over);
 const createdHook = (delivery: string, over: Partial<FakeIssue> = {}) => ({

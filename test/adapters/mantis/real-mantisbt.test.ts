@@ -98,6 +98,21 @@ const writebacks = (es: LogEntry[]) =>
 const bridgeNotes = async (id: number) =>
   ((await read(id)).notes ?? []).filter((n) => n.reporter.name === "reglament").map((n) => n.text);
 
+/** A fresh bridge polls the issue; its write-back is partial: the assignment to `to` refused. */
+async function expectRefusedAssignment(id: number, to: string, reason: RegExp): Promise<void> {
+  await start();
+  await bridge!.pipeline.reconcile("sev");
+  const log = await until(
+    () => entries(id),
+    (es) => writebacks(es).length > 0,
+    20_000,
+  );
+  expect(writebacks(log)[0]).toMatchObject({
+    result: "partial",
+    refused: [{ action: { type: "assign", to }, reason: expect.stringMatching(reason) }],
+  });
+}
+
 beforeAll(() => {
   if (!existsSync(up))
     throw new Error(`${up} is missing: the real MantisBT of shared/ is needed for this test`);
@@ -120,22 +135,7 @@ afterAll(async () => {
 describe("a real MantisBT 2.28.4 with stock thresholds", () => {
   it("the Sevastopol reject: the status is returned, the handler MantisBT refuses is named in the note, partial", async () => {
     const id = await report("minor", "immediate");
-    await start();
-    await bridge!.pipeline.reconcile("sev");
-    const log = await until(
-      () => entries(id),
-      (es) => writebacks(es).length > 0,
-      20_000,
-    );
-    expect(writebacks(log)[0]).toMatchObject({
-      result: "partial",
-      refused: [
-        {
-          action: { type: "assign", to: "ivanov" },
-          reason: expect.stringMatching(/access right to handle issues/),
-        },
-      ],
-    });
+    await expectRefusedAssignment(id, "ivanov", /access right to handle issues/);
     const issue = await read(id);
     expect(issue.status.name).toBe("feedback");
     const notes = await bridgeNotes(id);
@@ -149,22 +149,7 @@ describe("a real MantisBT 2.28.4 with stock thresholds", () => {
     setBridgeLevel("updater");
     try {
       const id = await report("feature", "immediate");
-      await start();
-      await bridge!.pipeline.reconcile("sev");
-      const log = await until(
-        () => entries(id),
-        (es) => writebacks(es).length > 0,
-        20_000,
-      );
-      expect(writebacks(log)[0]).toMatchObject({
-        result: "partial",
-        refused: [
-          {
-            action: { type: "assign", to: "petrova" },
-            reason: expect.stringMatching(/access right to assign/),
-          },
-        ],
-      });
+      await expectRefusedAssignment(id, "petrova", /access right to assign/);
       expect((await read(id)).priority.name).toBe("none");
       const notes = await bridgeNotes(id);
       expect(
