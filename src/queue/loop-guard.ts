@@ -66,32 +66,57 @@ export class LoopGuard {
     return known.every((k) => k === 1);
   }
 
+  #countKey(ticket: string, target: string): string {
+    return `${this.prefix}:writes:${ticket}:${target}`;
+  }
+
   /**
    * Splits actions into those the bridge may write now and those held back because it has
    * written the same field of this ticket too often lately (a human keeps reverting it, or
-   * rules disagree across events).
+   * rules disagree across events). What counts is what was really written (`wrote`): a
+   * correction asked again by a stale or repeated event, and found already done, does not.
+   * With `countNow` (dry-run, where nothing is written) the admission itself counts.
    */
-  async admit(ticket: string, actions: readonly Action[]): Promise<{ allowed: Action[]; held: Action[] }> {
+  async admit(
+    ticket: string,
+    actions: readonly Action[],
+    countNow = false,
+  ): Promise<{ allowed: Action[]; held: Action[] }> {
     const targets = actions.map((a) => actionTarget(a));
     const counted = targets.filter((t): t is string => t !== undefined);
-    const counts = new Map<string, number>();
     if (counted.length === 0) return { allowed: [...actions], held: [] };
-    // One round trip for all the fields this decision writes.
-    const tx = this.redis.multi();
-    for (const target of counted) {
-      const key = `${this.prefix}:writes:${ticket}:${target}`;
-      tx.incr(key).pexpire(key, this.windowMs, "NX");
+    const counts = new Map<string, number>();
+    if (countNow) {
+      const replies = (await this.#increment(ticket, counted)) ?? [];
+      for (const [i, target] of counted.entries()) counts.set(target, Number(replies[i * 2]?.[1] ?? 0) - 1);
+    } else {
+      const values = await this.redis.mget(...counted.map((t) => this.#countKey(ticket, t)));
+      for (const [i, target] of counted.entries()) counts.set(target, Number(values[i] ?? 0));
     }
-    const replies = (await tx.exec()) ?? [];
-    for (const [i, target] of counted.entries()) counts.set(target, Number(replies[i * 2]?.[1] ?? 0));
     const allowed: Action[] = [];
     const held: Action[] = [];
     actions.forEach((action, i) => {
       const target = targets[i];
-      if (target !== undefined && (counts.get(target) ?? 0) > this.maxWritesPerField) held.push(action);
+      if (target !== undefined && (counts.get(target) ?? 0) >= this.maxWritesPerField) held.push(action);
       else allowed.push(action);
     });
     return { allowed, held };
+  }
+
+  /** Counts what a write-back really wrote to the ticket. */
+  async wrote(ticket: string, actions: readonly Action[]): Promise<void> {
+    const counted = actions.map((a) => actionTarget(a)).filter((t): t is string => t !== undefined);
+    if (counted.length) await this.#increment(ticket, counted);
+  }
+
+  #increment(ticket: string, targets: readonly string[]) {
+    // One round trip for all the fields.
+    const tx = this.redis.multi();
+    for (const target of targets) {
+      const key = this.#countKey(ticket, target);
+      tx.incr(key).pexpire(key, this.windowMs, "NX");
+    }
+    return tx.exec();
   }
 }
 

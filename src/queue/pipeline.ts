@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { type Alert, alertId } from "../alerts/alert.js";
 import { withConfiguredRole } from "../config/actors.js";
 import type { Config } from "../config/schema.js";
-import type { Action, Effect } from "../domain/action.js";
+import { type Action, type Effect, isEffect } from "../domain/action.js";
 import type { TrackerAdapter, TrackerEvent } from "../domain/adapter.js";
 import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
@@ -316,7 +316,7 @@ export class Pipeline {
     const written: Decision[] = [];
     const held: Action[] = [];
     for (const x of writable(decisions)) {
-      const verdict = await this.guard.admit(key, x.actions);
+      const verdict = await this.guard.admit(key, x.actions, pack.mode === "dry-run");
       if (verdict.held.length) held.push(...x.actions);
       else if (x.actions.length) written.push(x);
     }
@@ -646,6 +646,7 @@ export class Pipeline {
       return;
     }
     const { outcome, applied, skipped, refused } = result;
+    await this.guard.wrote(ticketKey(ref), applied.filter(isEffect));
     count(outcome);
     await this.#writebackEntry(job, {
       result: outcome,

@@ -33,7 +33,10 @@ let failed = false;
 for (const fault of chosen) {
   const c = await runChaos(fault, { issues, seed: Number(values.seed), log: (l) => console.error(l) });
   console.log(columns.map((k) => String(c[k])).join("\t"));
-  if (mustBeZero.some((k) => c[k] !== 0)) failed = true;
+  if (mustBeZero.some((k) => c[k] !== 0)) {
+    failed = true;
+    for (const o of c.offending) console.error(`${fault}: ${o.count}: issue #${o.iid} ${JSON.stringify(o)}`);
+  }
 }
 console.log("");
 for (const f of chosen) console.log(`${f}: ${faultDescriptions[f]}`);

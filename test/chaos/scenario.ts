@@ -53,6 +53,8 @@ export interface ChaosCounts {
   dead: number;
   bridgeWrites: number;
   seconds: number;
+  /** What the stub knows of each issue a count above 0 names, to see what went wrong. */
+  offending: { count: string; iid: number; labels: string[]; writes: unknown[]; deliveries: unknown[] }[];
 }
 
 export interface ChaosOptions {
@@ -252,21 +254,39 @@ async function count(
       }
     }
 
+    const offending: ChaosCounts["offending"] = [];
+    const blame = (count: string, iid: number) => {
+      const issue = stub.issues.get(iid)!;
+      offending.push({
+        count,
+        iid,
+        labels: issue.labels,
+        writes: stub.bridgeWrites.filter((w) => w.iid === iid),
+        deliveries: stub.deliveries.filter((d) => d.iid === iid),
+      });
+    };
     let repeatedComments = 0;
     let unsettled = 0;
     for (const issue of stub.issues.values()) {
       const bodies = issue.notes
         .filter((n) => n.author.username === users.bot!.username)
         .map((n) => n.body.replace(/\s*<!--[^>]*-->\s*$/, ""));
-      repeatedComments += bodies.length - new Set(bodies).size;
-      if (!unavailable.has(issue.iid) && !settled(issue.labels)) unsettled++;
+      const repeated = bodies.length - new Set(bodies).size;
+      repeatedComments += repeated;
+      if (repeated) blame("repeatedComments", issue.iid);
+      if (!unavailable.has(issue.iid) && !settled(issue.labels)) {
+        unsettled++;
+        blame("unsettled", issue.iid);
+      }
     }
-    const contradictingWrites = stub.bridgeWrites.filter(
+    const contradicting = stub.bridgeWrites.filter(
       (w) =>
         w.kind === "edit" &&
         settled(w.before) &&
         JSON.stringify([...w.before].sort()) !== JSON.stringify([...w.after].sort()),
-    ).length;
+    );
+    for (const w of contradicting) blame("contradictingWrites", w.iid);
+    const contradictingWrites = contradicting.length;
 
     let overBudget = 0;
     for (const q of [...events, writebacks]) {
@@ -299,6 +319,7 @@ async function count(
       dead,
       bridgeWrites: stub.bridgeWrites.length,
       seconds: Math.round((Date.now() - started) / 100) / 10,
+      offending,
     };
   } finally {
     await Promise.all([...events, writebacks].map((q) => q.close()));

@@ -144,6 +144,47 @@ describe("converge, don't replay", () => {
   });
 });
 
+describe("the loop guard counts what was written", () => {
+  const stale = (bridge: RunningBridge, delivery: string) =>
+    hook(bridge, delivery, fakeIssue(), {
+      field: "priority",
+      from: "immediate",
+      to: "normal",
+      actor: { id: "ivanov" },
+    });
+
+  it("five events on one stale state: one correction, nothing held", async () => {
+    const tracker = statefulFakeTracker(TRACKER, [fakeIssue()]);
+    const bridge = await start();
+    for (let i = 1; i <= 5; i++) await stale(bridge, `d-stale-${i}`);
+    const log = await until(
+      () => entries(bridge),
+      (es) => writebacks(es).length === 5,
+    );
+    expect(tracker.writes().filter((w) => w.method === "PATCH")).toHaveLength(1);
+    expect(log.filter((e) => e.type === "decisions" && e.writeback === "held")).toEqual([]);
+  });
+
+  it("a person who keeps reverting: three corrections written, the fourth held with a conflict", async () => {
+    const tracker = statefulFakeTracker(TRACKER, [fakeIssue()]);
+    const bridge = await start();
+    for (let i = 1; i <= 4; i++) {
+      tracker.edit("101", (issue) => {
+        issue.priority = "normal";
+      });
+      await stale(bridge, `d-revert-${i}`);
+      await until(
+        () => entries(bridge),
+        (es) =>
+          es.filter((e) => e.type === "decisions").length === i && (i === 4 || writebacks(es).length === i),
+      );
+    }
+    const log = await entries(bridge);
+    expect(tracker.writes().filter((w) => w.method === "PATCH")).toHaveLength(3);
+    expect(log[0]).toMatchObject({ type: "decisions", writeback: "held" });
+  });
+});
+
 describe("one ticket at a time, in order", () => {
   it("a failed event holds the later events of its ticket back instead of being overtaken", async () => {
     let gets = 0;

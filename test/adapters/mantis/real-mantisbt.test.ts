@@ -16,7 +16,7 @@ import { testRedisUrl } from "../../helpers/redis.js";
  * reporter, a developer and the bridge's account): what MantisBT refuses of a correction
  * does not lose the rest, and a feedback note posted a moment after the status counts.
  */
-const redisUrl = testRedisUrl(13);
+const redisUrl = testRedisUrl(12);
 const PORT = "18989";
 const up = join(packageRoot, "../shared/mantisbt/up");
 const down = join(packageRoot, "../shared/mantisbt/down");
