@@ -45,8 +45,8 @@ export interface WritebackJob {
   deliveryId: string;
   ref: TicketRef;
   pack: string;
-  /** What must hold on the ticket and what explains it; see src/write-back/plan.ts. */
-  plan: WritebackPlan;
+  /** What must hold on the ticket and what explains it; see src/write-back/plan.ts. Absent in jobs queued by an earlier version. */
+  plan?: WritebackPlan;
   /** Carried in comments that have no key of their own. */
   marker: string;
   /** The effects an attempt of this job set out to write: its own, when a retry finds them done. */
@@ -625,6 +625,13 @@ export class Pipeline {
     const adapter = this.#o.adapters.get(instance);
     if (!adapter) throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
     const count = (result: string) => this.#o.metrics.writebacks.inc({ instance, result });
+    if (!plan) {
+      // Queued by a version that replayed actions: not written blind, decided afresh instead.
+      count("superseded");
+      await this.#writebackEntry(job, { result: "superseded", changed: ["queued by an earlier version"] });
+      await this.#recheck(instance, ref, `recheck-${deliveryId}`);
+      return;
+    }
     await this.guard.remember(ticketKey(ref), planActions(plan));
     const pace = this.#pace.get(instance)!;
     let result: Awaited<ReturnType<typeof converge>>;

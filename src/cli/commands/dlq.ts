@@ -56,7 +56,7 @@ export function registerDlqCommands(program: Command, io: Io): void {
         for (const job of await queue.getFailed()) {
           count++;
           io.out(
-            `${instance}\t${job.id}\tticket ${job.data.ref.id}\t${planActions(job.data.plan).length} action(s)\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}\n`,
+            `${instance}\t${job.id}\tticket ${job.data.ref.id}\t${job.data.plan ? planActions(job.data.plan).length : 0} action(s)\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}\n`,
           );
         }
       });
