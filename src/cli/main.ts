@@ -8,6 +8,7 @@ import { registerCheckCommand } from "./commands/check.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDecisionsCommand } from "./commands/decisions.js";
 import { registerDlqCommands } from "./commands/dlq.js";
+import { registerEventsCommands } from "./commands/events.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerSlaCommand } from "./commands/sla.js";
 import type { Io } from "./io.js";
@@ -29,6 +30,7 @@ export function buildProgram(io: Io): Command {
   registerSlaCommand(program, io);
   registerDecisionsCommand(program, io);
   registerDlqCommands(program, io);
+  registerEventsCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -94,6 +94,7 @@ export const Errors = {
       `environment variable ${name} is not set; export ${name}=… or write \${${name}:-default} in the file`,
   ),
   USAGE: define("REG_USAGE", {}, (text: string) => text),
+  QUERY_INVALID: define("REG_QUERY_INVALID", { httpStatus: 400 }, (text: string) => text),
   INPUT_INVALID: define(
     "REG_INPUT_INVALID",
     { httpStatus: 400 },

@@ -547,6 +547,7 @@ export class Pipeline {
       const backoff = this.#o.config.pipeline.retry.backoffMs * 2 ** job.attemptsMade;
       if (permanent || this.#budget.spent(state, now, retryAfter ?? backoff)) {
         const reason = permanent ? message : this.#budget.describe(state, now);
+        await job.updateData({ ...job.data, retry: state });
         if (job.data.retry) await summary(state, "dead");
         await handlers.dead(reason);
         await order.leave(key, jobId);

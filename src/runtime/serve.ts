@@ -7,12 +7,14 @@ import type { AdapterRegistry } from "../domain/adapter.js";
 import { Errors } from "../errors/catalogue.js";
 import { pipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { createMetricsRegistry } from "../metrics/registry.js";
+import { WorkInspector } from "../queue/inspect.js";
 import { Pipeline } from "../queue/pipeline.js";
 import { connectRedis, pingWithin, redactUrl } from "../redis/connection.js";
 import { startLocalRedis } from "../redis/local-server.js";
 import { buildApp } from "../server/app.js";
 import { decisionsApi } from "../server/decisions-api.js";
 import { loggerOptions } from "../server/logger.js";
+import { queuesApi } from "../server/queues-api.js";
 import { webhookRoutes } from "../server/webhooks.js";
 import { SlaScheduler } from "../sla/scheduler.js";
 import { SlaService } from "../sla/service.js";
@@ -140,6 +142,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     });
     await webhookRoutes(app, { config, adapters, pipeline, metrics });
     await decisionsApi(app, { config, log: pipeline.log });
+    const inspector = new WorkInspector(config, redis);
+    shutdown.add("queue inspector", () => inspector.close());
+    await queuesApi(app, { config, inspector });
     shutdown.add("http server", () => app.close());
 
     let address: string;

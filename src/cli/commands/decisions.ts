@@ -3,9 +3,11 @@ import { pino } from "pino";
 import { resolveConfigPath } from "../../config/load.js";
 import { Errors } from "../../errors/catalogue.js";
 import { DecisionLog, type LogEntry, type RetrySummary } from "../../queue/decision-log.js";
+import { WorkInspector } from "../../queue/inspect.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
 import { redisForCli } from "../redis-for-cli.js";
+import { describeWork } from "./events.js";
 
 function describe(e: LogEntry): string {
   switch (e.type) {
@@ -62,13 +64,16 @@ export function registerDecisionsCommand(program: Command, io: Io): void {
       const redis = await redisForCli(config, "reglament decisions");
       try {
         const log = new DecisionLog(redis, config.redis.keyPrefix, pino({ level: "silent" }));
-        const [entries, retries] = await Promise.all([
+        const inspector = new WorkInspector(config, redis);
+        const [entries, retries, work] = await Promise.all([
           log.recent(instance, id, Number(opts.limit) || 20),
           log.retries(instance, id),
-        ]);
+          inspector.list({ ticket: { instance, id }, limit: 50 }),
+        ]).finally(() => inspector.close());
         if (opts.format === "json") io.out(`${JSON.stringify(entries, null, 2)}\n`);
         else {
-          const text = [...retries.map(describeRetry), ...entries.map(describe)];
+          const pending = work.map((w) => `pending: ${describeWork(w)}`);
+          const text = [...pending, ...retries.map(describeRetry), ...entries.map(describe)];
           io.out(text.length ? `${text.join("\n")}\n` : `no decisions recorded for ${opts.ticket}\n`);
         }
       } finally {
