@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { workerConnection } from "../redis/connection.js";
+import { isConnectionError } from "../redis/outage.js";
 import type { Alert } from "./alert.js";
 import { signedHeaders } from "./signature.js";
 
@@ -56,6 +57,9 @@ export class AlertDispatcher {
       ...options,
     };
     this.queue = new Queue<DeliveryJob>("alerts", { connection: options.connection, prefix: options.prefix });
+    this.queue.on("error", (err) => {
+      if (!isConnectionError(err)) options.logger.error({ err }, "alert queue error");
+    });
   }
 
   /** Endpoints that take this alert: subscribed to its type and, when they filter, to its pack. */
@@ -151,7 +155,9 @@ export class AlertDispatcher {
           Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attemptsMade - 1)),
       },
     });
-    this.#worker.on("error", (err) => this.#opts.logger.error({ err }, "alert worker error"));
+    this.#worker.on("error", (err) => {
+      if (!isConnectionError(err)) this.#opts.logger.error({ err }, "alert worker error");
+    });
     return this.#worker;
   }
 

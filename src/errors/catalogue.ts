@@ -211,6 +211,18 @@ export const Errors = {
     { exitCode: 1, retryable: true },
     (reason: string) => `the private redis-server could not be started: ${reason}`,
   ),
+  REDIS_DATA_DIR_IN_USE: define(
+    "REG_REDIS_DATA_DIR_IN_USE",
+    { exitCode: 2 },
+    (dataDir: string, redisPid: number, port: number, bridgePid: number) =>
+      `another private redis-server (pid ${redisPid}, port ${port}, started by the bridge with pid ${bridgePid}) already uses ${dataDir}; ` +
+      `stop that bridge first, or give this one another redis.dataDir, or point both at one Redis with REDIS_URL=redis://127.0.0.1:${port}`,
+  ),
+  REDIS_UNAVAILABLE: define(
+    "REG_REDIS_UNAVAILABLE",
+    { exitCode: 3, httpStatus: 503, retryable: true },
+    () => "the bridge's Redis does not answer, so the delivery was not accepted; send it again later",
+  ),
   REDIS_UNREACHABLE: define(
     "REG_REDIS_UNREACHABLE",
     { exitCode: 1, httpStatus: 503, retryable: true },

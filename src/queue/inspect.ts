@@ -59,9 +59,12 @@ export class WorkInspector {
       ...Array.from({ length: config.pipeline.partitions }, (_, i) => eventsQueue(i)),
       ...Object.keys(config.trackers).map(writebackQueue),
     ];
-    this.#queues = names.map(
-      (name) => new Queue<AnyJobData>(name, { connection: redis, prefix: config.redis.keyPrefix }),
-    );
+    this.#queues = names.map((name) => {
+      const q = new Queue<AnyJobData>(name, { connection: redis, prefix: config.redis.keyPrefix });
+      // A failed read is answered to whoever asked; a lost connection is the outage line's.
+      q.on("error", () => {});
+      return q;
+    });
   }
 
   /** The queues a ticket's work can be in: its event partition and its instance's write-backs. */

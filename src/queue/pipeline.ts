@@ -15,6 +15,7 @@ import { isReglamentError } from "../errors/catalogue.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
 import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { workerConnection } from "../redis/connection.js";
+import { isConnectionError } from "../redis/outage.js";
 import type { DeploymentPack } from "../runtime/deployment-packs.js";
 import type { SlaService } from "../sla/service.js";
 import { converge, type Refusal } from "../write-back/converge.js";
@@ -138,6 +139,11 @@ export class Pipeline {
       this.#pace.set(instance, new TrackerPace(connection, this.prefix, instance, perSecond));
     }
     this.#reconcile = new Queue(reconcileQueue, { connection, prefix: this.prefix });
+    for (const q of this.queues) {
+      q.on("error", (err) => {
+        if (!isConnectionError(err)) options.logger.error({ err, queue: q.name }, "queue error");
+      });
+    }
   }
 
   get queues(): Queue[] {
@@ -734,7 +740,9 @@ export class Pipeline {
       ...locks,
       ...options,
     });
-    worker.on("error", (err) => this.#o.logger.error({ err, queue: name }, "worker error"));
+    worker.on("error", (err) => {
+      if (!isConnectionError(err)) this.#o.logger.error({ err, queue: name }, "worker error");
+    });
     worker.on("failed", (job, err) =>
       this.#o.logger.warn({ queue: name, job: job?.id, err: err.message }, "job failed"),
     );

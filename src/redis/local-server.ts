@@ -1,14 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, join, resolve } from "node:path";
 import { Redis } from "ioredis";
+import type { Logger } from "pino";
 import { Errors } from "../errors/catalogue.js";
 
 /**
  * A private redis-server for a laptop run: started on a free loopback port with an
- * append-only file under the data folder, so queued work survives a restart, and
- * stopped with the bridge.
+ * append-only file under the data folder, so queued work survives a restart, started
+ * again if it dies, and stopped with the bridge.
  */
 
 export function findOnPath(binary: string, path = process.env.PATH ?? ""): string | undefined {
@@ -62,43 +63,120 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number):
   throw Errors.REDIS_START_FAILED(`it did not answer PING within ${timeoutMs} ms (${lastError})`);
 }
 
+interface LockFile {
+  redisPid: number;
+  port: number;
+  bridgePid: number;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The redis-server another bridge runs on this data folder, if one still runs. */
+function runningOn(lockPath: string): LockFile | undefined {
+  try {
+    const lock = JSON.parse(readFileSync(lockPath, "utf8")) as LockFile;
+    return alive(lock.redisPid) ? lock : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the private redis-server, refusing a data folder another one already uses (two
+ * servers on one append-only file would corrupt it), and starts it again on the same port
+ * and file if it dies while the bridge runs.
+ */
 export async function startLocalRedis(options: {
   dataDir: string;
   /** The PATH to search for redis-server (default: the process's). */
   searchPath?: string;
   timeoutMs?: number;
+  logger?: Logger;
 }): Promise<LocalRedis> {
   const binary = findOnPath("redis-server", options.searchPath);
   if (!binary) throw Errors.REDIS_BINARY_MISSING();
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const lockPath = join(dataDir, "reglament-redis.lock");
+  const other = runningOn(lockPath);
+  if (other) throw Errors.REDIS_DATA_DIR_IN_USE(dataDir, other.redisPid, other.port, other.bridgePid);
   const port = await freeLoopbackPort();
-  const child = spawn(
-    binary,
-    ["--port", String(port), "--bind", "127.0.0.1", "--dir", dataDir, "--appendonly", "yes", "--save", ""],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const spawnError = new Promise<never>((_, fail) =>
-    child.once("error", (err) => fail(Errors.REDIS_START_FAILED(err.message))),
-  );
   const url = `redis://127.0.0.1:${port}`;
-  try {
-    await Promise.race([waitForPing(url, child, options.timeoutMs ?? 5000), spawnError]);
-  } catch (err) {
-    child.kill("SIGKILL");
-    if (stderr) (err as Error).message += `; redis-server said: ${stderr.trim().slice(0, 300)}`;
-    throw err;
-  }
-  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  const timeoutMs = options.timeoutMs ?? 5000;
+
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(
+      binary,
+      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dataDir, "--appendonly", "yes", "--save", ""],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const spawnError = new Promise<never>((_, fail) =>
+      child.once("error", (err) => fail(Errors.REDIS_START_FAILED(err.message))),
+    );
+    try {
+      await Promise.race([waitForPing(url, child, timeoutMs), spawnError]);
+    } catch (err) {
+      child.kill("SIGKILL");
+      if (stderr) (err as Error).message += `; redis-server said: ${stderr.trim().slice(0, 300)}`;
+      throw err;
+    }
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ redisPid: child.pid ?? 0, port, bridgePid: process.pid } satisfies LockFile),
+    );
+    return child;
+  };
+
+  let stopping = false;
+  let child = await launch();
+  const restarts: number[] = [];
+  const watch = (c: ChildProcess) =>
+    c.once("exit", (code, signal) => {
+      if (stopping) return;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts.length && restarts[0]! < now - 60_000) restarts.shift();
+      if (restarts.length > 5) {
+        options.logger?.error({ dataDir }, "the private redis-server keeps dying; not starting it again");
+        return;
+      }
+      options.logger?.error(
+        { dataDir, code, signal },
+        "the private redis-server died; starting it again on its append-only file",
+      );
+      setTimeout(() => {
+        if (stopping) return;
+        launch().then(
+          (next) => {
+            child = next;
+            watch(next);
+            options.logger?.warn({ url }, "the private redis-server runs again");
+          },
+          (err) => options.logger?.error({ err }, "the private redis-server could not be started again"),
+        );
+      }, 200);
+    });
+  watch(child);
+
   return {
     url,
     dataDir,
     async stop() {
+      stopping = true;
+      rmSync(lockPath, { force: true });
       if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
       await exited;

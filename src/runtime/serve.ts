@@ -11,6 +11,7 @@ import { WorkInspector } from "../queue/inspect.js";
 import { Pipeline } from "../queue/pipeline.js";
 import { connectRedis, pingWithin, redactUrl } from "../redis/connection.js";
 import { startLocalRedis } from "../redis/local-server.js";
+import { RedisOutage } from "../redis/outage.js";
 import { buildApp } from "../server/app.js";
 import { decisionsApi } from "../server/decisions-api.js";
 import { loggerOptions } from "../server/logger.js";
@@ -71,7 +72,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       redisUrl = givenUrl;
       redisSource = redactUrl(givenUrl);
     } else {
-      const local = await startLocalRedis({ dataDir: config.redis.dataDir });
+      const local = await startLocalRedis({ dataDir: config.redis.dataDir, logger });
       shutdown.add("private redis-server", () => local.stop());
       redisUrl = local.url;
       redisSource = `private redis-server at ${local.url} (data in ${local.dataDir})`;
@@ -79,8 +80,16 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
     // Auto-pipelining batches the commands of concurrent webhooks into one round trip.
     const redis = await connectRedis(redisUrl, { enableOfflineQueue: true, enableAutoPipelining: true });
+    const outage = new RedisOutage(redis, logger, redisSource);
+    // While Redis is away nothing can be closed cleanly: what waits on it is abandoned after
+    // a second, as a crash would leave it (jobs' locks lapse and are taken over; nothing is lost).
+    const unlessDown = (close: () => Promise<void>) => () =>
+      outage.down
+        ? Promise.race([close().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000))])
+        : close();
     shutdown.add("redis", async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      if (outage.down) redis.disconnect();
+      else await redis.quit().catch(() => redis.disconnect());
     });
 
     const registry = createMetricsRegistry();
@@ -96,7 +105,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       logger: logger.child({ part: "alerts" }),
     });
     dispatcher.start();
-    shutdown.add("alert dispatcher", () => dispatcher.close());
+    shutdown.add(
+      "alert dispatcher",
+      unlessDown(() => dispatcher.close()),
+    );
 
     const scheduler = new SlaScheduler(redis, prefix, logger.child({ part: "sla" }));
     let pipeline: Pipeline | undefined;
@@ -130,8 +142,14 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     });
     await pipeline.start();
     scheduler.start((key) => sla.onDue(key));
-    shutdown.add("SLA scheduler", () => scheduler.close());
-    shutdown.add("pipeline workers", () => pipeline!.close());
+    shutdown.add(
+      "SLA scheduler",
+      unlessDown(() => scheduler.close()),
+    );
+    shutdown.add(
+      "pipeline workers",
+      unlessDown(() => pipeline!.close(outage.down)),
+    );
 
     const app = buildApp({
       logger,
@@ -143,7 +161,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     await webhookRoutes(app, { config, adapters, pipeline, metrics });
     await decisionsApi(app, { config, log: pipeline.log });
     const inspector = new WorkInspector(config, redis);
-    shutdown.add("queue inspector", () => inspector.close());
+    shutdown.add(
+      "queue inspector",
+      unlessDown(() => inspector.close()),
+    );
     await queuesApi(app, { config, inspector });
     shutdown.add("http server", () => app.close());
 

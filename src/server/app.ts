@@ -42,7 +42,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.setErrorHandler((err, request, reply) => {
     if (isReglamentError(err)) {
-      request.log.warn({ code: err.code, details: err.details }, err.message);
+      // A Redis outage is logged once by its watcher, not once per refused delivery.
+      if (err.code === "REG_REDIS_UNAVAILABLE") request.log.debug({ code: err.code }, err.message);
+      else request.log.warn({ code: err.code, details: err.details }, err.message);
+      if (err.httpStatus === 503 && err.retryable) reply.header("retry-after", "5");
       return reply
         .status(err.httpStatus)
         .send({ error: err.code, message: err.message, details: err.details });

@@ -10,7 +10,7 @@ import { jsonDepthExceeds, maxJsonDepth } from "./json-depth.js";
  * `POST /webhooks/:instance`. The adapter verifies and parses the raw body; a valid
  * delivery is answered 202 only after Redis holds its jobs. Unknown instance → 404, bad
  * secret → 401, over the body limit → 413, not a known shape or nested deeper than 64
- * levels → 400 — none enqueued. An
+ * levels → 400 — none enqueued; Redis not answering → 503 with Retry-After. An
  * event type or project the bridge does not handle is 202 and a log line, never an error
  * that would make the tracker disable its hook.
  */
@@ -86,7 +86,15 @@ export async function webhookRoutes(
         metrics.webhooks.inc({ instance, result: "ignored", reason: "unknown-project" });
         return reply.status(202).send({ status: "ignored", reason: "no configured project" });
       }
-      const { accepted, duplicates } = await pipeline.enqueue(instance, governed);
+      let enqueued: { accepted: number; duplicates: number };
+      try {
+        enqueued = await pipeline.enqueue(instance, governed);
+      } catch (err) {
+        reject("redis-unavailable");
+        request.log.debug({ err }, "enqueue failed");
+        throw Errors.REDIS_UNAVAILABLE();
+      }
+      const { accepted, duplicates } = enqueued;
       metrics.webhooks.inc({ instance, result: accepted ? "accepted" : "duplicate", reason: "" });
       return reply.status(202).send({ status: accepted ? "accepted" : "duplicate", accepted, duplicates });
     });

@@ -3,6 +3,7 @@ import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { workerConnection } from "../redis/connection.js";
+import { isConnectionError } from "../redis/outage.js";
 
 export interface DueJob {
   ticket: string;
@@ -32,6 +33,9 @@ export class SlaScheduler {
     private readonly logger: Logger,
   ) {
     this.queue = new Queue<DueJob>("sla", { connection, prefix, streams: { events: { maxLen: 1000 } } });
+    this.queue.on("error", (err) => {
+      if (!isConnectionError(err)) this.logger.error({ err }, "SLA queue error");
+    });
   }
 
   /**
@@ -140,7 +144,9 @@ export class SlaScheduler {
       },
       { connection: this.#workerConnection, prefix: this.prefix, concurrency },
     );
-    this.#worker.on("error", (err) => this.logger.error({ err }, "SLA worker error"));
+    this.#worker.on("error", (err) => {
+      if (!isConnectionError(err)) this.logger.error({ err }, "SLA worker error");
+    });
     return this.#worker;
   }
 
