@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { pino } from "pino";
+import { AccessControl } from "../src/access/tokens.js";
 import { configSchema } from "../src/config/schema.js";
 import { listPackIds } from "../src/engine/pack-catalogue.js";
 import { pipelineMetrics } from "../src/metrics/pipeline-metrics.js";
@@ -104,7 +105,13 @@ export async function run(): Promise<void> {
     logger,
     metrics,
   });
-  const app = buildApp({ logger, bodyLimit: config.server.bodyLimit, metrics: registry, readiness: [] });
+  const app = buildApp({
+    logger,
+    bodyLimit: config.server.bodyLimit,
+    metrics: registry,
+    readiness: [],
+    access: new AccessControl(config.server.auth),
+  });
   await webhookRoutes(app, { config, adapters, pipeline, metrics });
   const bridgeUrl = `${await app.listen({ host: "127.0.0.1", port: 0 })}/webhooks/shop`;
 

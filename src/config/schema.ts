@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AuthConfig } from "../access/tokens.js";
 import { CalendarOverride } from "../calendar/spec.js";
 import { AlertEvent } from "../domain/decision.js";
 import { Line, Role, TrackerKind } from "../domain/enums.js";
@@ -16,6 +17,8 @@ const ServerConfig = z.strictObject({
   /** How long a shutdown may take before the process exits anyway. */
   shutdownTimeoutMs: z.number().int().positive().default(10_000),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Who may read /api/*, /metrics and the console: see src/access/tokens.ts. */
+  auth: AuthConfig,
 });
 
 const PipelineConfig = z.strictObject({

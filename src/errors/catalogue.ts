@@ -211,6 +211,17 @@ export const Errors = {
     { exitCode: 1, retryable: true },
     (reason: string) => `the private redis-server could not be started: ${reason}`,
   ),
+  UNAUTHORIZED: define("REG_UNAUTHORIZED", { httpStatus: 401 }, (path: string, enabled: readonly string[]) =>
+    enabled.length
+      ? `${path} needs "Authorization: Bearer <token>" with a token of server.auth.tokens (roles with a token: ${enabled.join(", ")})`
+      : `${path} is closed: no token is configured; add one under server.auth.tokens (role viewer or operator)`,
+  ),
+  FORBIDDEN: define(
+    "REG_FORBIDDEN",
+    { httpStatus: 403 },
+    (who: string, method: string, path: string) =>
+      `token "${who}" is a viewer's: ${method} ${path} needs an operator's token`,
+  ),
   REDIS_DATA_DIR_IN_USE: define(
     "REG_REDIS_DATA_DIR_IN_USE",
     { exitCode: 2 },

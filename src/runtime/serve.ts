@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { type Logger, pino } from "pino";
+import { AccessControl } from "../access/tokens.js";
 import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
 import type { AdapterRegistry } from "../domain/adapter.js";
@@ -153,6 +154,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
     const app = buildApp({
       logger,
+      access: new AccessControl(config.server.auth),
       bodyLimit: config.server.bodyLimit,
       metrics: registry,
       readiness: [{ name: "redis", check: () => pingWithin(redis, 1000) }],

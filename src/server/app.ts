@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { type AccessControl, isProtectedPath } from "../access/tokens.js";
 import { isReglamentError } from "../errors/catalogue.js";
 
 export interface ReadinessCheck {
@@ -16,6 +17,8 @@ export interface AppOptions {
   metrics: Registry;
   /** Refreshes gauges that are read on demand (queue depths) before /metrics answers. */
   beforeMetrics?: () => Promise<void>;
+  /** Guards /api/*, /metrics and the console. */
+  access: AccessControl;
 }
 
 /**
@@ -39,6 +42,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook("onSend", async (_request, reply) => {
     if (closing) reply.header("connection", "close");
   });
+  options.access.protect(app, isProtectedPath);
 
   app.setErrorHandler((err, request, reply) => {
     if (isReglamentError(err)) {
@@ -46,6 +50,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       if (err.code === "REG_REDIS_UNAVAILABLE") request.log.debug({ code: err.code }, err.message);
       else request.log.warn({ code: err.code, details: err.details }, err.message);
       if (err.httpStatus === 503 && err.retryable) reply.header("retry-after", "5");
+      if (err.httpStatus === 401) reply.header("www-authenticate", 'Bearer realm="reglament"');
       return reply
         .status(err.httpStatus)
         .send({ error: err.code, message: err.message, details: err.details });

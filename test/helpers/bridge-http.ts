@@ -7,6 +7,11 @@ import type { LogEntry } from "../../src/queue/decision-log.js";
 import { connectRedis } from "../../src/redis/connection.js";
 import { defaultAdapterRegistry } from "../../src/runtime/adapters.js";
 
+/** The operator token every test bridge accepts (`server.auth.tokens` of the test configurations). */
+export const testToken = "test-operator-token";
+export const testAuth = { authorization: `Bearer ${testToken}` };
+export const testServerAuth = { tokens: [{ name: "tests", role: "operator", token: testToken }] };
+
 /** Polls until `ok` holds (or the time is up) and returns the last value. */
 export async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
   const end = Date.now() + ms;
@@ -23,6 +28,7 @@ export async function decisionLog(app: FastifyInstance, instance: string, id: st
   const res = await app.inject({
     method: "GET",
     url: `/api/tickets/${instance}/${encodeURIComponent(id)}/decisions`,
+    headers: testAuth,
   });
   return (res.json() as { entries: LogEntry[] }).entries;
 }
@@ -67,7 +73,7 @@ export function bridgeTestEnvironment(redisUrl: string, stopBridge: () => Promis
  */
 export function testBridgeConfig(prefix: string, rest: Record<string, unknown>) {
   return configSchema(listPackIds(), defaultAdapterRegistry().optionSchemas()).parse({
-    server: { port: 0, logLevel: "silent" },
+    server: { port: 0, logLevel: "silent", auth: testServerAuth },
     redis: { keyPrefix: prefix },
     pipeline: { partitions: 2, retry: { backoffMs: 200 } },
     ...rest,

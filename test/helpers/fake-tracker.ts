@@ -8,6 +8,7 @@ import { Ticket } from "../../src/domain/ticket.js";
 import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { testServerAuth } from "./bridge-http.js";
 
 /**
  * A test double of a tracker adapter speaking a small JSON API over real HTTP (answered
@@ -218,7 +219,7 @@ export function fakeTrackerConfig(
   } = {},
 ) {
   return configSchema(listPackIds()).parse({
-    server: { port: 0, logLevel: "silent", ...k.server },
+    server: { port: 0, logLevel: "silent", auth: testServerAuth, ...k.server },
     redis: { keyPrefix: prefix },
     pipeline: { partitions: 2, retry: { backoffMs: 200, ...k.retry } },
     trackers: {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
 import type { WorkItem } from "../../src/queue/inspect.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
-import { bridgeTestEnvironment, until } from "../helpers/bridge-http.js";
+import { bridgeTestEnvironment, testAuth, until } from "../helpers/bridge-http.js";
 import { cli } from "../helpers/cli.js";
 import { fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
@@ -23,7 +23,7 @@ bridgeTestEnvironment(redisUrl, async () => {
 });
 
 const queues = async (query = "") =>
-  (await bridge!.app.inject({ method: "GET", url: `/api/queues${query}` })).json() as {
+  (await bridge!.app.inject({ method: "GET", url: `/api/queues${query}`, headers: testAuth })).json() as {
     queues: { queue: string; delayed: number; failed: number }[];
     jobs: WorkItem[];
   };
@@ -104,6 +104,9 @@ describe("stuck work", () => {
       "no event or write-back is waiting, retrying or dead\n",
     );
     expect((await cli("events", "retry", "nope", "--config", file)).code).toBe(2);
-    expect((await bridge.app.inject({ method: "GET", url: "/api/queues?state=bogus" })).statusCode).toBe(400);
+    expect(
+      (await bridge.app.inject({ method: "GET", url: "/api/queues?state=bogus", headers: testAuth }))
+        .statusCode,
+    ).toBe(400);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
-import { bridgeTestEnvironment, until } from "../helpers/bridge-http.js";
+import { bridgeTestEnvironment, testAuth, until } from "../helpers/bridge-http.js";
 import { cli } from "../helpers/cli.js";
 import { type FakeIssue, fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
@@ -51,7 +51,9 @@ const post = (
   });
 const entries = async (id = "101") =>
   (
-    (await bridge.app.inject({ method: "GET", url: `/api/tickets/shop/${id}/decisions` })).json() as {
+    (
+      await bridge.app.inject({ method: "GET", url: `/api/tickets/shop/${id}/decisions`, headers: testAuth })
+    ).json() as {
       entries: LogEntry[];
     }
   ).entries;
@@ -125,7 +127,7 @@ describe("webhook → decision → write-back (enforce)", () => {
     ]);
     // The retry is one summary beside the log, never an entry that could push decisions out.
     const { retries } = (
-      await bridge.app.inject({ method: "GET", url: "/api/tickets/shop/101/decisions" })
+      await bridge.app.inject({ method: "GET", url: "/api/tickets/shop/101/decisions", headers: testAuth })
     ).json() as { retries: { kind: string; tries: number; ended?: string; last: string }[] };
     expect(retries).toEqual([
       expect.objectContaining({
@@ -367,7 +369,7 @@ describe("operations", () => {
     await start("dry-run");
     await post(createdHook("d-m"));
     await until(entries, (es) => es.length > 0);
-    const metrics = (await bridge.app.inject({ method: "GET", url: "/metrics" })).body;
+    const metrics = (await bridge.app.inject({ method: "GET", url: "/metrics", headers: testAuth })).body;
     expect(metrics).toMatch(/reglament_webhooks_total\{instance="shop",result="accepted",reason=""\} 1/);
     expect(metrics).toMatch(
       /reglament_decisions_total\{pack="sevastopol-miac",rule="impact-priority-matrix",outcome="violation"\} 1/,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
 import type { LogEntry, RetrySummary } from "../../src/queue/decision-log.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
-import { bridgeTestEnvironment, until } from "../helpers/bridge-http.js";
+import { bridgeTestEnvironment, testAuth, until } from "../helpers/bridge-http.js";
 import { type FakeIssue, fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
@@ -68,7 +68,9 @@ const hook = (bridge: RunningBridge, delivery: string, issue: FakeIssue, change:
   });
 const created = { kind: "created", actor: { id: "ivanov" } };
 const api = async (bridge: RunningBridge, id = "101") =>
-  (await bridge.app.inject({ method: "GET", url: `/api/tickets/shop/${id}/decisions` })).json() as {
+  (
+    await bridge.app.inject({ method: "GET", url: `/api/tickets/shop/${id}/decisions`, headers: testAuth })
+  ).json() as {
     entries: LogEntry[];
     retries: RetrySummary[];
   };

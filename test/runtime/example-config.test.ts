@@ -3,10 +3,11 @@ import { join } from "node:path";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleConfigPath, packageRoot } from "../../src/paths.js";
+import type { LogEntry } from "../../src/queue/decision-log.js";
 import { connectRedis } from "../../src/redis/connection.js";
 import { loadDeploymentConfig } from "../../src/runtime/deployment-config.js";
 import { startBridge } from "../../src/runtime/serve.js";
-import { decisionLog, until } from "../helpers/bridge-http.js";
+import { until } from "../helpers/bridge-http.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 describe("the example configuration", () => {
   it("turns a posted GitLab Issue Hook into a dry-run decision visible through the API, once", async () => {
-    const { config } = loadDeploymentConfig(exampleConfigPath, {});
+    const { config } = loadDeploymentConfig(exampleConfigPath, { REGLAMENT_VIEWER_TOKEN: "viewer-secret-1" });
     const bridge = await startBridge({
       config: { ...config, server: { ...config.server, port: 0, logLevel: "silent" } },
       configFile: exampleConfigPath,
@@ -53,10 +54,15 @@ describe("the example configuration", () => {
       const first = await send();
       expect(first.status).toBe(202);
       expect(await first.json()).toMatchObject({ status: "accepted" });
-      const log = await until(
-        () => decisionLog(bridge.app, "erecipe-gitlab", TICKET),
-        (es) => es.length > 0,
-      );
+      const api = `${bridge.address}/api/tickets/erecipe-gitlab/${encodeURIComponent(TICKET)}/decisions`;
+      expect((await fetch(api)).status).toBe(401);
+      const read = async () =>
+        (
+          (await (await fetch(api, { headers: { authorization: "Bearer viewer-secret-1" } })).json()) as {
+            entries: LogEntry[];
+          }
+        ).entries;
+      const log = await until(read, (es) => es.length > 0);
       expect(log).toEqual([
         expect.objectContaining({
           type: "decisions",
@@ -72,7 +78,7 @@ describe("the example configuration", () => {
 
       expect(await (await send()).json()).toMatchObject({ status: "duplicate" });
       await new Promise((r) => setTimeout(r, 300));
-      expect(await decisionLog(bridge.app, "erecipe-gitlab", TICKET)).toHaveLength(1);
+      expect(await read()).toHaveLength(1);
     } finally {
       await bridge.shutdown.run("test end");
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AccessControl, AuthConfig } from "../../src/access/tokens.js";
 import { createMetricsRegistry } from "../../src/metrics/registry.js";
 import { Shutdown } from "../../src/runtime/shutdown.js";
 import { buildApp } from "../../src/server/app.js";
@@ -11,6 +12,7 @@ describe("Shutdown", () => {
       bodyLimit: 1024,
       metrics: createMetricsRegistry(),
       readiness: [],
+      access: new AccessControl(AuthConfig.parse({})),
     });
     app.get("/slow", async () => {
       await new Promise((r) => setTimeout(r, 400));
