@@ -706,10 +706,14 @@ export class Pipeline {
     const cursorKey = `${this.prefix}:cursor:${instance}`;
     let cursor = (await this.#o.redis.get(cursorKey)) ?? undefined;
     let total = 0;
+    // Trackers give seconds: two changes in one second share an update time, so the run is
+    // part of the id, or the second change would be taken for the first and never looked at.
+    // A ticket listed again with nothing new costs a read; its snapshot shows no change.
+    const run = this.#now().toString(36);
     for (let page = 0; page < maxPages; page++) {
       const { tickets, cursor: next } = await adapter.listUpdatedSince(cursor);
       const events = tickets.map((t) => ({
-        deliveryId: `reconcile-${instance}-${t.ref.id}-${t.updatedAt}`,
+        deliveryId: `reconcile-${instance}-${t.ref.id}-${t.updatedAt}-${run}`,
         ref: t.ref,
       }));
       for (const e of events) await this.#recheck(instance, e.ref, e.deliveryId);
