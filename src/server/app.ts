@@ -21,6 +21,23 @@ export interface AppOptions {
   access: AccessControl;
 }
 
+/** Fastify's own refusals, said in the bridge's `{error, message}` shape with a REG_ code. */
+const fastifyErrors: Record<string, { code: string; message: (bodyLimit: number) => string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: "REG_BODY_TOO_LARGE",
+    message: (limit) =>
+      `the body is larger than server.bodyLimit (${limit} bytes); raise it in the configuration if the tracker really sends that much`,
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: "REG_UNSUPPORTED_MEDIA_TYPE",
+    message: () => "the content type is not one this route reads",
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: "REG_BAD_REQUEST",
+    message: () => "the body is empty though the content type says JSON",
+  },
+};
+
 /**
  * The HTTP face of the bridge. Routes for webhooks and the decision API are added by
  * the runtime; this builds what every deployment has: health, readiness, metrics and
@@ -57,11 +74,23 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) request.log.error({ err }, "request failed");
+    const known = fastifyErrors[(err as { code?: string }).code ?? ""];
     return reply.status(status).send({
-      error: (err as { code?: string }).code ?? "REG_INTERNAL",
-      message: status >= 500 ? "internal error; see the bridge's log" : (err as Error).message,
+      error: known?.code ?? (status >= 500 ? "REG_INTERNAL" : "REG_BAD_REQUEST"),
+      message: known
+        ? known.message(options.bodyLimit)
+        : status >= 500
+          ? "internal error; see the bridge's log"
+          : (err as Error).message,
     });
   });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: "REG_NOT_FOUND",
+      message: `no ${request.method} ${request.url.split("?")[0]} here; the bridge answers /webhooks/<instance>, /api/tickets/<instance>/<id>/decisions, /api/queues, /healthz, /readyz and /metrics`,
+    }),
+  );
 
   app.get("/healthz", async () => ({ status: "ok" }));
 

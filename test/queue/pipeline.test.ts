@@ -319,6 +319,16 @@ describe("bad deliveries are refused and never enqueued", () => {
     expect(invalid.json().message).toMatch(/not JSON/);
     const oversize = await post({ ...createdHook("x"), padding: "x".repeat(5000) });
     expect(oversize.statusCode).toBe(413);
+    expect(oversize.json()).toEqual({
+      error: "REG_BODY_TOO_LARGE",
+      message: expect.stringMatching(/larger than server.bodyLimit \(4096 bytes\)/),
+    });
+    const nowhere = await bridge.app.inject({ method: "GET", url: "/nowhere?x=1" });
+    expect(nowhere.statusCode).toBe(404);
+    expect(nowhere.json()).toEqual({
+      error: "REG_NOT_FOUND",
+      message: expect.stringMatching(/^no GET \/nowhere here/),
+    });
     for (const q of bridge.pipeline.queues.filter((queue) => queue.name !== "reconcile")) {
       const counts = await q.getJobCounts("waiting", "active", "delayed", "completed", "failed");
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
