@@ -74,6 +74,12 @@ const TrackerInstance = z.strictObject({
   writesPerSecond: z.number().positive().default(5),
   /** Adapter-specific settings (label mapping, organisation id, …), validated by the adapter. */
   options: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * A demonstration entry whose baseUrl is not a real tracker: webhooks posted to it are
+   * handled, but it is not checked at start-up nor polled, so a demo start logs no
+   * failures. Remove it once baseUrl points at yours.
+   */
+  example: z.boolean().default(false),
 });
 export type TrackerInstance = z.infer<typeof TrackerInstance>;
 

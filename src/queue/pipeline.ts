@@ -778,7 +778,12 @@ export class Pipeline {
       async (job) => void (await this.reconcile(job.data.instance)),
     );
     for (const instance of this.#o.adapters.keys()) {
-      const seconds = this.#o.config.trackers[instance]?.reconcileIntervalSeconds ?? 60;
+      const tracker = this.#o.config.trackers[instance];
+      if (tracker?.example) {
+        await this.#reconcile.removeJobScheduler(`reconcile-${instance}`);
+        continue;
+      }
+      const seconds = tracker?.reconcileIntervalSeconds ?? 60;
       await this.#reconcile.upsertJobScheduler(
         `reconcile-${instance}`,
         { every: seconds * 1000 },

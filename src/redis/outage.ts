@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 export class RedisOutage {
   #downSince: number | undefined;
   #wasReady = false;
+  #stopped = false;
 
   constructor(
     redis: Redis,
@@ -25,7 +26,7 @@ export class RedisOutage {
       this.#wasReady = true;
     });
     redis.on("close", () => {
-      if (!this.#wasReady || this.#downSince !== undefined) return;
+      if (this.#stopped || !this.#wasReady || this.#downSince !== undefined) return;
       this.#downSince = Date.now();
       this.logger.error(
         { redis: where },
@@ -36,6 +37,11 @@ export class RedisOutage {
 
   get down(): boolean {
     return this.#downSince !== undefined;
+  }
+
+  /** The bridge closes the connection itself (shutdown): that is no outage. */
+  stop(): void {
+    this.#stopped = true;
   }
 }
 

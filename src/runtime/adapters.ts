@@ -46,10 +46,18 @@ export function createAdapters(
 export async function verifyTrackerAccess(
   adapters: ReadonlyMap<string, TrackerAdapter>,
   logger: Logger,
+  examples: ReadonlySet<string> = new Set(),
 ): Promise<void> {
+  for (const instance of examples) {
+    logger.info(
+      { instance },
+      `tracker ${instance} is an example (trackers.${instance}.example: true): it takes webhooks, but is not checked at start-up nor polled; point its baseUrl at your tracker and remove "example" to use it`,
+    );
+  }
+  const checked = [...adapters].filter(([instance]) => !examples.has(instance));
   // All trackers at once: one that does not answer costs its timeout once, not once per tracker.
-  const results = await Promise.allSettled([...adapters.values()].map((a) => a.verifyAccess()));
-  const instances = [...adapters.keys()];
+  const results = await Promise.allSettled(checked.map(([, a]) => a.verifyAccess()));
+  const instances = checked.map(([instance]) => instance);
   for (const [i, result] of results.entries()) {
     if (result.status === "fulfilled") continue;
     if (Errors.TRACKER_ACCESS_DENIED.is(result.reason)) throw result.reason;

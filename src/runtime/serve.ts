@@ -89,6 +89,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         ? Promise.race([close().catch(() => {}), new Promise<void>((r) => setTimeout(r, 1000))])
         : close();
     shutdown.add("redis", async () => {
+      outage.stop();
       if (outage.down) redis.disconnect();
       else await redis.quit().catch(() => redis.disconnect());
     });
@@ -96,7 +97,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const registry = createMetricsRegistry();
     const metrics = pipelineMetrics(registry);
     const adapters = createAdapters(config, options.registry ?? defaultAdapterRegistry(), logger);
-    await verifyTrackerAccess(adapters, logger);
+    const examples = new Set(
+      Object.entries(config.trackers)
+        .filter(([, t]) => t.example)
+        .map(([name]) => name),
+    );
+    await verifyTrackerAccess(adapters, logger, examples);
     const prefix = config.redis.keyPrefix;
 
     const dispatcher = new AlertDispatcher({
