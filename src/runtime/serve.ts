@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import { AccessControl } from "../access/tokens.js";
 import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
@@ -15,7 +15,7 @@ import { startLocalRedis } from "../redis/local-server.js";
 import { RedisOutage } from "../redis/outage.js";
 import { buildApp } from "../server/app.js";
 import { decisionsApi } from "../server/decisions-api.js";
-import { loggerOptions } from "../server/logger.js";
+import { createLogger, type LogFormat } from "../server/logger.js";
 import { queuesApi } from "../server/queues-api.js";
 import { webhookRoutes } from "../server/webhooks.js";
 import { SlaScheduler } from "../sla/scheduler.js";
@@ -29,6 +29,8 @@ export interface BridgeOptions {
   configFile: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Without a logger given: JSON lines, or readable lines (the default on a terminal). */
+  logFormat?: LogFormat;
   /** The packs the configuration uses (loaded from it when not given). */
   packs?: ReadonlyMap<string, DeploymentPack>;
   registry?: AdapterRegistry;
@@ -61,7 +63,7 @@ export interface RunningBridge {
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const { config } = options;
   const env = options.env ?? process.env;
-  const logger = options.logger ?? pino(loggerOptions(config.server.logLevel));
+  const logger = options.logger ?? createLogger(config.server.logLevel, options.logFormat);
   const shutdown = new Shutdown(logger, config.server.shutdownTimeoutMs);
 
   try {

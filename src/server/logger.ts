@@ -1,4 +1,5 @@
-import type { LoggerOptions } from "pino";
+import { type Logger, type LoggerOptions, pino } from "pino";
+import pretty from "pino-pretty";
 
 /**
  * Paths pino blanks out in every log line: credentials of trackers and alert endpoints,
@@ -26,4 +27,29 @@ export function loggerOptions(level: string): LoggerOptions {
     redact: { paths: redactPaths, censor: "[redacted]" },
     base: { service: "reglament" },
   };
+}
+
+export const logFormats = ["pretty", "json"] as const;
+export type LogFormat = (typeof logFormats)[number];
+
+/**
+ * The bridge's logger: JSON lines for machines (the default when stdout is not a
+ * terminal), or readable lines for a person at a terminal — local time, level names,
+ * the message first and its fields after (pino-pretty, in-process, so a crash loses no line).
+ */
+export function createLogger(
+  level: string,
+  format: LogFormat = process.stdout.isTTY ? "pretty" : "json",
+): Logger {
+  if (format === "json") return pino(loggerOptions(level));
+  return pino(
+    loggerOptions(level),
+    pretty({
+      colorize: process.stdout.isTTY,
+      translateTime: "SYS:yyyy-mm-dd HH:MM:ss.l",
+      ignore: "pid,hostname,service",
+      singleLine: false,
+      sync: true,
+    }),
+  );
 }

@@ -116,4 +116,35 @@ describe("reglament serve (a real process)", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
   });
+
+  it("logs JSON lines when stdout is not a terminal, and readable lines with --log-format pretty", async () => {
+    const config = join(tmpdir(), `reglament-serve-logs-${process.pid}.yaml`);
+    writeFileSync(config, "server:\n  port: 0\n  logLevel: info\n");
+    const run = async (...extra: string[]) => {
+      const child = spawn(
+        process.execPath,
+        [join(packageRoot, "bin/reglament.js"), "serve", "--config", config, ...extra],
+        {
+          env: { ...process.env, REDIS_URL: testRedisUrl(2) },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      let out = "";
+      await new Promise<void>((ok, fail) => {
+        child.stdout.on("data", (c: Buffer) => {
+          out += c.toString();
+          if (/Reglament listening on/.test(out)) ok();
+        });
+        child.once("exit", (code) => fail(new Error(`exited early with ${code}: ${out}`)));
+      });
+      const exited = new Promise((ok) => child.once("exit", ok));
+      child.kill("SIGTERM");
+      await exited;
+      return out.split("\n").filter((l) => l && !l.startsWith("Reglament listening"));
+    };
+    const json = await run();
+    expect(JSON.parse(json[0]!)).toMatchObject({ level: 30, msg: expect.stringMatching(/Server listening/) });
+    const pretty = await run("--log-format", "pretty");
+    expect(pretty[0]).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] INFO: Server listening at http/);
+  });
 });
