@@ -10,6 +10,12 @@ export interface MissingVariable {
   path: (string | number)[];
 }
 
+/** A `${NAME:-default}` whose variable was unset or empty, so the file's default was used. */
+export interface DefaultedVariable {
+  name: string;
+  path: (string | number)[];
+}
+
 const pattern = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export function interpolate(
@@ -17,21 +23,25 @@ export function interpolate(
   env: NodeJS.ProcessEnv,
   missing: MissingVariable[],
   path: (string | number)[] = [],
+  defaulted: DefaultedVariable[] = [],
 ): unknown {
   if (typeof value === "string") {
     return value.replace(pattern, (whole, name: string | undefined, fallback: string | undefined) => {
       if (whole === "$${") return "${";
       const found = env[name!];
       if (found !== undefined && found !== "") return found;
-      if (fallback !== undefined) return fallback;
+      if (fallback !== undefined) {
+        if (fallback !== "") defaulted.push({ name: name!, path });
+        return fallback;
+      }
       missing.push({ name: name!, path });
       return "";
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, missing, [...path, i]));
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, missing, [...path, i], defaulted));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, missing, [...path, k])]),
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, missing, [...path, k], defaulted)]),
     );
   }
   return value;

@@ -4,7 +4,7 @@ import { Errors } from "../errors/catalogue.js";
 import { exampleConfigPath } from "../paths.js";
 import { explainIssues, formatPath } from "../validation/explain-issues.js";
 import { readYamlSource } from "../validation/yaml-source.js";
-import { interpolate, type MissingVariable } from "./interpolate.js";
+import { type DefaultedVariable, interpolate, type MissingVariable } from "./interpolate.js";
 import { type Config, configSchema } from "./schema.js";
 
 export interface LoadOptions {
@@ -18,6 +18,8 @@ export interface LoadOptions {
 export interface LoadedConfig {
   file: string;
   config: Config;
+  /** Secrets whose variable was unset or empty, so the file's default (a demo value) is in use. */
+  defaultedSecrets: { name: string; path: string }[];
 }
 
 const secretKeys = /token|secret|password|^url$/i;
@@ -40,7 +42,8 @@ export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
   }
 
   const missing: MissingVariable[] = [];
-  const data = interpolate(source.data, options.env ?? process.env, missing);
+  const defaulted: DefaultedVariable[] = [];
+  const data = interpolate(source.data, options.env ?? process.env, missing, [], defaulted);
   const problems = missing.map(
     (m) => `${source.locate(m.path)} ${formatPath(m.path)}: ${Errors.ENV_VAR_MISSING.message(m.name)}`,
   );
@@ -63,5 +66,8 @@ export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
   if (problems.length > 0 || !result.success) {
     throw Errors.CONFIG_INVALID.withDetails(problems, file, problems.length);
   }
-  return { file, config: result.data };
+  const defaultedSecrets = defaulted
+    .filter((d) => d.path.some((p) => typeof p === "string" && /token|secret|password/i.test(p)))
+    .map((d) => ({ name: d.name, path: formatPath(d.path) }));
+  return { file, config: result.data, defaultedSecrets };
 }

@@ -211,6 +211,16 @@ export const Errors = {
     { exitCode: 1, retryable: true },
     (reason: string) => `the private redis-server could not be started: ${reason}`,
   ),
+  SECRET_DEFAULTED: define(
+    "REG_SECRET_DEFAULTED",
+    { exitCode: 2 },
+    (secrets: readonly { name: string; path: string }[], packs: readonly string[]) =>
+      `refusing to start: ${packs.join(", ")} ${packs.length === 1 ? "enforces" : "enforce"}, but ${secrets
+        .map((s) => `${s.path} takes the configuration's demo value because ${s.name} is unset or empty`)
+        .join(
+          "; ",
+        )} — set ${[...new Set(secrets.map((s) => s.name))].join(", ")} in the environment (reglament.env), or run those packs in dry-run`,
+  ),
   UNAUTHORIZED: define("REG_UNAUTHORIZED", { httpStatus: 401 }, (path: string, enabled: readonly string[]) =>
     enabled.length
       ? `${path} needs "Authorization: Bearer <token>" with a token of server.auth.tokens (roles with a token: ${enabled.join(", ")})`

@@ -29,6 +29,8 @@ export interface BridgeOptions {
   configFile: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /** Secrets the configuration took from its own defaults (demo values): refused when a pack enforces. */
+  defaultedSecrets?: readonly { name: string; path: string }[];
   /** Without a logger given: JSON lines, or readable lines (the default on a terminal). */
   logFormat?: LogFormat;
   /** The packs the configuration uses (loaded from it when not given). */
@@ -68,6 +70,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
   try {
     const packs = options.packs ?? loadDeploymentPacks(config, options.configFile);
+    const enforcing = [...packs.values()].filter((d) => d.pack.mode === "enforce").map((d) => d.pack.id);
+    if (enforcing.length && options.defaultedSecrets?.length)
+      throw Errors.SECRET_DEFAULTED(options.defaultedSecrets, enforcing);
     const givenUrl = env.REDIS_URL || config.redis.url;
     let redisUrl: string;
     let redisSource: string;

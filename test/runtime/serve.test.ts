@@ -147,4 +147,43 @@ describe("reglament serve (a real process)", () => {
     const pretty = await run("--log-format", "pretty");
     expect(pretty[0]).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\] INFO: Server listening at http/);
   });
+
+  it("refuses to start (exit 2, naming the variable) when an enforcing pack would run on a demo secret", async () => {
+    const config = join(tmpdir(), `reglament-serve-demo-secret-${process.pid}.yaml`);
+    writeFileSync(
+      config,
+      [
+        "server: { port: 0, logLevel: warn }",
+        "trackers:",
+        "  gl:",
+        "    kind: gitlab",
+        "    baseUrl: https://gitlab.example.by",
+        '    token: "${CHAOS_UNSET_GITLAB_TOKEN:-demo-token}"',
+        "    example: true",
+        "    bridgeUser: reglament-bot",
+        "    projects: { FHIR-BY/support: { pack: e-recipe-by } }",
+        "packs:",
+        "  e-recipe-by: { mode: enforce, params: { headOfSupport: a, infrastructureOwner: b } }",
+        "",
+      ].join("\n"),
+    );
+    const child = spawn(
+      process.execPath,
+      [join(packageRoot, "bin/reglament.js"), "serve", "--config", config],
+      {
+        env: { ...process.env, REDIS_URL: testRedisUrl(2), CHAOS_UNSET_GITLAB_TOKEN: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let err = "";
+    child.stderr.on("data", (c: Buffer) => {
+      err += c.toString();
+    });
+    const code = await new Promise((ok) => child.once("exit", ok));
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /REG_SECRET_DEFAULTED|refusing to start: e-recipe-by enforces, but trackers\.gl\.token takes the configuration's demo value because CHAOS_UNSET_GITLAB_TOKEN is unset or empty/,
+    );
+    expect(err).toMatch(/CHAOS_UNSET_GITLAB_TOKEN/);
+  });
 });

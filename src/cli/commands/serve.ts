@@ -19,12 +19,13 @@ export function registerServeCommand(program: Command, io: Io): void {
     )
     .action(async (opts: { config?: string; logFormat?: LogFormat }) => {
       const file = resolveConfigPath(opts.config);
-      const { config } = loadDeploymentConfig(file);
+      const { config, defaultedSecrets } = loadDeploymentConfig(file);
       const packs = loadDeploymentPacks(config, file);
       const bridge = await startBridge({
         config,
         configFile: file,
         packs,
+        defaultedSecrets,
         ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
       });
       io.out(
