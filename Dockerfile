@@ -1,4 +1,4 @@
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -8,7 +8,7 @@ COPY adapters ./adapters
 COPY policies ./policies
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 # Inside a container the server must listen on every interface; the config's host is for laptops.
@@ -16,9 +16,12 @@ ENV REGLAMENT_HOST=0.0.0.0
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Read at run time beside the compiled code: the packs, the production calendars, the example config.
 COPY policies/packs ./policies/packs
+COPY src/calendar/production ./src/calendar/production
 COPY config ./config
+COPY bin/reglament-image /usr/local/bin/reglament
 EXPOSE 8080
 USER node
-ENTRYPOINT ["node", "dist/src/cli/bin.js"]
+ENTRYPOINT ["reglament"]
 CMD ["serve"]
