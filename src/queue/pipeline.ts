@@ -598,7 +598,12 @@ export class Pipeline {
     const order = this.#writebackOrder.get(instance);
     if (!queue || !order)
       throw new UnrecoverableError(`tracker instance "${instance}" is no longer configured`);
-    const claim = async (claimed: Effect[]) => void (await job.updateData({ ...job.data, claimed }));
+    // What every attempt set out to write is the job's own; a later attempt adds to it.
+    const claim = async (effects: Effect[]) => {
+      const earlier = job.data.claimed ?? [];
+      const fresh = effects.filter((e) => !earlier.some((c) => JSON.stringify(c) === JSON.stringify(e)));
+      await job.updateData({ ...job.data, claimed: [...earlier, ...fresh] });
+    };
     await this.#inTurn(job, token, "writeback", order, () => this.processWriteback(job.data, claim), {
       dead: async (error) => {
         this.#o.metrics.writebacks.inc({ instance, result: "failed" });
