@@ -196,7 +196,7 @@ export const Errors = {
     "REG_REDIS_URL_REQUIRED",
     {},
     (command: string) =>
-      `${command} reads the bridge's Redis: set REDIS_URL or redis.url in the configuration (a private redis-server started by \`serve\` cannot be reached from another command)`,
+      `${command} reads the bridge's Redis: set REDIS_URL or redis.url in the configuration, or start the bridge (\`reglament serve\`) so that its private redis-server runs on this configuration's redis.dataDir`,
   ),
   REDIS_BINARY_MISSING: define(
     "REG_REDIS_BINARY_MISSING",

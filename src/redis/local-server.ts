@@ -78,6 +78,14 @@ function alive(pid: number): boolean {
   }
 }
 
+const lockFile = (dataDir: string) => join(resolve(dataDir), "reglament-redis.lock");
+
+/** The URL of the private redis-server a running bridge keeps in this data folder, if one runs. */
+export function runningLocalRedis(dataDir: string): string | undefined {
+  const lock = runningOn(lockFile(dataDir));
+  return lock ? `redis://127.0.0.1:${lock.port}` : undefined;
+}
+
 /** The redis-server another bridge runs on this data folder, if one still runs. */
 function runningOn(lockPath: string): LockFile | undefined {
   try {
@@ -104,7 +112,7 @@ export async function startLocalRedis(options: {
   if (!binary) throw Errors.REDIS_BINARY_MISSING();
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const lockPath = join(dataDir, "reglament-redis.lock");
+  const lockPath = lockFile(dataDir);
   const other = runningOn(lockPath);
   if (other) throw Errors.REDIS_DATA_DIR_IN_USE(dataDir, other.redisPid, other.port, other.bridgePid);
   const port = await freeLoopbackPort();
