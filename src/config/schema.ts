@@ -3,7 +3,7 @@ import { AuthConfig } from "../access/tokens.js";
 import { CalendarOverride } from "../calendar/spec.js";
 import { AlertEvent } from "../domain/decision.js";
 import { Line, Role, TrackerKind } from "../domain/enums.js";
-import { describeIssues } from "../validation/explain-issues.js";
+import { closest, describeIssues } from "../validation/explain-issues.js";
 
 export const modes = ["dry-run", "enforce"] as const;
 export const Mode = z.enum(modes);
@@ -115,8 +115,12 @@ const AlertEndpoint = z.strictObject({
  * with the rest of the file.
  */
 export function configSchema(knownPacks: readonly string[], trackerOptions: Record<string, z.ZodType> = {}) {
+  const unknownPack = (id: string) => {
+    const hint = closest(id, knownPacks);
+    return `unknown pack "${id}"${hint ? `; did you mean "${hint}"?` : ""} (valid packs: ${knownPacks.join(", ")})`;
+  };
   const packId = z.string().refine((id) => knownPacks.includes(id), {
-    error: (issue) => `unknown pack "${String(issue.input)}"; valid packs: ${knownPacks.join(", ")}`,
+    error: (issue) => unknownPack(String(issue.input)),
   });
   return z
     .strictObject({
@@ -153,7 +157,7 @@ export function configSchema(knownPacks: readonly string[], trackerOptions: Reco
             ctx.addIssue({
               code: "custom",
               path: ["trackers", name, "projects", project, "pack"],
-              message: `unknown pack "${binding.pack}"; valid packs: ${knownPacks.join(", ")}`,
+              message: unknownPack(binding.pack),
             });
           }
         }

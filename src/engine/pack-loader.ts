@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Mode, PackSettings } from "../config/schema.js";
 import { Errors } from "../errors/catalogue.js";
 import { packsDir } from "../paths.js";
-import { explainIssues } from "../validation/explain-issues.js";
+import { closest, explainIssues } from "../validation/explain-issues.js";
 import { readYamlSource } from "../validation/yaml-source.js";
 import { listPackIds } from "./pack-catalogue.js";
 import { PackFile, type Words } from "./pack-schema.js";
@@ -43,6 +43,11 @@ export interface LoadPackOptions {
   /** The config's global mode, used when neither the settings nor the pack set one. */
   defaultMode?: Mode;
   dir?: string;
+  /**
+   * Where a path of the configuration file is (`file:line:col`), so that a mistake in
+   * `packs.<id>` is reported where the person wrote it, not in the pack.
+   */
+  locateConfig?: (path: readonly PropertyKey[]) => string;
 }
 
 /** "3.2" reads as "п. 3.2" / "section 3.2"; a named part ("Приложение 3, п. 5") is cited as written. */
@@ -83,6 +88,12 @@ export function loadPack(id: string, options: LoadPackOptions): LoadedPack {
   const statusNames = Object.keys(pack.vocabulary.statuses);
   const paramNames = Object.keys(pack.params);
   const overrides = { ...(settings?.rules ?? {}) };
+  const inConfig = (...path: (string | number)[]) =>
+    `${options.locateConfig?.(["packs", id, ...path]) ?? "config"} packs.${id}.${path.join(".")}`;
+  const didYouMean = (word: string, candidates: readonly string[]) => {
+    const hint = closest(word, candidates);
+    return hint ? `; did you mean "${hint}"?` : "";
+  };
   const seen = new Set<string>();
   const rules: LoadedRule[] = [];
 
@@ -110,19 +121,28 @@ export function loadPack(id: string, options: LoadPackOptions): LoadedPack {
       if (override === false) return;
       if (override === null || typeof override !== "object") {
         problems.push(
-          `config packs.${id}.rules.${entryId}: expected options (a mapping) or false to turn the rule off`,
+          `${inConfig("rules", entryId)}: expected options (a mapping) or false to turn the rule off`,
         );
         return;
       }
       rawOptions = { ...entry.options, ...override };
       origin = "pack + config";
     }
+    const overridden = new Set(
+      origin === "pack"
+        ? []
+        : Object.keys(overrides[entryId] ?? (settings?.rules?.[entryId] as object) ?? {}),
+    );
     const result = rule.options.safeParse(rawOptions, { reportInput: true });
     if (!result.success) {
+      // An option the config set is reported at the config's line; the pack's own at the pack's.
       for (const p of explainIssues(result.error.issues, {
         input: rawOptions,
         schema: rule.options,
-        locate: (path) => source.locate(["rules", index, "options", ...path]),
+        locate: (path) =>
+          overridden.has(String(path[0]))
+            ? (options.locateConfig?.(["packs", id, "rules", entryId, ...path]) ?? "config")
+            : source.locate(["rules", index, "options", ...path]),
       })) {
         problems.push(`pack ${id}, rule ${entryId} (${origin}) option ${p}`);
       }
@@ -136,13 +156,13 @@ export function loadPack(id: string, options: LoadPackOptions): LoadedPack {
 
   for (const unknownEntry of Object.keys(overrides)) {
     problems.push(
-      `config packs.${id}.rules.${unknownEntry}: pack ${id} has no rule "${unknownEntry}" (its rules: ${[...seen].join(", ")})`,
+      `${inConfig("rules", unknownEntry)}: pack ${id} has no rule "${unknownEntry}"${didYouMean(unknownEntry, [...seen])} (its rules: ${[...seen].join(", ")})`,
     );
   }
   for (const param of Object.keys(settings?.params ?? {})) {
     if (!paramNames.includes(param)) {
       problems.push(
-        `config packs.${id}.params.${param}: pack ${id} declares no such parameter (its parameters: ${paramNames.join(", ") || "none"})`,
+        `${inConfig("params", param)}: pack ${id} declares no such parameter${didYouMean(param, paramNames)} (its parameters: ${paramNames.join(", ") || "none"})`,
       );
     }
   }

@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import { ruleCatalogue } from "../../policies/rules/index.js";
 import type { Config } from "../config/schema.js";
 import { type LoadedPack, loadPack } from "../engine/pack-loader.js";
 import { isReglamentError, ReglamentError } from "../errors/catalogue.js";
 import { type PackTime, packTime } from "../sla/pack-sla.js";
+import { readYamlSource } from "../validation/yaml-source.js";
 
 export interface DeploymentPack {
   pack: LoadedPack;
@@ -23,10 +25,19 @@ export function packsInUse(config: Config): string[] {
 export function loadDeploymentPacks(config: Config, configFile: string): Map<string, DeploymentPack> {
   const loaded = new Map<string, DeploymentPack>();
   const failures: ReglamentError[] = [];
+  // The config file's positions, so that a mistake in packs.<id> is reported at its own line.
+  const configSource = existsSync(configFile)
+    ? readYamlSource(configFile, `configuration file "${configFile}"`)
+    : undefined;
   for (const id of packsInUse(config)) {
     try {
       const settings = config.packs[id];
-      const pack = loadPack(id, { rules: ruleCatalogue, settings, defaultMode: config.mode });
+      const pack = loadPack(id, {
+        rules: ruleCatalogue,
+        settings,
+        defaultMode: config.mode,
+        ...(configSource ? { locateConfig: configSource.locate } : {}),
+      });
       loaded.set(id, {
         pack,
         time: packTime(pack, settings?.calendar, dirname(configFile), settings?.customerCalendars),

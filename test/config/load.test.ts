@@ -69,7 +69,7 @@ describe("loadConfig", () => {
   it("rejects an unknown pack and lists the valid ones", () => {
     const problems = problemsOf(example.replace("{ pack: mgerm }", "{ pack: mgrem }"));
     expect(problems[0]).toMatch(
-      /trackers\.mgerm-tracker\.projects\.SUPPORT\.pack: unknown pack "mgrem"; valid packs: .*mgerm/,
+      /trackers\.mgerm-tracker\.projects\.SUPPORT\.pack: unknown pack "mgrem"; did you mean "mgerm"\? \(valid packs: .*mgerm/,
     );
   });
 

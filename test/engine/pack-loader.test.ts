@@ -84,7 +84,7 @@ describe("loadPack", () => {
         /packs\.sevastopol-miac\.rules\.no-such-rule: pack sevastopol-miac has no rule "no-such-rule"/,
       ),
       expect.stringMatching(
-        /packs\.sevastopol-miac\.params\.headOfLine3: pack sevastopol-miac declares no such parameter \(its parameters: headOfLine2\)/,
+        /packs\.sevastopol-miac\.params\.headOfLine3: pack sevastopol-miac declares no such parameter; did you mean "headOfLine2"\? \(its parameters: headOfLine2\)/,
       ),
     ]);
   });
