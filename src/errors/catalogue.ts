@@ -4,10 +4,16 @@
  * status and the HTTP status it maps to, and whether retrying can help.
  */
 
+/** The CLI's exit statuses (README, "Exit statuses"). */
 export const ExitCode = {
+  /** Nothing to report. */
   ok: 0,
+  /** A check found violations. */
   findings: 1,
+  /** Bad input, usage or configuration, or a tracker's refusal. */
   badInput: 2,
+  /** A service it needs does not answer: Redis, a tracker, the port to listen on. */
+  unavailable: 3,
 } as const;
 
 export interface ErrorDefinition<A extends unknown[]> {
@@ -208,7 +214,7 @@ export const Errors = {
   ),
   REDIS_START_FAILED: define(
     "REG_REDIS_START_FAILED",
-    { exitCode: 1, retryable: true },
+    { exitCode: ExitCode.unavailable, retryable: true },
     (reason: string) => `the private redis-server could not be started: ${reason}`,
   ),
   SECRET_DEFAULTED: define(
@@ -241,17 +247,17 @@ export const Errors = {
   ),
   REDIS_UNAVAILABLE: define(
     "REG_REDIS_UNAVAILABLE",
-    { exitCode: 3, httpStatus: 503, retryable: true },
+    { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },
     () => "the bridge's Redis does not answer, so the delivery was not accepted; send it again later",
   ),
   REDIS_UNREACHABLE: define(
     "REG_REDIS_UNREACHABLE",
-    { exitCode: 1, httpStatus: 503, retryable: true },
+    { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },
     (url: string, reason: string) => `Redis at ${url} does not answer: ${reason}`,
   ),
   SERVER_LISTEN_FAILED: define(
     "REG_SERVER_LISTEN_FAILED",
-    { exitCode: 1 },
+    { exitCode: ExitCode.unavailable },
     (address: string, reason: string) =>
       `cannot listen on ${address}: ${reason}; choose another server.port or stop what holds it`,
   ),

@@ -1,4 +1,4 @@
-import { Errors, ReglamentError } from "./catalogue.js";
+import { Errors, ExitCode, ReglamentError } from "./catalogue.js";
 
 /**
  * A tracker API call that failed. Adapters map HTTP outcomes onto it: 429 and 5xx (and
@@ -25,7 +25,7 @@ export class TrackerRequestError extends ReglamentError {
     super(
       {
         code: options.retryable ? "REG_TRACKER_UNAVAILABLE" : "REG_TRACKER_REFUSED",
-        exitCode: 1,
+        exitCode: options.retryable ? ExitCode.unavailable : ExitCode.badInput,
         httpStatus: 502,
         retryable: options.retryable,
       },

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { ruleCatalogue } from "../../policies/rules/index.js";
 import type { Config } from "../config/schema.js";
@@ -26,9 +26,10 @@ export function loadDeploymentPacks(config: Config, configFile: string): Map<str
   const loaded = new Map<string, DeploymentPack>();
   const failures: ReglamentError[] = [];
   // The config file's positions, so that a mistake in packs.<id> is reported at its own line.
-  const configSource = existsSync(configFile)
-    ? readYamlSource(configFile, `configuration file "${configFile}"`)
-    : undefined;
+  const configSource =
+    existsSync(configFile) && statSync(configFile).isFile()
+      ? readYamlSource(configFile, `configuration file "${configFile}"`)
+      : undefined;
   for (const id of packsInUse(config)) {
     try {
       const settings = config.packs[id];

@@ -5,7 +5,7 @@ import { AccessControl } from "../access/tokens.js";
 import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
 import type { AdapterRegistry } from "../domain/adapter.js";
-import { Errors } from "../errors/catalogue.js";
+import { Errors, isReglamentError } from "../errors/catalogue.js";
 import { pipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { createMetricsRegistry } from "../metrics/registry.js";
 import { WorkInspector } from "../queue/inspect.js";
@@ -194,7 +194,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     }
     return { app, address, redis, redisSource, logger, shutdown, pipeline, sla };
   } catch (err) {
-    await shutdown.run("start-up failed");
+    await shutdown.run("start-up failed", isReglamentError(err) ? err.exitCode : 1);
     throw err;
   }
 }

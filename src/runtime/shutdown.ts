@@ -18,13 +18,17 @@ export class Shutdown {
     this.#closers.push({ name, close });
   }
 
-  /** Runs every closer once; resolves to the exit status (0 clean, 1 timed out or failed). */
-  run(reason: string): Promise<number> {
-    this.#running ??= this.#runOnce(reason);
+  /**
+   * Runs every closer once; resolves to the exit status (0 clean, 1 timed out or failed).
+   * `exitStatus` is the status the process will end with for another reason (a failed
+   * start), so that the "stopped" line says what the process really does.
+   */
+  run(reason: string, exitStatus?: number): Promise<number> {
+    this.#running ??= this.#runOnce(reason, exitStatus);
     return this.#running;
   }
 
-  async #runOnce(reason: string): Promise<number> {
+  async #runOnce(reason: string, exitStatus: number | undefined): Promise<number> {
     this.logger.info({ reason, timeoutMs: this.timeoutMs }, "shutting down");
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((ok) => {
@@ -47,8 +51,9 @@ export class Shutdown {
       }
       return status;
     })();
-    const status = await Promise.race([closeAll, timedOut]);
+    const closed = await Promise.race([closeAll, timedOut]);
     clearTimeout(timer);
+    const status = exitStatus ?? closed;
     this.logger.info({ status }, "stopped");
     return status;
   }
