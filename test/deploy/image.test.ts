@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -14,6 +14,7 @@ import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { packageRoot } from "../../src/paths.js";
+import { startServe } from "../helpers/cli.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
 /**
@@ -91,28 +92,12 @@ describe("the Docker image's file set", () => {
         "",
       ].join("\n"),
     );
-    const child = spawn(command, ["serve", "--config", config], {
+    const serve = await startServe(command, ["serve", "--config", config], {
       cwd: workdir,
       env: { ...imageEnv, REDIS_URL: testRedisUrl(2) },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let err = "";
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    const address = await new Promise<string>((ok, fail) => {
-      let out = "";
-      child.stdout.on("data", (c: Buffer) => {
-        out += c.toString();
-        const m = out.match(/Reglament listening on (http:\/\/[^ ]+)/);
-        if (m) ok(m[1]!);
-      });
-      child.once("exit", (code) => fail(new Error(`serve exited with ${code}: ${out}${err}`)));
-    });
-    expect((await fetch(`${address}/healthz`)).status).toBe(200);
-    const exited = new Promise((ok) => child.once("exit", ok));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect((await fetch(`${serve.address}/healthz`)).status).toBe(200);
+    expect(await serve.stop()).toBe(0);
   }, 120_000);
 
   it("compose: a healthcheck on /readyz, published on loopback unless the operator says otherwise", () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Io } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/main.js";
@@ -28,4 +28,50 @@ export function cliProcess(argv: string[], env: NodeJS.ProcessEnv = {}, input?: 
     timeout: 30_000,
   });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+export interface ServeProcess {
+  address: string;
+  /** What it printed on stdout up to now. */
+  output: () => string;
+  /** SIGTERM, and the exit status. */
+  stop: () => Promise<number | null>;
+}
+
+/**
+ * Starts `serve` as a real process (`command` with its arguments) and resolves once it
+ * prints where it listens; fails with what it printed when it exits before that.
+ */
+export async function startServe(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<ServeProcess> {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...options.env },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (c: Buffer) => {
+    err += c.toString();
+  });
+  const exited = new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
+  const address = await new Promise<string>((ok, fail) => {
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = out.match(/Reglament listening on (http:\/\/[^ ]+)/);
+      if (m) ok(m[1]!);
+    });
+    void exited.then((code) => fail(new Error(`serve exited with ${code} before listening: ${out}${err}`)));
+  });
+  return {
+    address,
+    output: () => out,
+    stop: async () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
 }

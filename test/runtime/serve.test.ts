@@ -10,6 +10,7 @@ import { packageRoot } from "../../src/paths.js";
 import { findOnPath } from "../../src/redis/local-server.js";
 import { defaultAdapterRegistry } from "../../src/runtime/adapters.js";
 import { startBridge } from "../../src/runtime/serve.js";
+import { startServe } from "../helpers/cli.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
@@ -94,53 +95,31 @@ describe("reglament serve (a real process)", () => {
   it("prints where it listens, answers /healthz, and exits 0 on SIGTERM", async () => {
     const config = join(tmpdir(), `reglament-serve-${process.pid}.yaml`);
     writeFileSync(config, "server:\n  port: 0\n  logLevel: warn\n");
-    const child = spawn(
+    const serve = await startServe(
       process.execPath,
       [join(packageRoot, "bin/reglament.js"), "serve", "--config", config],
       {
-        env: { ...process.env, REDIS_URL: testRedisUrl(2) },
-        stdio: ["ignore", "pipe", "pipe"],
+        env: { REDIS_URL: testRedisUrl(2) },
       },
     );
-    const address = await new Promise<string>((ok, fail) => {
-      let out = "";
-      child.stdout.on("data", (c: Buffer) => {
-        out += c.toString();
-        const m = out.match(/Reglament listening on (http:\/\/[^ ]+)/);
-        if (m) ok(m[1]!);
-      });
-      child.once("exit", (code) => fail(new Error(`exited early with ${code}: ${out}`)));
-    });
-    expect((await fetch(`${address}/healthz`)).status).toBe(200);
-    const exited = new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect((await fetch(`${serve.address}/healthz`)).status).toBe(200);
+    expect(await serve.stop()).toBe(0);
   });
 
   it("logs JSON lines when stdout is not a terminal, and readable lines with --log-format pretty", async () => {
     const config = join(tmpdir(), `reglament-serve-logs-${process.pid}.yaml`);
     writeFileSync(config, "server:\n  port: 0\n  logLevel: info\n");
     const run = async (...extra: string[]) => {
-      const child = spawn(
+      const serve = await startServe(
         process.execPath,
         [join(packageRoot, "bin/reglament.js"), "serve", "--config", config, ...extra],
-        {
-          env: { ...process.env, REDIS_URL: testRedisUrl(2) },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
+        { env: { REDIS_URL: testRedisUrl(2) } },
       );
-      let out = "";
-      await new Promise<void>((ok, fail) => {
-        child.stdout.on("data", (c: Buffer) => {
-          out += c.toString();
-          if (/Reglament listening on/.test(out)) ok();
-        });
-        child.once("exit", (code) => fail(new Error(`exited early with ${code}: ${out}`)));
-      });
-      const exited = new Promise((ok) => child.once("exit", ok));
-      child.kill("SIGTERM");
-      await exited;
-      return out.split("\n").filter((l) => l && !l.startsWith("Reglament listening"));
+      await serve.stop();
+      return serve
+        .output()
+        .split("\n")
+        .filter((l) => l && !l.startsWith("Reglament listening"));
     };
     const json = await run();
     expect(JSON.parse(json[0]!)).toMatchObject({ level: 30, msg: expect.stringMatching(/Server listening/) });
