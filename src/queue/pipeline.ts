@@ -70,18 +70,6 @@ export interface PipelineOptions {
   stalledIntervalMs?: number;
 }
 
-/** Marks a delivery seen and, when it is new, lists its job in the ticket's order — one round trip. */
-const seenAndEnterScript = `
-if redis.call('SET', KEYS[1], '1', 'EX', 86400, 'NX') then
-  redis.call('RPUSH', KEYS[2], ARGV[1])
-  redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-  redis.call('PEXPIRE', KEYS[2], ARGV[3])
-  redis.call('PEXPIRE', KEYS[3], ARGV[3])
-  return 1
-end
-return 0
-`;
-
 /**
  * Events in, decisions out, write-backs to the trackers — losing nothing, doing nothing
  * twice and never arguing with itself:
@@ -199,15 +187,7 @@ export class Pipeline {
           },
           this.#jobOptions(jobId, { removeOnFail: { age: 7 * 24 * 3600 } }),
         ),
-        this.#o.redis.eval(
-          seenAndEnterScript,
-          3,
-          `${this.prefix}:delivery:{${key}}:${jobId}`,
-          ...this.#eventOrder[partition]!.keys(key),
-          jobId,
-          Date.now(),
-          7 * 24 * 3600_000,
-        ),
+        this.#eventOrder[partition]!.enterIfNew(`${this.prefix}:delivery:{${key}}:${jobId}`, key, jobId),
       ]);
       if (Number(first) !== 1) {
         duplicates++;
@@ -554,7 +534,7 @@ export class Pipeline {
       if (permanent || this.#budget.spent(state, now, retryAfter ?? backoff)) {
         const reason = permanent ? message : this.#budget.describe(state, now);
         await job.updateData({ ...job.data, retry: state });
-        if (job.data.retry) await summary(state, "dead");
+        await summary(state, "dead");
         await handlers.dead(reason);
         await order.leave(key, jobId);
         throw new UnrecoverableError(reason);
@@ -564,7 +544,7 @@ export class Pipeline {
       if (retryAfter !== undefined && token) await handlers.defer(retryAfter);
       throw err;
     }
-    if (job.data.retry) await summary({ ...job.data.retry, last: job.data.retry.last }, "done");
+    if (job.data.retry) await summary(job.data.retry, "done");
     await order.leave(key, jobId);
   }
 

@@ -20,6 +20,15 @@ redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1
 `;
 
+/** Marks a delivery seen and, only when it is new, lists its job: one round trip. */
+const enterIfNewScript = `
+if redis.call('SET', KEYS[3], '1', 'EX', 86400, 'NX') then
+${enterScript.replace("return 1", "")}
+  return 1
+end
+return 0
+`;
+
 /** Returns "" when the job may run, else the head it waits for. */
 const turnScript = `
 local head = redis.call('LINDEX', KEYS[1], 0)
@@ -55,6 +64,14 @@ export class TicketOrder {
   /** Lists the job as the ticket's last; send it in the same round trip as the job's add. */
   enter(ticket: string, jobId: string): Promise<unknown> {
     return this.redis.eval(enterScript, 2, ...this.keys(ticket), jobId, Date.now(), ttlMs);
+  }
+
+  /**
+   * Lists the job only if `seenKey` (the delivery's seen-mark, in the ticket's hash slot)
+   * was not set yet; resolves to 1 for a new delivery, 0 for a repeated one.
+   */
+  enterIfNew(seenKey: string, ticket: string, jobId: string): Promise<unknown> {
+    return this.redis.eval(enterIfNewScript, 3, ...this.keys(ticket), seenKey, jobId, Date.now(), ttlMs);
   }
 
   /** True when the job may run now. */
