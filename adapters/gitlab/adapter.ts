@@ -4,6 +4,7 @@ import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { nextWatermark, readCursor, type Watermark } from "../support/listing-cursor.js";
+import { checkGitlabCapabilities } from "./capabilities.js";
 import { type GitlabApi, gitlabApi } from "./client.js";
 import {
   changeFromIssueHook,
@@ -37,7 +38,13 @@ function locate(instance: string, ref: TicketRef): { project: string; iid: numbe
 export function createGitlabAdapter(
   n: Normaliser,
   api: GitlabApi,
-  settings: { projects: readonly string[]; bridgeUser: string; webhookSecret?: string; now?: () => number },
+  settings: {
+    projects: readonly string[];
+    bridgeUser: string;
+    webhookSecret?: string;
+    reconcileIntervalSeconds?: number;
+    now?: () => number;
+  },
 ): TrackerAdapter {
   const writer = new GitlabWriter(api, n);
   const now = settings.now ?? Date.now;
@@ -57,6 +64,17 @@ export function createGitlabAdapter(
         }
       }
     },
+
+    checkCapabilities: (needs) =>
+      checkGitlabCapabilities(
+        api,
+        {
+          instance: n.instance,
+          internalNotes: n.options.internalNotes,
+          reconcileIntervalSeconds: settings.reconcileIntervalSeconds ?? 60,
+        },
+        needs,
+      ),
 
     async fetchTicket(ref) {
       const { project, iid } = locate(n.instance, ref);
@@ -153,6 +171,7 @@ export const gitlabAdapterFactory: AdapterFactory = {
       {
         projects,
         bridgeUser: config.bridgeUser,
+        reconcileIntervalSeconds: config.reconcileIntervalSeconds,
         ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
       },
     );

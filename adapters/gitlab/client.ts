@@ -1,5 +1,13 @@
 import { createRequesterFn, type RequestHandlerFn } from "@gitbeaker/requester-utils";
-import { IssueLabelEvents, IssueLinks, IssueNotes, Issues, Projects, Users } from "@gitbeaker/rest";
+import {
+  IssueLabelEvents,
+  IssueLinks,
+  IssueNotes,
+  Issues,
+  ProjectHooks,
+  Projects,
+  Users,
+} from "@gitbeaker/rest";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 
 /**
@@ -17,6 +25,7 @@ export interface GitlabApi {
   links: InstanceType<typeof IssueLinks<false>>;
   users: InstanceType<typeof Users<false>>;
   projects: InstanceType<typeof Projects<false>>;
+  hooks: InstanceType<typeof ProjectHooks<false>>;
 }
 
 async function body(response: Response): Promise<unknown> {
@@ -105,5 +114,6 @@ export function gitlabApi(instance: string, baseUrl: string, token: string, time
     links: new IssueLinks(options),
     users: new Users(options),
     projects: new Projects(options),
+    hooks: new ProjectHooks(options),
   };
 }

@@ -4,6 +4,7 @@ import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { readCursor } from "../support/listing-cursor.js";
+import { checkMantisCapabilities } from "./capabilities.js";
 import { MantisClient } from "./client.js";
 import { type MantisNormaliser, ticketFromIssue } from "./normalise.js";
 import { MantisOptions } from "./options.js";
@@ -49,6 +50,8 @@ export function createMantisAdapter(
         }
       }
     },
+
+    checkCapabilities: (needs) => checkMantisCapabilities(client, n.options, settings.bridgeUser, needs),
 
     async fetchTicket(ref) {
       return ticketFromIssue(n, (await writer.read(ref.id)).issue);

@@ -4,6 +4,7 @@ import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { nextWatermark, readCursor, type Watermark } from "../support/listing-cursor.js";
+import { checkYandexCapabilities } from "./capabilities.js";
 import { YandexClient } from "./client.js";
 import { toTrackerDate } from "./dates.js";
 import { date, ticketFromIssue, type YandexNormaliser } from "./normalise.js";
@@ -61,6 +62,8 @@ export function createYandexAdapter(
         }
       }
     },
+
+    checkCapabilities: (needs) => checkYandexCapabilities(client, n, needs),
 
     async fetchTicket(ref) {
       const [issue, comments, log] = await Promise.all([

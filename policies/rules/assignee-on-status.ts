@@ -49,6 +49,14 @@ export default defineRule<Options, MessageId>({
       "assignee",
     ),
   ],
+  needs: (options) => [
+    { kind: "comment" },
+    { kind: "assign" },
+    ...options.requirements.map((r) => ({ kind: "writeInStatus" as const, status: r.status })),
+    ...(options.requirements.some((r) => r.assignee === "reporter")
+      ? [{ kind: "assignReporter" as const }]
+      : []),
+  ],
   check(input) {
     const { ticket, change, options, context } = input;
     const entered = enteredStatus(ticket, change);

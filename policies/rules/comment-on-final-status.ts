@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Role } from "../../src/domain/enums.js";
+import { finalPhases, Role, type StatusPhase } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { unknownStatuses } from "../support/option-refs.js";
 
@@ -27,6 +27,13 @@ export default defineRule<Options, "newTicketNeeded">({
     },
   },
   validate: (options, pack) => unknownStatuses(options.statuses ?? [], pack),
+  needs: (options, pack) => [
+    { kind: "comment" },
+    ...(
+      options.statuses ??
+      Object.keys(pack.statuses).filter((s) => finalPhases.includes(pack.statuses[s]?.phase as StatusPhase))
+    ).map((status) => ({ kind: "writeInStatus" as const, status })),
+  ],
   check({ ticket, change, options, context, actor }) {
     if (change.kind !== "commented") return [];
     if (actor.role && options.ignoreRoles.includes(actor.role)) return [];

@@ -67,6 +67,7 @@ export default defineRule<Options, "suspect">({
         'This ticket looks like a duplicate of an open ticket of the same reporter: {others}. If it is the same problem, continue in the original; otherwise remove the label "{label}".',
     },
   },
+  needs: () => [{ kind: "comment" }, { kind: "labels" }],
   check({ ticket, change, options, context }) {
     if (!isCreation(change) || !context.openTicketsOfReporter?.length) return [];
     const mine = titleTokens(ticket.title);

@@ -49,6 +49,13 @@ export default defineRule<Options, "routed">({
     ...undeclaredParams([options.assignTo], pack, "assignTo"),
     ...unknownStatuses([options.trigger.status], pack, "trigger.status"),
   ],
+  needs: (options) => [
+    ...(options.comment ? [{ kind: "comment" as const }] : []),
+    ...(options.toLine ? [{ kind: "setField" as const, field: "line" }] : []),
+    ...(options.assignTo ? [{ kind: "assign" as const }] : []),
+    ...(options.assignTo === "reporter" ? [{ kind: "assignReporter" as const }] : []),
+    ...(options.addLabels.length ? [{ kind: "labels" as const }] : []),
+  ],
   check(input) {
     const { ticket, change, options, context } = input;
     const t = options.trigger;

@@ -54,6 +54,7 @@ export default defineRule<Options, "none" | "several" | "resolved">({
     },
   },
   validate: (options, pack) => undeclaredParams([options.addressTo], pack, "addressTo"),
+  needs: () => [{ kind: "comment" }, { kind: "labels" }],
   check(input) {
     const { ticket, change, options } = input;
     if (!touched(change, "labels")) return [];

@@ -90,6 +90,17 @@ export default defineRule<Options, MessageId>({
   },
   validate: (options, pack) =>
     options.mode === "comment" ? [] : unknownStatuses([options.rejectStatus], pack, "rejectStatus"),
+  needs: (options) => [
+    { kind: "comment" },
+    ...(["correct", "auto"].includes(options.mode) ? [{ kind: "setField" as const, field: "priority" }] : []),
+    ...(["reject", "auto"].includes(options.mode)
+      ? [
+          { kind: "transition" as const, status: options.rejectStatus },
+          { kind: "assign" as const },
+          { kind: "assignReporter" as const },
+        ]
+      : []),
+  ],
   check(input) {
     const { ticket, change, options, context } = input;
     if (!touched(change, "priority") && !touched(change, "impact")) return [];

@@ -10,6 +10,7 @@ import personalData from "./personal-data.js";
 import reasonRequiredOnTypeChange from "./reason-required-on-type-change.js";
 import reporterAllowed from "./reporter-allowed.js";
 import requiredFields from "./required-fields.js";
+import statusKeptOnAssign from "./status-kept-on-assign.js";
 import statusTransitionGuard from "./status-transition-guard.js";
 import templateCompleteness from "./template-completeness.js";
 
@@ -22,6 +23,7 @@ export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
     escalationRouting,
     assigneeOnStatus,
     statusTransitionGuard,
+    statusKeptOnAssign,
     commentOnFinalStatus,
     reasonRequiredOnTypeChange,
     personalData,

@@ -27,6 +27,13 @@ export default defineRule<Options, "created">({
     ru: { created: "Требуется {purpose}: создана связанная задача «{title}» в проекте {project}." },
     en: { created: 'A {purpose} is required: linked issue "{title}" was created in project {project}.' },
   },
+  needs: (options, pack) => [
+    { kind: "comment" },
+    { kind: "createLinked", project: options.project },
+    ...Object.keys(pack.statuses)
+      .filter((s) => pack.statuses[s]?.phase === options.phase)
+      .map((status) => ({ kind: "writeInStatus" as const, status })),
+  ],
   check({ ticket, change, options, context }) {
     if (!ticket.labels.includes(options.label)) return [];
     const entered = enteredStatus(ticket, change);

@@ -55,6 +55,7 @@ export default defineRule<Options, "found">({
         "Personal data found in the ticket: {where}. Personal data is not allowed in tickets — remove it (edit the text) and pass the details by a protected channel if needed.",
     },
   },
+  needs: (options) => [{ kind: "comment" }, ...(options.label ? [{ kind: "labels" as const }] : [])],
   check({ ticket, change, options, context }) {
     const places: { place: keyof (typeof placeWords)["ru"]; text: string; id?: string }[] = [];
     if (touched(change, "title")) places.push({ place: "title", text: ticket.title });

@@ -23,6 +23,7 @@ export default defineRule<Options, "reasonMissing">({
         '@{actor}, the ticket type was changed from "{from}" to "{to}" without a reason. Give the reason in a comment.',
     },
   },
+  needs: () => [{ kind: "comment" }],
   check({ change, options, context, actor }) {
     const move = fieldMove(change, "type");
     if (!move || move.from === move.to) return [];

@@ -31,6 +31,7 @@ export default defineRule<Options, "notDesignated">({
     },
   },
   validate: (options, pack) => undeclaredParams([options.notify], pack, "notify"),
+  needs: () => [{ kind: "comment" }],
   check(input) {
     const { ticket, change, options, actor } = input;
     if (!isCreation(change)) return [];

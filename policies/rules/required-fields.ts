@@ -79,6 +79,16 @@ export default defineRule<Options, "missing" | "missingRejected">({
     ...(options.mode === "reject" ? unknownStatuses([options.rejectStatus], pack, "rejectStatus") : []),
     ...undeclaredParams([options.addressTo], pack, "addressTo"),
   ],
+  needs: (options) => [
+    { kind: "comment" },
+    ...(options.mode === "reject"
+      ? [
+          { kind: "transition" as const, status: options.rejectStatus },
+          { kind: "assign" as const },
+          { kind: "assignReporter" as const },
+        ]
+      : []),
+  ],
   check(input) {
     const { ticket, change, options, context } = input;
     const on = options.on;

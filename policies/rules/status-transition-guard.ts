@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
+import type { TrackerNeed } from "../../src/domain/tracker-needs.js";
 import { defineRule, type Finding } from "../../src/engine/rule.js";
 import { enteredStatus, previousStatus } from "../support/change-facts.js";
 import { unknownStatuses } from "../support/option-refs.js";
@@ -44,6 +45,22 @@ export default defineRule<Options, MessageId>({
       options.guards.flatMap((g) => [g.to, ...(g.after ?? [])]),
       pack,
     ),
+  needs: (options, pack) =>
+    options.guards.flatMap((guard): TrackerNeed[] => {
+      const others = Object.keys(pack.statuses).filter((s) => s !== guard.to);
+      const resolved = others.filter((s) => pack.statuses[s]?.phase === "resolved");
+      return [
+        { kind: "comment" },
+        { kind: "writeInStatus", status: guard.to },
+        // A revert goes back to where the ticket came from: any allowed origin, else any status.
+        ...(guard.action === "revert"
+          ? (guard.after ?? others).map((status) => ({ kind: "transition" as const, status }))
+          : []),
+        ...(guard.byReporter && pack.statuses[guard.to]?.phase === "closed" && resolved.length
+          ? [{ kind: "reporterClosesResolved" as const, resolved, closed: guard.to }]
+          : []),
+      ];
+    }),
   check(input) {
     const { ticket, change, options, context, actor } = input;
     const entered = enteredStatus(ticket, change);

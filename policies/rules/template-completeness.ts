@@ -60,6 +60,10 @@ export default defineRule<Options, "incomplete">({
     },
   },
   validate: (options, pack) => unknownStatuses([options.requestStatus], pack, "requestStatus"),
+  needs: (options) => [
+    { kind: "comment" },
+    ...(options.requestStatus ? [{ kind: "transition" as const, status: options.requestStatus }] : []),
+  ],
   check({ ticket, change, options }) {
     if (!isCreation(change)) return [];
     const text = `${ticket.title}\n${ticket.description}`;

@@ -75,6 +75,13 @@ const TrackerInstance = z.strictObject({
   /** Adapter-specific settings (label mapping, organisation id, …), validated by the adapter. */
   options: z.record(z.string(), z.unknown()).default({}),
   /**
+   * Tracker settings the start-up check found to refuse a write of an enforcing pack that
+   * the administrator accepts as they are (e.g. `handle_bug_threshold`, when reporters must
+   * not be handlers): their refusals are warnings instead of stopping the start, and each
+   * refused write is still said on the ticket.
+   */
+  acceptRefusals: z.array(z.string().min(1)).default([]),
+  /**
    * A demonstration entry whose baseUrl is not a real tracker: webhooks posted to it are
    * handled, but it is not checked at start-up nor polled, so a demo start logs no
    * failures. Remove it once baseUrl points at yours.

@@ -6,6 +6,7 @@ import type { Action } from "./action.js";
 import type { Change } from "./change.js";
 import type { TrackerKind } from "./enums.js";
 import type { Actor, Ticket, TicketRef } from "./ticket.js";
+import type { CapabilityProblem, PackNeed } from "./tracker-needs.js";
 
 /**
  * The one port every tracker adapter implements (after Renovate's platform interface):
@@ -90,6 +91,12 @@ export interface TrackerAdapter {
    * an unreachable tracker only throws a retryable error (the bridge starts and retries).
    */
   verifyAccess(): Promise<void>;
+  /**
+   * Checked at start-up after `verifyAccess`: what the tracker's permissions and settings
+   * will refuse or work against, for the needs of each project's pack (project → needs).
+   * Reads only; a tracker that does not answer throws a retryable error.
+   */
+  checkCapabilities?(needs: ReadonlyMap<string, readonly PackNeed[]>): Promise<CapabilityProblem[]>;
 }
 
 export interface AdapterDeps {

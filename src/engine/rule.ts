@@ -3,6 +3,7 @@ import type { Action } from "../domain/action.js";
 import type { Change } from "../domain/change.js";
 import type { AlertEvent, Outcome } from "../domain/decision.js";
 import type { Actor, Ticket } from "../domain/ticket.js";
+import type { TrackerNeed } from "../domain/tracker-needs.js";
 
 /**
  * A rule, in the shape of an ESLint rule: an id, a description, an options schema, the
@@ -67,7 +68,17 @@ export interface Rule<O = unknown, K extends string = string> {
   messages: MessageTable<K>;
   /** Extra load-time checks of options against the pack (e.g. statuses that must exist). */
   validate?(options: O, pack: { statuses: readonly string[]; params: readonly string[] }): string[];
+  /**
+   * What the rule, with these options, will ask of the tracker (writes, and the ways of
+   * working its regulation assumes), checked against the tracker's permissions at start-up.
+   */
+  needs?(options: O, pack: PackVocabulary): TrackerNeed[];
   check(input: RuleCheckInput<O>): Finding<K>[];
+}
+
+/** The pack's statuses as a rule's `needs` sees them: value → phase. */
+export interface PackVocabulary {
+  statuses: Readonly<Record<string, { phase: string }>>;
 }
 
 /** Keeps the option and message types of a rule module tied together. */

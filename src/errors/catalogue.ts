@@ -187,6 +187,12 @@ export const Errors = {
     (instance: string, what: string) =>
       `tracker instance "${instance}" cannot be used: ${what}; nothing was started`,
   ),
+  TRACKER_PERMISSIONS_MISSING: define(
+    "REG_TRACKER_PERMISSIONS_MISSING",
+    {},
+    (count: number) =>
+      `refusing to start: the trackers will refuse ${count === 1 ? "a write" : `${count} kinds of write`} that enforcing packs make (below, with the setting to change); change those settings, or run the packs in dry-run, where this is only a warning`,
+  ),
   WEBHOOK_UNAUTHORIZED: define(
     "REG_WEBHOOK_UNAUTHORIZED",
     { httpStatus: 401 },

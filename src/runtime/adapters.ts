@@ -4,7 +4,10 @@ import { mantisAdapterFactory } from "../../adapters/mantis/adapter.js";
 import { yandexAdapterFactory } from "../../adapters/yandex-tracker/adapter.js";
 import type { Config } from "../config/schema.js";
 import { AdapterRegistry, type TrackerAdapter } from "../domain/adapter.js";
+import type { CapabilityProblem, PackNeed } from "../domain/tracker-needs.js";
+import { packNeeds } from "../engine/pack-needs.js";
 import { Errors } from "../errors/catalogue.js";
+import type { DeploymentPack } from "./deployment-packs.js";
 
 /** The adapters this version of the bridge ships. */
 export function defaultAdapterRegistry(): AdapterRegistry {
@@ -66,4 +69,75 @@ export async function verifyTrackerAccess(
       "tracker not reachable at start-up; will retry",
     );
   }
+}
+
+/** What the start-up capability check found on one tracker instance. */
+export interface CapabilityFinding extends CapabilityProblem {
+  instance: string;
+}
+
+/**
+ * Start-up check of what each tracker's permissions and settings will refuse the packs
+ * bound to its projects, one log line per problem naming the setting to change. A write
+ * an enforcing pack makes and the tracker refuses stops the start (REG_TRACKER_PERMISSIONS_MISSING);
+ * in dry-run, and for settings that only work against the regulation, it is a warning.
+ */
+export async function checkTrackerCapabilities(
+  config: Config,
+  adapters: ReadonlyMap<string, TrackerAdapter>,
+  packs: ReadonlyMap<string, DeploymentPack>,
+  logger: Logger,
+  examples: ReadonlySet<string> = new Set(),
+): Promise<CapabilityFinding[]> {
+  const checks = [...adapters].flatMap(([instance, adapter]) => {
+    const tracker = config.trackers[instance];
+    if (examples.has(instance) || !tracker || !adapter.checkCapabilities) return [];
+    const needs = new Map<string, PackNeed[]>();
+    for (const [project, binding] of Object.entries(tracker.projects)) {
+      const deployment = packs.get(binding.pack);
+      if (deployment) needs.set(project, packNeeds(deployment.pack, deployment.time.sla));
+    }
+    return [{ instance, run: adapter.checkCapabilities(needs) }];
+  });
+  const results = await Promise.allSettled(checks.map((c) => c.run));
+  const findings: CapabilityFinding[] = [];
+  const fatal: string[] = [];
+  for (const [i, result] of results.entries()) {
+    const instance = checks[i]!.instance;
+    if (result.status === "rejected") {
+      logger.warn(
+        { instance, err: (result.reason as Error).message },
+        "could not check what the tracker's permissions allow; the bridge starts, and refused writes will be reported as they happen",
+      );
+      continue;
+    }
+    for (const problem of result.value) {
+      const finding = { instance, ...problem };
+      findings.push(finding);
+      const by = problem.need?.by;
+      const mode = by ? packs.get(by.pack)?.pack.mode : undefined;
+      const accepted = config.trackers[instance]?.acceptRefusals.includes(problem.setting) ?? false;
+      const stops = problem.severity === "blocks" && mode === "enforce" && !accepted;
+      const line = `tracker ${instance}, project ${problem.project}: ${problem.message}${by ? ` (pack ${by.pack}, rule ${by.rule}, section ${by.section})` : ""}`;
+      if (stops)
+        fatal.push(`${line}; or accept it: trackers.${instance}.acceptRefusals: [${problem.setting}]`);
+      logger.warn(
+        {
+          instance,
+          project: problem.project,
+          ...(by ? { pack: by.pack, rule: by.rule, section: by.section } : {}),
+          setting: problem.setting,
+          severity: problem.severity,
+          mode,
+          ...(accepted ? { accepted: true } : {}),
+        },
+        stops || !accepted ? line : `${line} — accepted (trackers.${instance}.acceptRefusals)`,
+      );
+    }
+    if (result.value.length === 0) {
+      logger.info({ instance }, "the tracker account may do everything its packs need");
+    }
+  }
+  if (fatal.length) throw Errors.TRACKER_PERMISSIONS_MISSING.withDetails(fatal, fatal.length);
+  return findings;
 }

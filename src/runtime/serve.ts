@@ -20,7 +20,12 @@ import { queuesApi } from "../server/queues-api.js";
 import { webhookRoutes } from "../server/webhooks.js";
 import { SlaScheduler } from "../sla/scheduler.js";
 import { SlaService } from "../sla/service.js";
-import { createAdapters, defaultAdapterRegistry, verifyTrackerAccess } from "./adapters.js";
+import {
+  checkTrackerCapabilities,
+  createAdapters,
+  defaultAdapterRegistry,
+  verifyTrackerAccess,
+} from "./adapters.js";
 import { type DeploymentPack, loadDeploymentPacks } from "./deployment-packs.js";
 import { Shutdown } from "./shutdown.js";
 
@@ -110,6 +115,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         .map(([name]) => name),
     );
     await verifyTrackerAccess(adapters, logger, examples);
+    await checkTrackerCapabilities(config, adapters, packs, logger, examples);
     const prefix = config.redis.keyPrefix;
 
     const dispatcher = new AlertDispatcher({

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleConfigPath, packageRoot } from "../../src/paths.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
@@ -9,6 +8,7 @@ import { connectRedis } from "../../src/redis/connection.js";
 import { loadDeploymentConfig } from "../../src/runtime/deployment-config.js";
 import { startBridge } from "../../src/runtime/serve.js";
 import { until } from "../helpers/bridge-http.js";
+import { capturingLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
 /**
@@ -33,8 +33,7 @@ afterAll(async () => {
 describe("the example configuration", () => {
   it("turns a posted GitLab Issue Hook into a dry-run decision visible through the API, once", async () => {
     const { config } = loadDeploymentConfig(exampleConfigPath, { REGLAMENT_VIEWER_TOKEN: "viewer-secret-1" });
-    const lines: { level: number; msg: string }[] = [];
-    const logger = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const { logger, lines } = capturingLogger();
     const bridge = await startBridge({
       config: { ...config, server: { ...config.server, port: 0, logLevel: "silent" } },
       configFile: exampleConfigPath,

@@ -8,13 +8,14 @@ import type { LogEntry } from "../../../src/queue/decision-log.js";
 import { connectRedis } from "../../../src/redis/connection.js";
 import { type RunningBridge, startBridge } from "../../../src/runtime/serve.js";
 import { decisionLog, testBridgeConfig, until } from "../../helpers/bridge-http.js";
-import { silentLogger } from "../../helpers/logger.js";
+import { capturingLogger, silentLogger } from "../../helpers/logger.js";
 import { testRedisUrl } from "../../helpers/redis.js";
 
 /**
  * Against a real MantisBT 2.28.4 (`../shared/mantisbt/up`, stock thresholds, seeded with a
- * reporter, a developer and the bridge's account): what MantisBT refuses of a correction
- * does not lose the rest, and a feedback note posted a moment after the status counts.
+ * reporter, a developer and the bridge's account): the start-up check names what its
+ * thresholds will refuse, what MantisBT refuses of a correction does not lose the rest,
+ * and a feedback note posted a moment after the status counts.
  */
 const redisUrl = testRedisUrl(12);
 const PORT = "18989";
@@ -67,9 +68,18 @@ const setBridgeLevel = (level: string) =>
 
 let bridge: RunningBridge | undefined;
 let counter = 0;
-async function start(rules: Record<string, unknown> = {}) {
-  await bridge?.shutdown.run("next test");
-  bridge = await startBridge({
+/** What these tests provoke on purpose: MantisBT's refusals are then said on the ticket. */
+const provoked = [
+  "handle_bug_threshold",
+  "update_bug_assign_threshold",
+  "update_bug_status_threshold",
+  "update_readonly_bug_threshold",
+];
+function bridgeOptions(
+  rules: Record<string, unknown>,
+  { mode = "enforce", acceptRefusals = provoked, logger = silentLogger } = {},
+) {
+  return {
     config: testBridgeConfig(`realmantis${process.pid}x${counter++}`, {
       trackers: {
         sev: {
@@ -79,17 +89,22 @@ async function start(rules: Record<string, unknown> = {}) {
           bridgeUser: "reglament",
           reconcileIntervalSeconds: 3600,
           writesPerSecond: 20,
+          acceptRefusals,
           projects: { "1": { pack: "sevastopol-miac" } },
           options: { lineField: "Линия поддержки", userIds: { petrova: 3, ivanov: 2 }, backfillHours: 1 },
         },
       },
       actors: { sev: { ivanov: { role: "line1", line: 1 }, petrova: { role: "head_of_line2", line: 2 } } },
-      packs: { "sevastopol-miac": { mode: "enforce", params: { headOfLine2: "petrova" }, rules } },
+      packs: { "sevastopol-miac": { mode, params: { headOfLine2: "petrova" }, rules } },
     }),
     configFile: "/tmp/reglament-test.yaml",
     env: { REDIS_URL: redisUrl },
-    logger: silentLogger,
-  });
+    logger,
+  };
+}
+async function start(rules: Record<string, unknown> = {}) {
+  await bridge?.shutdown.run("next test");
+  bridge = await startBridge(bridgeOptions(rules));
   return bridge;
 }
 const entries = (id: number) => decisionLog(bridge!.app, "sev", String(id));
@@ -211,6 +226,82 @@ describe("a real MantisBT 2.28.4 with stock thresholds", () => {
       expect(judged.find((e) => e.deliveryId.startsWith("grace-"))).toMatchObject({ decisions: [] });
       expect(await bridgeNotes(id)).toHaveLength(before);
     } finally {
+      await setConfig("handle_bug_threshold", null);
+    }
+  }, 60_000);
+});
+
+describe("the start-up check of what a real MantisBT's settings will refuse", () => {
+  const warnings = (lines: { level: number; msg: string; setting?: unknown }[]) =>
+    lines.filter((l) => l.level === 40 && l.setting !== undefined);
+
+  it("a bridge account lowered to updater: an enforcing pack does not start, naming project, level and threshold", async () => {
+    await bridge?.shutdown.run("next test");
+    bridge = undefined;
+    setBridgeLevel("updater");
+    try {
+      const failure = await startBridge(bridgeOptions({}, { acceptRefusals: [] })).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: "REG_TRACKER_PERMISSIONS_MISSING", exitCode: 2 });
+      const details = (failure as { details: string[] }).details.join("\n");
+      expect(details).toMatch(
+        /tracker sev, project 1: assigning tickets will be refused: the bridge account is updater \(40\) in project 1 «Поддержка МИС», and update_bug_assign_threshold is developer \(55\)/,
+      );
+      expect(details).toMatch(
+        /moving tickets to feedback will be refused.*update_bug_status_threshold is developer \(55\)/,
+      );
+      expect(details).toMatch(
+        /writing on tickets in resolved, closed .*update_readonly_bug_threshold is manager \(70\)/,
+      );
+      expect(details).toMatch(/ivanov \(reporter \(25\)\) in project 1 «Поддержка МИС» cannot be handlers/);
+      expect(details).toMatch(/acceptRefusals: \[update_bug_assign_threshold\]/);
+
+      // In dry-run the same findings are warnings, and the bridge starts.
+      const { logger, lines } = capturingLogger();
+      bridge = await startBridge(bridgeOptions({}, { mode: "dry-run", acceptRefusals: [], logger }));
+      expect(warnings(lines).map((l) => l.setting)).toEqual(
+        expect.arrayContaining([
+          "update_bug_assign_threshold",
+          "update_bug_status_threshold",
+          "handle_bug_threshold",
+          "update_readonly_bug_threshold",
+        ]),
+      );
+    } finally {
+      setBridgeLevel("manager");
+    }
+  }, 60_000);
+
+  it("stock thresholds with the bridge a manager: only what the settings do to people, and auto_set_status_to_assigned on and off", async () => {
+    await bridge?.shutdown.run("next test");
+    const first = capturingLogger();
+    bridge = await startBridge(
+      bridgeOptions({}, { acceptRefusals: ["handle_bug_threshold"], logger: first.logger }),
+    );
+    const found = warnings(first.lines);
+    expect(found.map((l) => l.setting).sort()).toEqual([
+      "allow_reporter_close",
+      "auto_set_status_to_assigned",
+      "bug_readonly_status_threshold",
+      "handle_bug_threshold",
+    ]);
+    expect(found.find((l) => l.setting === "auto_set_status_to_assigned")?.msg).toMatch(
+      /web form moves a ticket to «assigned» whenever a handler is set.*set auto_set_status_to_assigned to OFF/,
+    );
+    expect(found.find((l) => l.setting === "handle_bug_threshold")).toMatchObject({ accepted: true });
+
+    await bridge.shutdown.run("next test");
+    await setConfig("auto_set_status_to_assigned", 0);
+    await setConfig("handle_bug_threshold", 25);
+    try {
+      const second = capturingLogger();
+      bridge = await startBridge(bridgeOptions({}, { acceptRefusals: [], logger: second.logger }));
+      expect(
+        warnings(second.lines)
+          .map((l) => l.setting)
+          .sort(),
+      ).toEqual(["allow_reporter_close", "bug_readonly_status_threshold"]);
+    } finally {
+      await setConfig("auto_set_status_to_assigned", null);
       await setConfig("handle_bug_threshold", null);
     }
   }, 60_000);

@@ -32,6 +32,7 @@ function corrected(): Json {
   const issue = issue7();
   const at = "2026-11-24T09:10:05+03:00";
   issue.priority = { id: 60, name: "immediate", label: "неотложный" };
+  issue.status = { id: 10, name: "new", label: "новая", color: "#fcbdbd" };
   issue.updated_at = at;
   issue.notes = [
     {
@@ -51,6 +52,14 @@ function corrected(): Json {
       type: { id: 0, name: "field-updated" },
       old_value: { id: 30, name: "normal", label: "обычный" },
       new_value: { id: 60, name: "immediate", label: "неотложный" },
+    },
+    {
+      created_at: at,
+      user: bridgeUser,
+      field: { name: "status", label: "Состояние" },
+      type: { id: 0, name: "field-updated" },
+      old_value: { id: 50, name: "assigned", label: "назначена" },
+      new_value: { id: 10, name: "new", label: "новая" },
     },
     { created_at: at, user: bridgeUser, type: { id: 2, name: "note-added" }, note: { id: 13 } },
   ];
@@ -100,13 +109,17 @@ function serveListing() {
       { issues: listed.map((i) => ({ id: i.id, project: { id: 1 }, updated_at: i.updated_at })) },
     ]);
 }
-/** The correction the regulation requires for issue 7, as MantisBT's REST API takes it. */
+/**
+ * The corrections the regulation requires for issue 7, as MantisBT's REST API takes them:
+ * the priority the impact demands (3.2), and the status «Новая» that the assignment at
+ * creation (MantisBT's auto_set_status_to_assigned) took away (4, 5).
+ */
 const expectCorrections = () =>
   nock(MANTIS, { reqheaders: { authorization: "MANTIS_TOKEN" } })
     .get("/api/rest/issues/7")
     .times(2)
     .reply(200, { issues: [issue7()] }, { etag: "etag-7" })
-    .patch("/api/rest/issues/7", { priority: { id: 60 } })
+    .patch("/api/rest/issues/7", { priority: { id: 60 }, status: { id: 10 } })
     .matchHeader("if-match", "etag-7")
     .reply(200, { issues: [corrected()] })
     .post(
@@ -115,6 +128,11 @@ const expectCorrections = () =>
         /приоритет исправлен на «Неотложный»/.test(b.text) &&
         /п\. 3\.2/.test(b.text) &&
         /\[reglament:[0-9a-f]+\]$/.test(b.text),
+    )
+    .reply(201, {})
+    .post(
+      "/api/rest/issues/7/notes",
+      (b) => /После назначения ответственного статус заявки не меняется/.test(b.text) && /п\. 5/.test(b.text),
     )
     .reply(201, {});
 
@@ -143,7 +161,10 @@ bridgeTestEnvironment(redisUrl, async () => {
 });
 
 /** Rule and outcome of each decision the regulation gives issue 7, whichever intake brought it. */
-const issue7Decisions = [["impact-priority-matrix", "violation"]];
+const issue7Decisions = [
+  ["impact-priority-matrix", "violation"],
+  ["status-kept-on-assign", "violation"],
+];
 
 describe("Sevastopol on MantisBT, enforce mode", () => {
   it("the recorded feature/immediate issue ends with exactly the calls the regulation requires", async () => {
@@ -176,7 +197,7 @@ describe("Sevastopol on MantisBT, enforce mode", () => {
     expect(log.find((e) => e.type === "writeback")).toMatchObject({ result: "applied", applied: 4 });
   });
 
-  it("the poller finds a new block/normal issue: one PATCH to priority 60 and one note; the next poll sees the bridge's own edit and does nothing more", async () => {
+  it("the poller finds a new block/normal issue: one PATCH (priority 60, status back to «Новая») and its two notes; the next poll sees the bridge's own edit and does nothing more", async () => {
     listing([issue7()]);
     nock(MANTIS)
       .get("/api/rest/issues/7")
