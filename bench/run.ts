@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   "sla-scale": () => import("./sla-scale.js"),
   ingest: () => import("./ingest.js"),
   pipeline: () => import("./pipeline.js"),
+  "cli-start": () => import("./cli-start.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -311,8 +311,9 @@ export class BusinessCalendar {
     return DateTime.fromMillis(t, { zone: this.zone }).toISO({ suppressMilliseconds: true })!;
   }
 
+  /** An ISO 8601 moment; one without an offset is a local time of the calendar's zone. */
   parse(iso: string): number {
-    const dt = DateTime.fromISO(iso, { setZone: true });
+    const dt = DateTime.fromISO(iso, { zone: this.zone });
     if (!dt.isValid)
       throw Errors.INPUT_UNREADABLE(
         `the moment "${iso}"`,

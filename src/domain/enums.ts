@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { impacts, lines, priorities, roles, statusPhases, trackerKinds } from "./enum-values.js";
+
+export { impacts, lines, priorities, roles, statusPhases, trackerKinds };
 
 /**
  * The ordered, tracker-neutral scales of SPEC §2. Order matters: rules compare ranks
@@ -6,46 +9,25 @@ import { z } from "zod";
  * from lowest to highest and `rank()` is its index.
  */
 
-export const trackerKinds = ["mantis", "yandex", "gitlab"] as const;
 export const TrackerKind = z.enum(trackerKinds);
 export type TrackerKind = z.infer<typeof TrackerKind>;
 
 /** MantisBT severity ("Влияние"). `trivial` exists in MantisBT but the Sevastopol regulation forbids it. */
-export const impacts = ["feature", "trivial", "text", "tweak", "minor", "major", "crash", "block"] as const;
 export const Impact = z.enum([...impacts, "unknown"]);
 export type Impact = z.infer<typeof Impact>;
 
-export const priorities = ["none", "low", "normal", "high", "urgent", "immediate"] as const;
 export const Priority = z.enum([...priorities, "unknown"]);
 export type Priority = z.infer<typeof Priority>;
 
-export const statusPhases = [
-  "new",
-  "in_progress",
-  "waiting_customer",
-  "resolved",
-  "closed",
-  "cancelled",
-] as const;
 export const StatusPhase = z.enum(statusPhases);
 export type StatusPhase = z.infer<typeof StatusPhase>;
 
 /** Phases in which the ticket is finished: nothing more is expected from the support lines. */
 export const finalPhases: readonly StatusPhase[] = ["closed", "cancelled"];
 
-export const lines = [1, 2, 3] as const;
 export const Line = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 export type Line = z.infer<typeof Line>;
 
-export const roles = [
-  "line1",
-  "line2",
-  "line3",
-  "head_of_line2",
-  "supervisor",
-  "reporter",
-  "bridge",
-] as const;
 export const Role = z.enum(roles);
 export type Role = z.infer<typeof Role>;
 

@@ -4,6 +4,7 @@ import type { Config } from "../config/schema.js";
 import type { TicketRef } from "../domain/ticket.js";
 import { eventsQueue, partitionOf, ticketKey, writebackQueue } from "./names.js";
 import type { RetryState } from "./retry-budget.js";
+import { type WorkState, workStates } from "./work-states.js";
 
 /**
  * The bridge's unfinished and dead work as a person needs to see it — per job: which
@@ -11,9 +12,6 @@ import type { RetryState } from "./retry-budget.js";
  * from the queues of any running bridge, so nobody has to read Redis. Used by
  * `reglament events`, `GET /api/queues` and `reglament decisions`.
  */
-
-export const workStates = ["waiting", "active", "delayed", "failed"] as const;
-export type WorkState = (typeof workStates)[number];
 
 export interface WorkItem {
   queue: string;

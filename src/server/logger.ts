@@ -1,5 +1,6 @@
 import { type Logger, type LoggerOptions, pino } from "pino";
 import pretty from "pino-pretty";
+import type { LogFormat } from "./log-formats.js";
 
 /**
  * Paths pino blanks out in every log line: credentials of trackers and alert endpoints,
@@ -28,9 +29,6 @@ export function loggerOptions(level: string): LoggerOptions {
     base: { service: "reglament" },
   };
 }
-
-export const logFormats = ["pretty", "json"] as const;
-export type LogFormat = (typeof logFormats)[number];
 
 /**
  * The bridge's logger: JSON lines for machines (the default when stdout is not a

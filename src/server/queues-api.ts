@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/schema.js";
 import { Errors } from "../errors/catalogue.js";
-import { type WorkInspector, type WorkState, workStates } from "../queue/inspect.js";
+import type { WorkInspector } from "../queue/inspect.js";
+import { type WorkState, workStates } from "../queue/work-states.js";
 
 /**
  * `GET /api/queues[?instance=NAME][&state=waiting,delayed,failed][&ticket=INSTANCE/ID]`:

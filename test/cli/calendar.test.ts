@@ -72,7 +72,9 @@ describe("reglament calendar", () => {
   it("exits 2 on a negative duration, a bad moment, and a year without data", async () => {
     const args = ["calendar", "add", "--pack", "krasnoyarsk-kmiac", "--from"];
     expect((await cli(...args, "2026-02-20T15:00:00+07:00", "--duration=-4h")).code).toBe(2);
-    expect((await cli(...args, "yesterday", "--duration", "4h")).err).toMatch(/expected ISO 8601/);
+    expect((await cli(...args, "yesterday", "--duration", "4h")).err).toMatch(
+      /option '--from <iso>' argument 'yesterday' is invalid\. expected an ISO 8601 moment/,
+    );
     const r = await cli(...args, "2028-02-21T09:00:00+07:00", "--duration", "4h");
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no data for 2028 \(years available: 2025, 2026, 2027\)/);
@@ -124,5 +126,55 @@ describe("reglament sla", () => {
     const r = await cli("sla", "--pack", "e-recipe-by", fixture);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/sets no deadlines/);
+  });
+});
+
+describe("moments without an offset", () => {
+  it("are read in the pack's calendar zone, whatever the machine's, and the command says so", () => {
+    const args = [
+      "calendar",
+      "add",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--from",
+      "2026-02-20T15:00:00",
+      "--duration",
+      "4h",
+    ];
+    for (const TZ of ["UTC", "America/New_York"]) {
+      const r = cliProcess(args, { TZ });
+      expect(r.out).toBe("2026-02-24T10:00:00+07:00\n");
+      expect(r.err).toBe(
+        "note: --from 2026-02-20T15:00:00 has no offset; read in the pack's zone Asia/Krasnoyarsk: 2026-02-20T15:00:00+07:00\n",
+      );
+    }
+  });
+
+  it("check --now and sla --now too", async () => {
+    const sla = await cli(
+      "sla",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--now",
+      "2026-02-20T16:00",
+      "--format",
+      "json",
+      fixture,
+    );
+    expect(sla.err).toMatch(
+      /--now 2026-02-20T16:00 has no offset; read in the pack's zone Asia\/Krasnoyarsk: 2026-02-20T16:00:00\+07:00/,
+    );
+    const withOffset = await cli(
+      "sla",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--now",
+      "2026-02-20T16:00:00+07:00",
+      "--format",
+      "json",
+      fixture,
+    );
+    expect(withOffset.err).toBe("");
+    expect(sla.out).toBe(withOffset.out);
   });
 });

@@ -76,9 +76,19 @@ describe("reglament check --from gitlab", () => {
   });
 });
 
-/** `reglament check --from mantis --pack sevastopol-miac FILE [flags]`. */
+/** `reglament check --from mantis --pack sevastopol-miac --config <example> FILE [flags]`. */
 const checkSevastopol = (file: string, ...flags: string[]) =>
-  cli("check", "--from", "mantis", "--pack", "sevastopol-miac", ...flags, file);
+  cli(
+    "check",
+    "--from",
+    "mantis",
+    "--pack",
+    "sevastopol-miac",
+    "--config",
+    exampleConfigPath,
+    ...flags,
+    file,
+  );
 
 describe("reglament check --from mantis", () => {
   it("explains a native MantisBT issue JSON (GET /api/rest/issues/{id}) as the bridge decides it", async () => {

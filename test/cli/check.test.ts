@@ -18,6 +18,8 @@ describe("reglament check", () => {
       "check",
       "--pack",
       "sevastopol-miac",
+      "--config",
+      "config/reglament.example.yaml",
       "--format",
       "json",
       fixture("sevastopol-block-normal.json"),
@@ -121,9 +123,27 @@ describe("reglament check", () => {
   });
 
   it("runs as a real process with the documented exit statuses", () => {
+    const withConfig = ["--config", "config/reglament.example.yaml"];
     expect(
-      cliProcess(["check", "--pack", "sevastopol-miac", fixture("sevastopol-block-normal.json")]).code,
+      cliProcess([
+        "check",
+        "--pack",
+        "sevastopol-miac",
+        ...withConfig,
+        fixture("sevastopol-block-normal.json"),
+      ]).code,
     ).toBe(1);
+    // Without the configuration a rule lacks its parameter: an error decision, exit 2.
+    const unconfigured = cliProcess([
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      fixture("sevastopol-block-normal.json"),
+    ]);
+    expect(unconfigured.code).toBe(2);
+    expect(unconfigured.out).toMatch(
+      /! error \[assignee-on-status\] .*set packs\.sevastopol-miac\.params\.headOfLine2/,
+    );
     expect(
       cliProcess([
         "check",

@@ -1,6 +1,6 @@
-import type { Command } from "commander";
 import { parseDuration } from "../../calendar/duration.js";
 import type { Io } from "../io.js";
+import { readMoment } from "../moments.js";
 import { packForCli, timeForCli } from "../pack-setup.js";
 
 interface CalendarOptions {
@@ -9,39 +9,20 @@ interface CalendarOptions {
   config?: string;
 }
 
-export function registerCalendarCommands(program: Command, io: Io): void {
-  const calendar = program
-    .command("calendar")
-    .description("Working-time arithmetic on a pack's calendar (schedule, lunch, production calendar)");
+export function runCalendarAdd(
+  opts: CalendarOptions & { duration: string; explain?: boolean },
+  io: Io,
+): void {
+  const { calendar } = timeForCli(packForCli(opts.pack, opts.config));
+  const from = readMoment(io, "--from", opts.from, calendar);
+  const duration = parseDuration(opts.duration, calendar.dayMs);
+  if (opts.explain) io.out(`${calendar.explainAdd(from, duration).join("\n")}\n`);
+  else io.out(`${calendar.iso(calendar.addWorkingTime(from, duration))}\n`);
+}
 
-  calendar
-    .command("add")
-    .description(
-      "Print the moment a duration of working time after --from ends (ISO 8601, the calendar's offset)",
-    )
-    .requiredOption("-p, --pack <id>", "policy pack id")
-    .requiredOption("--from <iso>", "start, ISO 8601 with offset")
-    .requiredOption("--duration <duration>", "30m, 4h, 1h30m, 2d (d = one working day of the calendar)")
-    .option("--explain", "print which days and intervals were counted or skipped, and why")
-    .option("-c, --config <file>", "apply the configuration's calendar override for the pack")
-    .action((opts: CalendarOptions & { duration: string; explain?: boolean }) => {
-      const { calendar: cal } = timeForCli(packForCli(opts.pack, opts.config));
-      const from = cal.parse(opts.from);
-      const duration = parseDuration(opts.duration, cal.dayMs);
-      if (opts.explain) io.out(`${cal.explainAdd(from, duration).join("\n")}\n`);
-      else io.out(`${cal.iso(cal.addWorkingTime(from, duration))}\n`);
-    });
-
-  calendar
-    .command("between")
-    .description("Print the working minutes between --from and --to")
-    .requiredOption("-p, --pack <id>", "policy pack id")
-    .requiredOption("--from <iso>", "start, ISO 8601 with offset")
-    .requiredOption("--to <iso>", "end, ISO 8601 with offset")
-    .option("-c, --config <file>", "apply the configuration's calendar override for the pack")
-    .action((opts: CalendarOptions & { to: string }) => {
-      const { calendar: cal } = timeForCli(packForCli(opts.pack, opts.config));
-      const minutes = cal.workingTimeBetween(cal.parse(opts.from), cal.parse(opts.to)) / 60_000;
-      io.out(`${minutes}\n`);
-    });
+export function runCalendarBetween(opts: CalendarOptions & { to: string }, io: Io): void {
+  const { calendar } = timeForCli(packForCli(opts.pack, opts.config));
+  const from = readMoment(io, "--from", opts.from, calendar);
+  const to = readMoment(io, "--to", opts.to, calendar);
+  io.out(`${calendar.workingTimeBetween(from, to) / 60_000}\n`);
 }

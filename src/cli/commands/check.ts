@@ -1,17 +1,17 @@
-import { type Command, Option } from "commander";
 import { z } from "zod";
 import { withConfiguredRole } from "../../config/actors.js";
 import type { Config } from "../../config/schema.js";
 import type { NativeReading } from "../../domain/adapter.js";
 import { Change, creationOf } from "../../domain/change.js";
 import type { Decision } from "../../domain/decision.js";
-import { Role, TrackerKind } from "../../domain/enums.js";
+import type { Role, TrackerKind } from "../../domain/enums.js";
 import { Ticket } from "../../domain/ticket.js";
 import { evaluate } from "../../engine/evaluate.js";
 import { Errors, ExitCode } from "../../errors/catalogue.js";
 import { defaultAdapterRegistry } from "../../runtime/adapters.js";
 import type { Io } from "../io.js";
-import { packForCli } from "../pack-setup.js";
+import { readMoment } from "../moments.js";
+import { packForCli, timeForCli } from "../pack-setup.js";
 import { readJsonFile } from "../read-json.js";
 
 interface CheckOptions {
@@ -106,73 +106,45 @@ function readNativeFile(
   );
 }
 
-export function registerCheckCommand(program: Command, io: Io): void {
-  program
-    .command("check")
-    .description(
-      "Evaluate a pack on a ticket (and a change) and print the decisions; exit 1 when there are violations",
-    )
-    .argument(
-      "<ticket>",
-      "normalised ticket JSON file (see README, 'Ticket JSON'), or a tracker's own JSON with --from",
-    )
-    .requiredOption("-p, --pack <id>", "policy pack id")
-    .addOption(
-      new Option(
-        "--from <tracker>",
-        "the file is this tracker's own JSON (a GitLab Issue/Note Hook body, …), carrying its change",
-      ).choices(TrackerKind.options),
-    )
-    .option("--change <file>", "change JSON file; default: the ticket's creation by its reporter")
-    .addOption(
-      new Option(
-        "--actor-role <role>",
-        "role of the change's actor (default: from the files or config, else line1)",
-      ).choices(Role.options),
-    )
-    .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
-    .option("-c, --config <file>", "take pack parameters, modes and actor roles from this configuration")
-    .option("--now <iso>", "the moment of evaluation (default: now)")
-    .action((ticketFile: string, opts: CheckOptions) => {
-      if (opts.now !== undefined && Number.isNaN(Date.parse(opts.now))) {
-        throw Errors.INPUT_UNREADABLE(
-          `--now "${opts.now}"`,
-          "expected ISO 8601 such as 2026-02-20T15:00:00+03:00",
-        );
-      }
-      const { pack, config } = packForCli(opts.pack, opts.config);
-      if (opts.from && opts.change) {
-        throw Errors.USAGE(
-          "--change cannot be combined with --from: the tracker's payload carries its change",
-        );
-      }
-      const native = opts.from ? readNativeFile(ticketFile, opts.from, opts.pack, config) : undefined;
-      const ticket = native?.ticket ?? readJsonFile(ticketFile, Ticket, "ticket file");
-      const instance = ticket.ref.instance;
-      const reporter = withConfiguredRole(config, instance, ticket.reporter);
-      const change: Change =
-        native?.change ??
-        (opts.change ? readJsonFile(opts.change, Change, "change file") : creationOf(ticket, reporter));
-      let actor = withConfiguredRole(config, instance, change.actor);
-      if (opts.actorRole) actor = { ...actor, role: opts.actorRole };
-      else if (!actor.role)
-        actor = { ...actor, role: actor.id === reporter.id ? (reporter.role ?? "line1") : "line1" };
-      const subject: Ticket = {
-        ...ticket,
-        reporter: actor.id === reporter.id ? { ...reporter, role: actor.role } : reporter,
-      };
+/**
+ * Exit 1 when the pack finds violations, 2 when a rule could not run (an \`error\`
+ * decision: a parameter or option the deployment must set), else 0.
+ */
+export function runCheck(ticketFile: string, opts: CheckOptions, io: Io): void {
+  const setup = packForCli(opts.pack, opts.config);
+  const { pack, config } = setup;
+  const now =
+    opts.now === undefined
+      ? new Date().toISOString()
+      : new Date(readMoment(io, "--now", opts.now, timeForCli(setup).calendar)).toISOString();
+  if (opts.from && opts.change) {
+    throw Errors.USAGE("--change cannot be combined with --from: the tracker's payload carries its change");
+  }
+  const native = opts.from ? readNativeFile(ticketFile, opts.from, opts.pack, config) : undefined;
+  const ticket = native?.ticket ?? readJsonFile(ticketFile, Ticket, "ticket file");
+  const instance = ticket.ref.instance;
+  const reporter = withConfiguredRole(config, instance, ticket.reporter);
+  const change: Change =
+    native?.change ??
+    (opts.change ? readJsonFile(opts.change, Change, "change file") : creationOf(ticket, reporter));
+  let actor = withConfiguredRole(config, instance, change.actor);
+  if (opts.actorRole) actor = { ...actor, role: opts.actorRole };
+  else if (!actor.role)
+    actor = { ...actor, role: actor.id === reporter.id ? (reporter.role ?? "line1") : "line1" };
+  const subject: Ticket = {
+    ...ticket,
+    reporter: actor.id === reporter.id ? { ...reporter, role: actor.role } : reporter,
+  };
 
-      const decisions = evaluate(
-        pack,
-        subject,
-        { ...change, actor },
-        { now: opts.now ?? new Date().toISOString() },
-      );
-      io.out(
-        opts.format === "json"
-          ? `${JSON.stringify(decisionsJson(decisions), null, 2)}\n`
-          : formatDecisionsText(decisions),
-      );
-      io.exitCode = decisions.some((d) => d.outcome === "violation") ? ExitCode.findings : ExitCode.ok;
-    });
+  const decisions = evaluate(pack, subject, { ...change, actor }, { now });
+  io.out(
+    opts.format === "json"
+      ? `${JSON.stringify(decisionsJson(decisions), null, 2)}\n`
+      : formatDecisionsText(decisions),
+  );
+  io.exitCode = decisions.some((d) => d.outcome === "error")
+    ? ExitCode.badInput
+    : decisions.some((d) => d.outcome === "violation")
+      ? ExitCode.findings
+      : ExitCode.ok;
 }

@@ -1,4 +1,3 @@
-import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { resolveConfigPath } from "../../config/load.js";
 import { Errors } from "../../errors/catalogue.js";
@@ -6,6 +5,7 @@ import { DecisionLog, type LogEntry, type RetrySummary } from "../../queue/decis
 import { WorkInspector } from "../../queue/inspect.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
+import type { TicketOption } from "../options.js";
 import { redisForCli } from "../redis-for-cli.js";
 import { describeWork } from "./events.js";
 
@@ -42,42 +42,29 @@ function describeRetry(r: RetrySummary): string {
   return `${r.lastAt} ${r.deliveryId} — ${r.kind} ${state} after ${r.tries} failed tr${r.tries === 1 ? "y" : "ies"} since ${r.since}; last: ${r.last}`;
 }
 
-export function registerDecisionsCommand(program: Command, io: Io): void {
-  program
-    .command("decisions")
-    .description("Print a ticket's recent decisions and write-back results from the bridge's Redis")
-    .requiredOption(
-      "-t, --ticket <instance/id>",
-      "tracker instance and ticket id, e.g. erecipe-gitlab/FHIR-BY/ehr.platform.support#17",
-    )
-    .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
-    .option("-n, --limit <n>", "how many entries", "20")
-    .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
-    .action(async (opts: { ticket: string; config?: string; limit: string; format: "json" | "text" }) => {
-      const slash = opts.ticket.indexOf("/");
-      if (slash <= 0 || slash === opts.ticket.length - 1)
-        throw Errors.USAGE(`--ticket "${opts.ticket}" must be <instance>/<id>`);
-      const [instance, id] = [opts.ticket.slice(0, slash), opts.ticket.slice(slash + 1)];
-      const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
-      if (!(instance in config.trackers))
-        throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
-      const redis = await redisForCli(config, "reglament decisions");
-      try {
-        const log = new DecisionLog(redis, config.redis.keyPrefix, pino({ level: "silent" }));
-        const inspector = new WorkInspector(config, redis);
-        const [entries, retries, work] = await Promise.all([
-          log.recent(instance, id, Number(opts.limit) || 20),
-          log.retries(instance, id),
-          inspector.list({ ticket: { instance, id }, limit: 50 }),
-        ]).finally(() => inspector.close());
-        if (opts.format === "json") io.out(`${JSON.stringify(entries, null, 2)}\n`);
-        else {
-          const pending = work.map((w) => `pending: ${describeWork(w)}`);
-          const text = [...pending, ...retries.map(describeRetry), ...entries.map(describe)];
-          io.out(text.length ? `${text.join("\n")}\n` : `no decisions recorded for ${opts.ticket}\n`);
-        }
-      } finally {
-        redis.disconnect();
-      }
-    });
+export async function runDecisions(
+  opts: { ticket: TicketOption; config?: string; limit: number; format: "json" | "text" },
+  io: Io,
+): Promise<void> {
+  const { instance, id } = opts.ticket;
+  const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
+  if (!(instance in config.trackers)) throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
+  const redis = await redisForCli(config, "reglament decisions");
+  try {
+    const log = new DecisionLog(redis, config.redis.keyPrefix, pino({ level: "silent" }));
+    const inspector = new WorkInspector(config, redis);
+    const [entries, retries, work] = await Promise.all([
+      log.recent(instance, id, opts.limit),
+      log.retries(instance, id),
+      inspector.list({ ticket: { instance, id }, limit: 50 }),
+    ]).finally(() => inspector.close());
+    if (opts.format === "json") io.out(`${JSON.stringify(entries, null, 2)}\n`);
+    else {
+      const pending = work.map((w) => `pending: ${describeWork(w)}`);
+      const text = [...pending, ...retries.map(describeRetry), ...entries.map(describe)];
+      io.out(text.length ? `${text.join("\n")}\n` : `no decisions recorded for ${instance}/${id}\n`);
+    }
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -1,5 +1,4 @@
 import { Queue } from "bullmq";
-import type { Command } from "commander";
 import { resolveConfigPath } from "../../config/load.js";
 import { Errors } from "../../errors/catalogue.js";
 import { writebackQueue } from "../../queue/names.js";
@@ -40,59 +39,43 @@ async function withFailed(
   }
 }
 
-export function registerDlqCommands(program: Command, io: Io): void {
-  const dlq = program
-    .command("dlq")
-    .description("Write-backs the trackers refused for good (the dead-letter set)");
-  const common = (c: Command) =>
-    c
-      .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
-      .option("-i, --instance <name>", "only this tracker instance");
+type FailedJob = Awaited<ReturnType<Queue<WritebackJob>["getFailed"]>>[number];
 
-  common(dlq.command("list").description("List dead-lettered write-backs with their reason")).action(
-    async (opts: DlqOptions) => {
-      let count = 0;
-      await withFailed(opts, "reglament dlq list", async (queue, instance) => {
-        for (const job of await queue.getFailed()) {
-          count++;
-          io.out(
-            `${instance}\t${job.id}\tticket ${job.data.ref.id}\t${job.data.plan ? planActions(job.data.plan).length : 0} action(s)\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}\n`,
-          );
-        }
-      });
-      if (count === 0) io.out("the dead-letter set is empty\n");
-    },
-  );
+export async function runDlqList(opts: DlqOptions, io: Io): Promise<void> {
+  let count = 0;
+  await withFailed(opts, "reglament dlq list", async (queue, instance) => {
+    for (const job of await queue.getFailed()) {
+      count++;
+      io.out(
+        `${instance}\t${job.id}\tticket ${job.data.ref.id}\t${job.data.plan ? planActions(job.data.plan).length : 0} action(s)\t${new Date(job.finishedOn ?? job.timestamp).toISOString()}\t${job.failedReason}\n`,
+      );
+    }
+  });
+  if (count === 0) io.out("the dead-letter set is empty\n");
+}
 
-  for (const [name, verb, act] of [
-    [
-      "retry",
-      "Queue again",
-      async (job: Awaited<ReturnType<Queue<WritebackJob>["getFailed"]>>[number]) => job.retry(),
-    ],
-    [
-      "drop",
-      "Delete",
-      async (job: Awaited<ReturnType<Queue<WritebackJob>["getFailed"]>>[number]) => job.remove(),
-    ],
-  ] as const) {
-    common(dlq.command(name).description(`${verb} dead-lettered write-backs: one by id, or --all`))
-      .argument("[job]", "job id as `dlq list` shows it")
-      .option("--all", "every dead-lettered write-back (of --instance, or of all instances)")
-      .action(async (jobId: string | undefined, opts: DlqOptions) => {
-        if (!jobId && !opts.all) throw Errors.USAGE(`dlq ${name} needs a job id or --all`);
-        let done = 0;
-        await withFailed(opts, `reglament dlq ${name}`, async (queue) => {
-          for (const job of await queue.getFailed()) {
-            if (opts.all || job.id === jobId) {
-              await act(job);
-              done++;
-            }
-          }
-        });
-        if (jobId && done === 0)
-          throw Errors.USAGE(`no dead-lettered write-back with id "${jobId}" (see \`reglament dlq list\`)`);
-        io.out(`${name === "retry" ? "queued again" : "deleted"}: ${done}\n`);
-      });
-  }
+const acts: Record<"retry" | "drop", (job: FailedJob) => Promise<void>> = {
+  retry: (job) => job.retry(),
+  drop: (job) => job.remove(),
+};
+
+export async function runDlqAct(
+  name: "retry" | "drop",
+  jobId: string | undefined,
+  opts: DlqOptions,
+  io: Io,
+): Promise<void> {
+  if (!jobId && !opts.all) throw Errors.USAGE(`dlq ${name} needs a job id or --all`);
+  let done = 0;
+  await withFailed(opts, `reglament dlq ${name}`, async (queue) => {
+    for (const job of await queue.getFailed()) {
+      if (opts.all || job.id === jobId) {
+        await acts[name](job);
+        done++;
+      }
+    }
+  });
+  if (jobId && done === 0)
+    throw Errors.USAGE(`no dead-lettered write-back with id "${jobId}" (see \`reglament dlq list\`)`);
+  io.out(`${name === "retry" ? "queued again" : "deleted"}: ${done}\n`);
 }

@@ -1,8 +1,8 @@
-import { type Command, Option } from "commander";
 import { resolveConfigPath } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import { Errors } from "../../errors/catalogue.js";
-import { WorkInspector, type WorkItem, type WorkState, workStates } from "../../queue/inspect.js";
+import { WorkInspector, type WorkItem } from "../../queue/inspect.js";
+import type { WorkState } from "../../queue/work-states.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
 import { redisForCli } from "../redis-for-cli.js";
@@ -41,62 +41,37 @@ async function withInspector<T>(
   }
 }
 
-export function registerEventsCommands(program: Command, io: Io): void {
-  const events = program
-    .command("events")
-    .description("Events and write-backs that wait, retry or are dead, per ticket (from the bridge's Redis)");
-  const common = (c: Command) =>
-    c
-      .option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)")
-      .option("-i, --instance <name>", "only this tracker instance");
+export async function runEventsList(opts: EventsOptions, io: Io): Promise<void> {
+  const items = await withInspector(opts, "reglament events list", (inspector) =>
+    inspector.list({
+      ...(opts.state ? { states: opts.state } : {}),
+      ...(opts.instance ? { instance: opts.instance } : {}),
+    }),
+  );
+  if (opts.format === "json") io.out(`${JSON.stringify(items, null, 2)}\n`);
+  else
+    io.out(
+      items.length
+        ? `${items.map(describeWork).join("\n")}\n`
+        : "no event or write-back is waiting, retrying or dead\n",
+    );
+}
 
-  common(
-    events
-      .command("list")
-      .description("List unfinished and dead jobs: waiting, retrying (with the last answer), dead"),
-  )
-    .addOption(
-      new Option("-s, --state <state...>", "only jobs in these queue states").choices([...workStates]),
-    )
-    .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
-    .action(async (opts: EventsOptions) => {
-      const items = await withInspector(opts, "reglament events list", (inspector) =>
-        inspector.list({
-          ...(opts.state ? { states: opts.state } : {}),
-          ...(opts.instance ? { instance: opts.instance } : {}),
-        }),
-      );
-      if (opts.format === "json") io.out(`${JSON.stringify(items, null, 2)}\n`);
-      else
-        io.out(
-          items.length
-            ? `${items.map(describeWork).join("\n")}\n`
-            : "no event or write-back is waiting, retrying or dead\n",
-        );
-    });
-
-  for (const [name, verb] of [
-    ["retry", "Queue dead events and write-backs again"],
-    ["drop", "Delete dead events and write-backs (with --state, also jobs in those states)"],
-  ] as const) {
-    common(events.command(name).description(`${verb}: one by id, or --all`))
-      .argument("[job]", "job id as `events list` shows it")
-      .option("--all", "every dead job (of --instance, or of all instances)")
-      .addOption(
-        new Option("-s, --state <state...>", "drop: the queue states to drop from").choices([...workStates]),
-      )
-      .action(async (jobId: string | undefined, opts: EventsOptions) => {
-        if (!jobId && !opts.all) throw Errors.USAGE(`events ${name} needs a job id or --all`);
-        const done = await withInspector(opts, `reglament events ${name}`, (inspector) =>
-          inspector.act(name, {
-            ...(jobId ? { jobId } : {}),
-            ...(opts.instance ? { instance: opts.instance } : {}),
-            ...(opts.state ? { states: opts.state } : {}),
-          }),
-        );
-        if (jobId && done === 0)
-          throw Errors.USAGE(`no dead job with id "${jobId}" (see \`reglament events list --state failed\`)`);
-        io.out(`${name === "retry" ? "queued again" : "deleted"}: ${done}\n`);
-      });
-  }
+export async function runEventsAct(
+  name: "retry" | "drop",
+  jobId: string | undefined,
+  opts: EventsOptions,
+  io: Io,
+): Promise<void> {
+  if (!jobId && !opts.all) throw Errors.USAGE(`events ${name} needs a job id or --all`);
+  const done = await withInspector(opts, `reglament events ${name}`, (inspector) =>
+    inspector.act(name, {
+      ...(jobId ? { jobId } : {}),
+      ...(opts.instance ? { instance: opts.instance } : {}),
+      ...(opts.state ? { states: opts.state } : {}),
+    }),
+  );
+  if (jobId && done === 0)
+    throw Errors.USAGE(`no dead job with id "${jobId}" (see \`reglament events list --state failed\`)`);
+  io.out(`${name === "retry" ? "queued again" : "deleted"}: ${done}\n`);
 }

@@ -1,10 +1,10 @@
-import { type Command, Option } from "commander";
 import { formatDuration } from "../../calendar/duration.js";
 import { Ticket } from "../../domain/ticket.js";
 import { Errors } from "../../errors/catalogue.js";
 import { type ClockReport, evaluateClocks } from "../../sla/clocks.js";
 import { calendarFor } from "../../sla/pack-sla.js";
 import type { Io } from "../io.js";
+import { readMoment } from "../moments.js";
 import { packForCli, timeForCli } from "../pack-setup.js";
 import { readJsonFile } from "../read-json.js";
 
@@ -16,42 +16,29 @@ interface SlaOptions {
   format: "text" | "json";
 }
 
-export function registerSlaCommand(program: Command, io: Io): void {
-  program
-    .command("sla")
-    .description(
-      "Print every SLA clock of a ticket: target, elapsed and paused working time, due moment, state",
-    )
-    .argument("<ticket>", "normalised ticket JSON file, with its history and comments")
-    .requiredOption("-p, --pack <id>", "policy pack id")
-    .option("--now <iso>", "the moment to evaluate at (default: now)")
-    .option("--explain", "show, step by step, why each due moment is where it is")
-    .option("-c, --config <file>", "apply the configuration's calendar override for the pack")
-    .addOption(new Option("--format <format>", "output format").choices(["json", "text"]).default("text"))
-    .action((ticketFile: string, opts: SlaOptions) => {
-      const setup = packForCli(opts.pack, opts.config);
-      const time = timeForCli(setup);
-      const { sla } = time;
-      if (!sla) throw Errors.USAGE(`pack ${opts.pack} sets no deadlines (its regulation has no SLA table)`);
-      const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
-      const calendar = calendarFor(time, ticket);
-      const now = opts.now ? calendar.parse(opts.now) : Date.now();
-      const reports = evaluateClocks(ticket, { calendar, spec: sla, statuses: setup.pack.statuses, now });
-      if (opts.format === "json") {
-        io.out(
-          `${JSON.stringify(
-            reports.map((r) => jsonReport(r, calendar.iso.bind(calendar))),
-            null,
-            2,
-          )}\n`,
-        );
-        return;
-      }
-      for (const r of reports) {
-        io.out(`${line(r, calendar.iso.bind(calendar))}\n`);
-        if (opts.explain) io.out(`${r.explain.map((e) => `    ${e}`).join("\n")}\n`);
-      }
-    });
+export function runSla(ticketFile: string, opts: SlaOptions, io: Io): void {
+  const setup = packForCli(opts.pack, opts.config);
+  const time = timeForCli(setup);
+  const { sla } = time;
+  if (!sla) throw Errors.USAGE(`pack ${opts.pack} sets no deadlines (its regulation has no SLA table)`);
+  const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
+  const calendar = calendarFor(time, ticket);
+  const now = opts.now ? readMoment(io, "--now", opts.now, calendar) : Date.now();
+  const reports = evaluateClocks(ticket, { calendar, spec: sla, statuses: setup.pack.statuses, now });
+  if (opts.format === "json") {
+    io.out(
+      `${JSON.stringify(
+        reports.map((r) => jsonReport(r, calendar.iso.bind(calendar))),
+        null,
+        2,
+      )}\n`,
+    );
+    return;
+  }
+  for (const r of reports) {
+    io.out(`${line(r, calendar.iso.bind(calendar))}\n`);
+    if (opts.explain) io.out(`${r.explain.map((e) => `    ${e}`).join("\n")}\n`);
+  }
 }
 
 function line(r: ClockReport, iso: (t: number) => string): string {

@@ -1,0 +1,209 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command, Option } from "commander";
+import { roles, trackerKinds } from "../domain/enum-values.js";
+import { packageRoot } from "../paths.js";
+import { workStates } from "../queue/work-states.js";
+import { logFormats } from "../server/log-formats.js";
+import type { Io } from "./io.js";
+import { momentOption, positiveInteger, ticketOption } from "./options.js";
+
+/**
+ * What the CLI accepts: every command, its options and their validation. A command's code
+ * (and the libraries it needs: the config schema, BullMQ, fastify…) is loaded only when it
+ * runs, so `--version`, `--help` and a usage error answer at once.
+ */
+
+const version = (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string })
+  .version;
+
+const configOption = () =>
+  new Option("-c, --config <file>", "configuration file (default: REGLAMENT_CONFIG, or the example)");
+const formatOption = () =>
+  new Option("--format <format>", "output format").choices(["json", "text"]).default("text");
+const packOption = () => new Option("-p, --pack <id>", "policy pack id").makeOptionMandatory();
+const instanceOption = () => new Option("-i, --instance <name>", "only this tracker instance");
+const stateOption = (what: string) => new Option("-s, --state <state...>", what).choices([...workStates]);
+const moment = (flags: string, what: string) => new Option(flags, what).argParser(momentOption);
+const calendarConfig = () =>
+  new Option("-c, --config <file>", "apply the configuration's calendar override for the pack");
+
+export function buildProgram(io: Io): Command {
+  const program = new Command("reglament")
+    .description("Makes issue trackers obey a medical-IT support regulation")
+    .version(version, "-v, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command("serve")
+    .description("Run the bridge: HTTP server, queues and workers, until SIGTERM or SIGINT")
+    .addOption(configOption())
+    .addOption(
+      new Option(
+        "--log-format <format>",
+        "log lines: readable (pretty) or JSON (default: pretty on a terminal, else json)",
+      ).choices([...logFormats]),
+    )
+    .action(async (opts) => (await import("./commands/serve.js")).runServe(opts, io));
+
+  program
+    .command("config")
+    .description("Work with the configuration file")
+    .command("check")
+    .description("Validate a configuration file and print every problem with its YAML path")
+    .argument("[file]", "configuration file (default: --config, REGLAMENT_CONFIG, or the example)")
+    .option("-c, --config <file>", "configuration file")
+    .action(async (file, opts) => (await import("./commands/config.js")).runConfigCheck(file, opts, io));
+
+  program
+    .command("check")
+    .description(
+      "Evaluate a pack on a ticket (and a change) and print the decisions; exit 1 when there are violations, 2 when a rule could not run",
+    )
+    .argument(
+      "<ticket>",
+      "normalised ticket JSON file (see README, 'Ticket JSON'), or a tracker's own JSON with --from",
+    )
+    .addOption(packOption())
+    .addOption(
+      new Option(
+        "--from <tracker>",
+        "the file is this tracker's own JSON (a GitLab Issue/Note Hook body, …), carrying its change",
+      ).choices([...trackerKinds]),
+    )
+    .option("--change <file>", "change JSON file; default: the ticket's creation by its reporter")
+    .addOption(
+      new Option(
+        "--actor-role <role>",
+        "role of the change's actor (default: from the files or config, else line1)",
+      ).choices([...roles]),
+    )
+    .addOption(formatOption())
+    .option("-c, --config <file>", "take pack parameters, modes and actor roles from this configuration")
+    .addOption(
+      moment("--now <iso>", "the moment of evaluation (default: now; without an offset, in the pack's zone)"),
+    )
+    .action(async (ticket, opts) => (await import("./commands/check.js")).runCheck(ticket, opts, io));
+
+  const calendar = program
+    .command("calendar")
+    .description("Working-time arithmetic on a pack's calendar (schedule, lunch, production calendar)");
+  calendar
+    .command("add")
+    .description("Print the moment a duration of working time after --from ends (with the calendar's offset)")
+    .addOption(packOption())
+    .addOption(
+      moment("--from <iso>", "start, ISO 8601 (without an offset, in the pack's zone)").makeOptionMandatory(),
+    )
+    .requiredOption(
+      "--duration <duration>",
+      "30m, 4h, 1h30m, or working days: 2d ends on the 2nd following working day at the same time",
+    )
+    .option("--explain", "print which days and intervals were counted or skipped, and why")
+    .addOption(calendarConfig())
+    .action(async (opts) => (await import("./commands/calendar.js")).runCalendarAdd(opts, io));
+  calendar
+    .command("between")
+    .description("Print the working minutes between --from and --to")
+    .addOption(packOption())
+    .addOption(
+      moment("--from <iso>", "start, ISO 8601 (without an offset, in the pack's zone)").makeOptionMandatory(),
+    )
+    .addOption(
+      moment("--to <iso>", "end, ISO 8601 (without an offset, in the pack's zone)").makeOptionMandatory(),
+    )
+    .addOption(calendarConfig())
+    .action(async (opts) => (await import("./commands/calendar.js")).runCalendarBetween(opts, io));
+
+  program
+    .command("sla")
+    .description(
+      "Print every SLA clock of a ticket: target, elapsed and paused working time, due moment, state",
+    )
+    .argument("<ticket>", "normalised ticket JSON file, with its history and comments")
+    .addOption(packOption())
+    .addOption(
+      moment(
+        "--now <iso>",
+        "the moment to evaluate at (default: now; without an offset, in the pack's zone)",
+      ),
+    )
+    .option("--explain", "show, step by step, why each due moment is where it is")
+    .addOption(calendarConfig())
+    .addOption(formatOption())
+    .action(async (ticket, opts) => (await import("./commands/sla.js")).runSla(ticket, opts, io));
+
+  program
+    .command("decisions")
+    .description(
+      "Print a ticket's pending work and recent decisions and write-back results from the bridge's Redis",
+    )
+    .addOption(
+      new Option(
+        "-t, --ticket <instance/id>",
+        "tracker instance and ticket id, e.g. erecipe-gitlab/FHIR-BY/ehr.platform.support#17",
+      )
+        .argParser(ticketOption)
+        .makeOptionMandatory(),
+    )
+    .addOption(configOption())
+    .addOption(
+      new Option("-n, --limit <n>", "how many entries (1–100)").argParser(positiveInteger(100)).default(20),
+    )
+    .addOption(formatOption())
+    .action(async (opts) => (await import("./commands/decisions.js")).runDecisions(opts, io));
+
+  const dlq = program
+    .command("dlq")
+    .description("Write-backs the trackers refused for good (the dead-letter set)");
+  dlq
+    .command("list")
+    .description("List dead-lettered write-backs with their reason")
+    .addOption(configOption())
+    .addOption(instanceOption())
+    .action(async (opts) => (await import("./commands/dlq.js")).runDlqList(opts, io));
+  for (const [name, verb] of [
+    ["retry", "Queue again"],
+    ["drop", "Delete"],
+  ] as const) {
+    dlq
+      .command(name)
+      .description(`${verb} dead-lettered write-backs: one by id, or --all`)
+      .argument("[job]", "job id as `dlq list` shows it")
+      .option("--all", "every dead-lettered write-back (of --instance, or of all instances)")
+      .addOption(configOption())
+      .addOption(instanceOption())
+      .action(async (job, opts) => (await import("./commands/dlq.js")).runDlqAct(name, job, opts, io));
+  }
+
+  const events = program
+    .command("events")
+    .description("Events and write-backs that wait, retry or are dead, per ticket (from the bridge's Redis)");
+  events
+    .command("list")
+    .description("List unfinished and dead jobs: waiting, retrying (with the last answer), dead")
+    .addOption(configOption())
+    .addOption(instanceOption())
+    .addOption(stateOption("only jobs in these queue states"))
+    .addOption(formatOption())
+    .action(async (opts) => (await import("./commands/events.js")).runEventsList(opts, io));
+  for (const [name, verb] of [
+    ["retry", "Queue dead events and write-backs again"],
+    ["drop", "Delete dead events and write-backs (with --state, also jobs in those states)"],
+  ] as const) {
+    events
+      .command(name)
+      .description(`${verb}: one by id, or --all`)
+      .argument("[job]", "job id as `events list` shows it")
+      .option("--all", "every dead job (of --instance, or of all instances)")
+      .addOption(configOption())
+      .addOption(instanceOption())
+      .addOption(stateOption("drop: the queue states to drop from"))
+      .action(async (job, opts) => (await import("./commands/events.js")).runEventsAct(name, job, opts, io));
+  }
+
+  const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+  for (const cmd of everyCommand(program)) cmd.exitOverride();
+  return program;
+}
