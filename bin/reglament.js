@@ -22,7 +22,9 @@ function newerSource(dir, since) {
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : undefined;
 const fresh =
   built !== undefined &&
-  !["src", "adapters", "policies"].some((d) => existsSync(join(root, d)) && newerSource(join(root, d), built));
+  !["src", "adapters", "policies"].some(
+    (d) => existsSync(join(root, d)) && newerSource(join(root, d), built),
+  );
 
 if (fresh) {
   await import("../dist/src/cli/bin.js");
