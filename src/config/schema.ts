@@ -46,6 +46,24 @@ const PipelineConfig = z.strictObject({
     .prefault({}),
 });
 
+const HistoryConfig = z.strictObject({
+  /** Keep the history (decisions, ticket versions, write-back outcomes) for reports and audits. */
+  enabled: z.boolean().default(true),
+  /** postgres://… ; when absent, an embedded PostgreSQL (PGlite) in `dataDir`, for one process. */
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
+    .optional(),
+  dataDir: z.string().min(1).default("var/history"),
+  /** Records the writer stores per transaction. */
+  batchSize: z.number().int().min(1).max(10_000).default(500),
+  /** Records Redis keeps for the history while the database is away; past it the oldest are dropped. */
+  maxBacklog: z.number().int().min(1000).default(1_000_000),
+  /** A backlog past this is logged and shown by /readyz as a history store that is behind. */
+  alertBacklog: z.number().int().min(1).default(10_000),
+});
+export type HistoryConfig = z.infer<typeof HistoryConfig>;
+
 const RedisConfig = z.strictObject({
   /** redis://… ; when absent (and REDIS_URL is unset) `serve` starts a private redis-server. */
   url: z.string().min(1).optional(),
@@ -135,6 +153,7 @@ export function configSchema(knownPacks: readonly string[], trackerOptions: Reco
       server: ServerConfig.prefault({}),
       redis: RedisConfig.prefault({}),
       pipeline: PipelineConfig.prefault({}),
+      history: HistoryConfig.prefault({}),
       trackers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), TrackerInstance).default({}),
       actors: z.record(z.string(), z.record(z.string(), ActorEntry)).default({}),
       packs: z.record(packId, PackSettings).default({}),

@@ -251,6 +251,18 @@ export const Errors = {
       `another private redis-server (pid ${redisPid}, port ${port}, started by the bridge with pid ${bridgePid}) already uses ${dataDir}; ` +
       `stop that bridge first, or give this one another redis.dataDir, or point both at one Redis with REDIS_URL=redis://127.0.0.1:${port}`,
   ),
+  HISTORY_IN_USE: define(
+    "REG_HISTORY_IN_USE",
+    { exitCode: 2 },
+    (dir: string, pid: number) =>
+      `the embedded history store in ${dir} is in use by the process with pid ${pid} (one process at a time); ` +
+      `ask that bridge (GET /api/decisions), stop it first, or set history.url to a PostgreSQL database that every process and the CLI can share`,
+  ),
+  HISTORY_UNAVAILABLE: define(
+    "REG_HISTORY_UNAVAILABLE",
+    { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },
+    (where: string, reason: string) => `the history store (${where}) does not answer: ${reason}`,
+  ),
   REDIS_UNAVAILABLE: define(
     "REG_REDIS_UNAVAILABLE",
     { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },

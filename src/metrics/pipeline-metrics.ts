@@ -9,6 +9,11 @@ export function pipelineMetrics(registry: Registry) {
       labelNames: ["instance", "result", "reason"] as const,
       registers: [registry],
     }),
+    historyBacklog: new Gauge({
+      name: "reglament_history_backlog",
+      help: "History records handed off and waiting in Redis to be stored",
+      registers: [registry],
+    }),
     decisions: new Counter({
       name: "reglament_decisions_total",
       help: "Decisions by pack, rule and outcome",

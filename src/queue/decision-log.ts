@@ -2,6 +2,9 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Action } from "../domain/action.js";
 import type { Decision } from "../domain/decision.js";
+import type { Ticket } from "../domain/ticket.js";
+import { type HistoryHandOff, handOff } from "../history/hand-off.js";
+import { historyRecords } from "../history/records.js";
 
 /** One entry of a ticket's decision log: what was decided on an event, or what became of its write-back. */
 export type LogEntry =
@@ -61,6 +64,7 @@ export class DecisionLog {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly logger: Logger,
+    private readonly history?: HistoryHandOff,
     private readonly perTicket = 100,
     private readonly perInstance = 10_000,
   ) {}
@@ -93,10 +97,12 @@ export class DecisionLog {
     return all.sort((a, b) => b.lastAt.localeCompare(a.lastAt));
   }
 
-  async record(instance: string, id: string, entry: LogEntry): Promise<void> {
+  /** `ticket`: the ticket the decisions saw, kept in the history as the version they rest on. */
+  async record(instance: string, id: string, entry: LogEntry, ticket?: Ticket): Promise<void> {
     const json = JSON.stringify(entry);
-    await this.redis
-      .multi()
+    const tx = this.redis.multi();
+    if (this.history) handOff(tx, this.history, historyRecords(instance, id, entry, ticket));
+    await tx
       .lpush(this.#ticketKey(instance, id), json)
       .ltrim(this.#ticketKey(instance, id), 0, this.perTicket - 1)
       .xadd(

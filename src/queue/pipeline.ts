@@ -13,6 +13,7 @@ import type { Actor, Ticket, TicketRef } from "../domain/ticket.js";
 import { evaluate } from "../engine/evaluate.js";
 import { isReglamentError } from "../errors/catalogue.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
+import { historyStreamKey } from "../history/hand-off.js";
 import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { workerConnection } from "../redis/connection.js";
 import { isConnectionError } from "../redis/outage.js";
@@ -111,7 +112,14 @@ export class Pipeline {
     const connection = options.redis;
     const { retry } = options.config.pipeline;
     this.#budget = new RetryBudget(retry.attempts, retry.maxSeconds * 1000);
-    this.log = new DecisionLog(connection, this.prefix, options.logger);
+    this.log = new DecisionLog(
+      connection,
+      this.prefix,
+      options.logger,
+      options.config.history.enabled
+        ? { key: historyStreamKey(this.prefix), maxBacklog: options.config.history.maxBacklog }
+        : undefined,
+    );
     this.guard = new LoopGuard(connection, this.prefix);
     this.snapshots = new SnapshotStore(connection, this.prefix);
     this.#events = Array.from(
@@ -313,17 +321,22 @@ export class Pipeline {
     const allowed = written.flatMap((x) => x.actions);
     const dryRun = pack.mode === "dry-run";
     const writeback = allowed.length === 0 ? (held.length ? "held" : "none") : dryRun ? "dry-run" : "queued";
-    await this.log.record(instance, ref.id, {
-      type: "decisions",
-      at,
-      deliveryId,
-      pack: pack.id,
-      mode: pack.mode,
-      decisions,
-      writeback,
-      ...(dryRun && allowed.length ? { wouldDo: allowed } : {}),
-      ...(later.length ? { deferred: later.map((x) => ({ rule: x.rule, seconds: x.graceSeconds! })) } : {}),
-    });
+    await this.log.record(
+      instance,
+      ref.id,
+      {
+        type: "decisions",
+        at,
+        deliveryId,
+        pack: pack.id,
+        mode: pack.mode,
+        decisions,
+        writeback,
+        ...(dryRun && allowed.length ? { wouldDo: allowed } : {}),
+        ...(later.length ? { deferred: later.map((x) => ({ rule: x.rule, seconds: x.graceSeconds! })) } : {}),
+      },
+      ticket,
+    );
     if (writeback === "queued")
       await this.#queueWriteback(
         instance,

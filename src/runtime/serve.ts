@@ -6,6 +6,9 @@ import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
 import type { AdapterRegistry } from "../domain/adapter.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
+import { historyStreamKey } from "../history/hand-off.js";
+import { openHistoryStore } from "../history/open.js";
+import { HistoryWriter, historyReadiness } from "../history/writer.js";
 import { pipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { createMetricsRegistry } from "../metrics/registry.js";
 import { WorkInspector } from "../queue/inspect.js";
@@ -117,6 +120,23 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     );
     await verifyTrackerAccess(adapters, logger, examples);
     await checkTrackerCapabilities(config, adapters, packs, logger, examples);
+    const history = config.history.enabled
+      ? new HistoryWriter({
+          redis,
+          key: historyStreamKey(config.redis.keyPrefix),
+          open: () => openHistoryStore(config.history),
+          logger: logger.child({ part: "history" }),
+          batchSize: config.history.batchSize,
+          alertBacklog: config.history.alertBacklog,
+          onBacklog: (n) => metrics.historyBacklog.set(n),
+        })
+      : undefined;
+    if (history) {
+      // In the background: the embedded store's first start creates its database (seconds),
+      // and records wait in Redis meanwhile.
+      history.start();
+      shutdown.add("history writer", () => history.close());
+    }
     const prefix = config.redis.keyPrefix;
 
     const dispatcher = new AlertDispatcher({
@@ -177,11 +197,14 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       access: new AccessControl(config.server.auth),
       bodyLimit: config.server.bodyLimit,
       metrics: registry,
-      readiness: [{ name: "redis", check: () => pingWithin(redis, 1000) }],
+      readiness: [
+        { name: "redis", check: () => pingWithin(redis, 1000) },
+        ...(history ? [historyReadiness(history)] : []),
+      ],
       beforeMetrics: () => pipeline!.observeQueues(),
     });
     await webhookRoutes(app, { config, adapters, pipeline, metrics });
-    await decisionsApi(app, { config, log: pipeline.log });
+    await decisionsApi(app, { config, log: pipeline.log, history });
     const inspector = new WorkInspector(config, redis);
     shutdown.add(
       "queue inspector",

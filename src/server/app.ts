@@ -8,6 +8,10 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves true when the dependency answers; must not hang (give it its own deadline). */
   check: () => Promise<boolean>;
+  /** What is wrong, when the check fails (else "failing" is shown). */
+  explain?: () => string | undefined;
+  /** Shown, but does not make the bridge not ready (a history store that is behind loses nothing). */
+  advisory?: boolean;
 }
 
 export interface AppOptions {
@@ -96,10 +100,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.get("/readyz", async (_request, reply) => {
     const results = await Promise.all(
-      options.readiness.map(async (r) => [r.name, await r.check().catch(() => false)] as const),
+      options.readiness.map(async (r) => ({ r, ok: await r.check().catch(() => false) })),
     );
-    const checks = Object.fromEntries(results.map(([name, ok]) => [name, ok ? "ok" : "failing"]));
-    const ready = results.every(([, ok]) => ok);
+    const checks = Object.fromEntries(
+      results.map(({ r, ok }) => [r.name, ok ? "ok" : (r.explain?.() ?? "failing")]),
+    );
+    const ready = results.every(({ r, ok }) => ok || r.advisory);
     return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks });
   });
 

@@ -116,6 +116,8 @@ export class BridgeProcess {
         mode: "enforce",
         server: { host: "127.0.0.1", port, logLevel: "warn" },
         redis: { keyPrefix: prefix },
+        // Two bridges share one Redis here; the embedded history store is one process's.
+        history: { enabled: false },
         pipeline: { partitions: 4, jobLockSeconds: 2, retry: settings.retry },
         trackers: {
           gl: {

@@ -25,7 +25,7 @@ describe("exit statuses", () => {
     const port = (holder.address() as { port: number }).port;
     try {
       const busy = join(tmpdir(), `reglament-exit-busy-${process.pid}.yaml`);
-      writeFileSync(busy, `server: { port: ${port}, logLevel: info }\n`);
+      writeFileSync(busy, `server: { port: ${port}, logLevel: info }\nhistory: { enabled: false }\n`);
       const r = cliProcess(["serve", "--config", busy, "--log-format", "json"], {
         REDIS_URL: testRedisUrl(2),
       });

@@ -83,6 +83,7 @@ describe("the Docker image's file set", () => {
       config,
       [
         "server: { host: 127.0.0.1, port: 0, logLevel: warn }",
+        `history: { dataDir: ${JSON.stringify(join(root, "history"))} }`,
         "trackers:",
         "  sev: { kind: mantis, baseUrl: https://mantis.example.ru, token: t, bridgeUser: reglament, example: true, projects: { '1': { pack: sevastopol-miac } } }",
         "  gl: { kind: gitlab, baseUrl: https://gitlab.example.by, token: t, bridgeUser: bot, example: true, projects: { g/s: { pack: e-recipe-by } } }",

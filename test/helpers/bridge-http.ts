@@ -76,6 +76,8 @@ export function testBridgeConfig(prefix: string, rest: Record<string, unknown>) 
     server: { port: 0, logLevel: "silent", auth: testServerAuth },
     redis: { keyPrefix: prefix },
     pipeline: { partitions: 2, retry: { backoffMs: 200 } },
+    // The history's own tests turn it on, with a database of their own.
+    history: { enabled: false },
     ...rest,
   });
 }

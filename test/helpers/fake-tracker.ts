@@ -216,9 +216,12 @@ export function fakeTrackerConfig(
     writesPerSecond?: number;
     rules?: Record<string, unknown>;
     alerts?: Record<string, unknown>;
+    history?: Record<string, unknown>;
   } = {},
 ) {
   return configSchema(listPackIds()).parse({
+    // The history's own tests turn it on, with a database of their own.
+    history: k.history ?? { enabled: false },
     server: { port: 0, logLevel: "silent", auth: testServerAuth, ...k.server },
     redis: { keyPrefix: prefix },
     pipeline: { partitions: 2, retry: { backoffMs: 200, ...k.retry } },

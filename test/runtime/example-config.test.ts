@@ -35,7 +35,11 @@ describe("the example configuration", () => {
     const { config } = loadDeploymentConfig(exampleConfigPath, { REGLAMENT_VIEWER_TOKEN: "viewer-secret-1" });
     const { logger, lines } = capturingLogger();
     const bridge = await startBridge({
-      config: { ...config, server: { ...config.server, port: 0, logLevel: "silent" } },
+      config: {
+        ...config,
+        server: { ...config.server, port: 0, logLevel: "silent" },
+        history: { ...config.history, enabled: false },
+      },
       configFile: exampleConfigPath,
       env: { REDIS_URL: redisUrl },
       logger,

@@ -15,7 +15,11 @@ import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
 const minimal = (dataDir?: string) =>
-  configSchema([]).parse({ server: { port: 0, logLevel: "silent" }, redis: dataDir ? { dataDir } : {} });
+  configSchema([]).parse({
+    server: { port: 0, logLevel: "silent" },
+    redis: dataDir ? { dataDir } : {},
+    history: { enabled: false },
+  });
 
 describe("startBridge", () => {
   it("uses REDIS_URL, serves /readyz, and shuts down cleanly", async () => {
@@ -51,6 +55,7 @@ describe("startBridge", () => {
       .reply(404, { message: "Project '999' doesn't exist" });
     const config = configSchema(listPackIds(), defaultAdapterRegistry().optionSchemas()).parse({
       server: { port: 0, logLevel: "silent" },
+      history: { enabled: false },
       trackers: {
         sev: {
           kind: "mantis",
@@ -94,7 +99,7 @@ describe("startBridge", () => {
 describe("reglament serve (a real process)", () => {
   it("prints where it listens, answers /healthz, and exits 0 on SIGTERM", async () => {
     const config = join(tmpdir(), `reglament-serve-${process.pid}.yaml`);
-    writeFileSync(config, "server:\n  port: 0\n  logLevel: warn\n");
+    writeFileSync(config, "server:\n  port: 0\n  logLevel: warn\nhistory: { enabled: false }\n");
     const serve = await startServe(
       process.execPath,
       [join(packageRoot, "bin/reglament.js"), "serve", "--config", config],
@@ -108,7 +113,7 @@ describe("reglament serve (a real process)", () => {
 
   it("logs JSON lines when stdout is not a terminal, and readable lines with --log-format pretty", async () => {
     const config = join(tmpdir(), `reglament-serve-logs-${process.pid}.yaml`);
-    writeFileSync(config, "server:\n  port: 0\n  logLevel: info\n");
+    writeFileSync(config, "server:\n  port: 0\n  logLevel: info\nhistory: { enabled: false }\n");
     const run = async (...extra: string[]) => {
       const serve = await startServe(
         process.execPath,
@@ -133,6 +138,7 @@ describe("reglament serve (a real process)", () => {
       config,
       [
         "server: { port: 0, logLevel: warn }",
+        "history: { enabled: false }",
         "trackers:",
         "  gl:",
         "    kind: gitlab",

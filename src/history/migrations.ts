@@ -1,0 +1,86 @@
+/**
+ * The history store's schema, as numbered migrations applied in order and recorded in
+ * `history_migrations`; the same SQL runs on PostgreSQL and on the embedded PGlite. A
+ * migration is never edited once released: a change is a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "ticket versions, decisions, write-backs, ticket events",
+    sql: `
+CREATE TABLE ticket_versions (
+  key         text PRIMARY KEY,
+  at          timestamptz NOT NULL,
+  instance    text NOT NULL,
+  project     text,
+  ticket      text NOT NULL,
+  pack        text NOT NULL,
+  status      text NOT NULL,
+  priority    text,
+  impact      text,
+  type        text,
+  line        smallint,
+  labels      text[] NOT NULL DEFAULT '{}',
+  assignee    text,
+  reporter    text NOT NULL,
+  created_at  timestamptz NOT NULL,
+  updated_at  timestamptz
+);
+CREATE INDEX ticket_versions_ticket ON ticket_versions (instance, ticket, at);
+
+CREATE TABLE decisions (
+  key          text PRIMARY KEY,
+  seq          bigserial UNIQUE,
+  at           timestamptz NOT NULL,
+  instance     text NOT NULL,
+  project      text,
+  ticket       text NOT NULL,
+  pack         text NOT NULL,
+  mode         text NOT NULL,
+  delivery_id  text NOT NULL,
+  rule         text NOT NULL,
+  outcome      text NOT NULL,
+  message      text NOT NULL,
+  citation     text NOT NULL,
+  actions      jsonb NOT NULL DEFAULT '[]',
+  writeback    text NOT NULL,
+  conflict     text
+);
+CREATE INDEX decisions_at ON decisions (at);
+CREATE INDEX decisions_ticket ON decisions (instance, ticket, at);
+CREATE INDEX decisions_rule ON decisions (rule, at);
+
+CREATE TABLE writebacks (
+  key          text PRIMARY KEY,
+  at           timestamptz NOT NULL,
+  instance     text NOT NULL,
+  ticket       text NOT NULL,
+  delivery_id  text NOT NULL,
+  result       text NOT NULL,
+  applied      integer,
+  skipped      integer,
+  error        text,
+  changed      text[] NOT NULL DEFAULT '{}',
+  refused      jsonb NOT NULL DEFAULT '[]'
+);
+CREATE INDEX writebacks_ticket ON writebacks (instance, ticket, at);
+
+CREATE TABLE ticket_events (
+  key          text PRIMARY KEY,
+  at           timestamptz NOT NULL,
+  instance     text NOT NULL,
+  ticket       text NOT NULL,
+  delivery_id  text NOT NULL,
+  event        text NOT NULL,
+  detail       text NOT NULL
+);
+CREATE INDEX ticket_events_ticket ON ticket_events (instance, ticket, at);
+`,
+  },
+];

@@ -1,0 +1,242 @@
+import type { SqlDatabase } from "./database.js";
+import { migrations } from "./migrations.js";
+import type { HistoryKind, HistoryRecord } from "./records.js";
+
+type Column = [column: string, sqlType: string, field: string];
+
+/** Each record kind's table and columns (record field → column), in one place. */
+const tables: Record<HistoryKind, { table: string; columns: Column[] }> = {
+  ticket_version: {
+    table: "ticket_versions",
+    columns: [
+      ["key", "text", "key"],
+      ["at", "timestamptz", "at"],
+      ["instance", "text", "instance"],
+      ["project", "text", "project"],
+      ["ticket", "text", "ticket"],
+      ["pack", "text", "pack"],
+      ["status", "text", "status"],
+      ["priority", "text", "priority"],
+      ["impact", "text", "impact"],
+      ["type", "text", "type"],
+      ["line", "smallint", "line"],
+      ["labels", "text[]", "labels"],
+      ["assignee", "text", "assignee"],
+      ["reporter", "text", "reporter"],
+      ["created_at", "timestamptz", "createdAt"],
+      ["updated_at", "timestamptz", "updatedAt"],
+    ],
+  },
+  decision: {
+    table: "decisions",
+    columns: [
+      ["key", "text", "key"],
+      ["at", "timestamptz", "at"],
+      ["instance", "text", "instance"],
+      ["project", "text", "project"],
+      ["ticket", "text", "ticket"],
+      ["pack", "text", "pack"],
+      ["mode", "text", "mode"],
+      ["delivery_id", "text", "deliveryId"],
+      ["rule", "text", "rule"],
+      ["outcome", "text", "outcome"],
+      ["message", "text", "message"],
+      ["citation", "text", "citation"],
+      ["actions", "jsonb", "actions"],
+      ["writeback", "text", "writeback"],
+      ["conflict", "text", "conflict"],
+    ],
+  },
+  writeback: {
+    table: "writebacks",
+    columns: [
+      ["key", "text", "key"],
+      ["at", "timestamptz", "at"],
+      ["instance", "text", "instance"],
+      ["ticket", "text", "ticket"],
+      ["delivery_id", "text", "deliveryId"],
+      ["result", "text", "result"],
+      ["applied", "integer", "applied"],
+      ["skipped", "integer", "skipped"],
+      ["error", "text", "error"],
+      ["changed", "text[]", "changed"],
+      ["refused", "jsonb", "refused"],
+    ],
+  },
+  ticket_event: {
+    table: "ticket_events",
+    columns: [
+      ["key", "text", "key"],
+      ["at", "timestamptz", "at"],
+      ["instance", "text", "instance"],
+      ["ticket", "text", "ticket"],
+      ["delivery_id", "text", "deliveryId"],
+      ["event", "text", "event"],
+      ["detail", "text", "detail"],
+    ],
+  },
+};
+
+/** One batch insert per kind; a key already stored is skipped, so a replay stores nothing twice. */
+const inserts = Object.fromEntries(
+  Object.entries(tables).map(([kind, { table, columns }]) => {
+    const names = columns.map(([c]) => c).join(", ");
+    const typed = columns.map(([, type], i) => `c${i} ${type}`).join(", ");
+    const picked = columns.map((_, i) => `c${i}`).join(", ");
+    return [
+      kind,
+      `INSERT INTO ${table} (${names}) SELECT ${picked} FROM jsonb_to_recordset($1::jsonb) AS x(${typed}) ON CONFLICT (key) DO NOTHING`,
+    ];
+  }),
+) as Record<HistoryKind, string>;
+
+export interface DecisionFilter {
+  instance?: string;
+  ticket?: string;
+  rule?: string;
+  outcome?: string;
+  pack?: string;
+  /** ISO 8601; decisions at or after. */
+  since?: string;
+  /** ISO 8601; decisions before. */
+  until?: string;
+  /** Paging: only decisions older than this cursor (the `next` of the previous page). */
+  before?: string;
+  limit?: number;
+}
+
+export interface StoredDecision {
+  at: string;
+  instance: string;
+  project: string | null;
+  ticket: string;
+  pack: string;
+  mode: string;
+  deliveryId: string;
+  rule: string;
+  outcome: string;
+  message: string;
+  citation: string;
+  actions: unknown[];
+  writeback: string;
+  conflict: string | null;
+}
+
+export interface DecisionPage {
+  decisions: StoredDecision[];
+  /** Pass as `before` for the next (older) page; absent on the last page. */
+  next?: string;
+}
+
+/**
+ * The append-only history in PostgreSQL or the embedded PGlite: versioned migrations,
+ * idempotent batch writes, and the queries reports and the console read.
+ */
+export class HistoryStore {
+  constructor(readonly db: SqlDatabase) {}
+
+  get where(): string {
+    return this.db.where;
+  }
+
+  /** Applies the migrations this version has and the database lacks; safe for several processes at once. */
+  async migrate(): Promise<number[]> {
+    await this.db.query(
+      "CREATE TABLE IF NOT EXISTS history_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if ((await this.appliedVersions()).includes(m.version)) continue;
+      try {
+        // The insert goes first: a second process migrating at the same time fails on its key
+        // and finds the migration applied, instead of creating the tables twice.
+        await this.db.script(
+          `INSERT INTO history_migrations (version, name) VALUES (${m.version}, '${m.name.replaceAll("'", "''")}');\n${m.sql}`,
+        );
+        applied.push(m.version);
+      } catch (err) {
+        if (!(await this.appliedVersions()).includes(m.version)) throw err;
+      }
+    }
+    return applied;
+  }
+
+  async appliedVersions(): Promise<number[]> {
+    const rows = await this.db.query<{ version: number }>(
+      "SELECT version FROM history_migrations ORDER BY version",
+    );
+    return rows.map((r) => Number(r.version));
+  }
+
+  /** Stores a batch; records already stored (by key) are left as they are. */
+  async write(records: readonly HistoryRecord[]): Promise<void> {
+    const byKind = new Map<HistoryKind, HistoryRecord[]>();
+    for (const r of records) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
+    for (const [kind, list] of byKind) {
+      const { columns } = tables[kind];
+      const rows = list.map((r) =>
+        Object.fromEntries(
+          columns.map(([, , field], i) => [`c${i}`, (r as Record<string, unknown>)[field] ?? null]),
+        ),
+      );
+      await this.db.query(inserts[kind], [JSON.stringify(rows)]);
+    }
+  }
+
+  /** Decisions across tickets, newest first, a page at a time. */
+  async decisions(filter: DecisionFilter = {}): Promise<DecisionPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace("?", `$${params.length}`));
+    };
+    if (filter.instance) add("instance = ?", filter.instance);
+    if (filter.ticket) add("ticket = ?", filter.ticket);
+    if (filter.rule) add("rule = ?", filter.rule);
+    if (filter.outcome) add("outcome = ?", filter.outcome);
+    if (filter.pack) add("pack = ?", filter.pack);
+    if (filter.since) add("at >= ?::timestamptz", filter.since);
+    if (filter.until) add("at < ?::timestamptz", filter.until);
+    if (filter.before) add("seq < ?::bigint", filter.before);
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 1000);
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT seq::text AS seq, at, instance, project, ticket, pack, mode, delivery_id, rule, outcome, message, citation, actions, writeback, conflict
+         FROM decisions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY seq DESC LIMIT ${limit + 1}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      decisions: page.map((r) => ({
+        at: new Date(r.at as string).toISOString(),
+        instance: r.instance as string,
+        project: (r.project as string | null) ?? null,
+        ticket: r.ticket as string,
+        pack: r.pack as string,
+        mode: r.mode as string,
+        deliveryId: r.delivery_id as string,
+        rule: r.rule as string,
+        outcome: r.outcome as string,
+        message: r.message as string,
+        citation: r.citation as string,
+        actions: r.actions as unknown[],
+        writeback: r.writeback as string,
+        conflict: (r.conflict as string | null) ?? null,
+      })),
+      ...(rows.length > limit ? { next: page.at(-1)!.seq as string } : {}),
+    };
+  }
+
+  /** Rows of a kind's table, for tests and exports. */
+  async count(kind: HistoryKind): Promise<number> {
+    const [row] = await this.db.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM ${tables[kind].table}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,235 @@
+import { hostname } from "node:os";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { Errors } from "../errors/catalogue.js";
+import type { HistoryRecord } from "./records.js";
+import type { HistoryStore } from "./store.js";
+
+const group = "history-writers";
+
+export interface HistoryStatus {
+  state: "starting" | "writing" | "failing" | "stopped";
+  /** Records handed off and not yet stored (stream entries). */
+  backlog: number;
+  where?: string;
+  lastError?: string;
+  /** Set when the backlog is past `alertBacklog`. */
+  behind: boolean;
+}
+
+export interface HistoryWriterOptions {
+  redis: Redis;
+  key: string;
+  /** Opens (and migrates) the store; retried until it succeeds. */
+  open: () => Promise<HistoryStore>;
+  logger: Logger;
+  batchSize?: number;
+  /** A backlog past this is logged once as "behind" and shown by /readyz. */
+  alertBacklog?: number;
+  /** How long an entry another process took may stay unwritten before this one takes it over. */
+  claimIdleMs?: number;
+  onBacklog?: (size: number) => void;
+}
+
+/**
+ * Drains the hand-off stream into the history store in batches, off the hot path. A
+ * batch is acknowledged (and deleted from the stream) only once the database holds it;
+ * while the database is away the entries wait in the stream and are written when it is
+ * back. Several processes share the work through a consumer group; an entry a dead
+ * process had taken is claimed by another, and idempotent keys make a replay harmless.
+ */
+export class HistoryWriter {
+  readonly #o: Required<Omit<HistoryWriterOptions, "onBacklog">> & Pick<HistoryWriterOptions, "onBacklog">;
+  readonly #consumer = `${hostname()}-${process.pid}`;
+  #reader: Redis | undefined;
+  #store: HistoryStore | undefined;
+  #status: HistoryStatus = { state: "starting", backlog: 0, behind: false };
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(options: HistoryWriterOptions) {
+    this.#o = { batchSize: 500, alertBacklog: 10_000, claimIdleMs: 60_000, ...options };
+  }
+
+  /** The open store, for queries; throws REG_HISTORY_UNAVAILABLE until it is open. */
+  store(): HistoryStore {
+    if (!this.#store)
+      throw Errors.HISTORY_UNAVAILABLE(
+        this.#status.where ?? "not open yet",
+        this.#status.lastError ??
+          "it is still starting (the embedded store's first start creates its database)",
+      );
+    return this.#store;
+  }
+
+  status(): HistoryStatus {
+    return { ...this.#status };
+  }
+
+  start(): void {
+    this.#loop = this.#run().catch((err) => {
+      this.#o.logger.error({ err }, "history writer stopped unexpectedly");
+    });
+  }
+
+  async #run(): Promise<void> {
+    // A dedicated connection: the blocking read must not hold up the pipeline's commands.
+    this.#reader = this.#o.redis.duplicate();
+    this.#reader.on("error", () => {});
+    let backoff = 1000;
+    while (!this.#stopping) {
+      try {
+        if (!this.#store) {
+          const store = await this.#o.open();
+          if (this.#stopping) {
+            await store.close();
+            break;
+          }
+          this.#store = store;
+          this.#status.where = this.#store.where;
+          this.#o.logger.info({ where: this.#store.where }, "history store ready");
+        }
+        await this.#ensureGroup();
+        const written = await this.#drainOnce();
+        if (this.#status.state === "failing")
+          this.#o.logger.info(
+            { where: this.#status.where },
+            "history store is back; writing the waiting records",
+          );
+        this.#status.state = "writing";
+        delete this.#status.lastError;
+        backoff = 1000;
+        if (!written) await this.#idle(1000);
+      } catch (err) {
+        if (this.#stopping) break;
+        const message = (err as Error).message;
+        if (this.#status.state !== "failing" || this.#status.lastError !== message)
+          this.#o.logger.warn(
+            { err: message, where: this.#status.where },
+            "history store not writable; records wait in Redis until it is back",
+          );
+        this.#status.state = "failing";
+        this.#status.lastError = message;
+        await this.#idle(backoff);
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+      await this.#measure();
+    }
+  }
+
+  async #ensureGroup(): Promise<void> {
+    try {
+      await this.#o.redis.xgroup("CREATE", this.#o.key, group, "0", "MKSTREAM");
+    } catch (err) {
+      if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+    }
+  }
+
+  /** One batch: this process's unacknowledged entries first, then others' stale ones, then new ones. */
+  async #drainOnce(): Promise<number> {
+    const reader = this.#reader!;
+    const { key, batchSize } = this.#o;
+    let entries = parseEntries(
+      await reader.xreadgroup("GROUP", group, this.#consumer, "COUNT", batchSize, "STREAMS", key, "0"),
+    );
+    if (!entries.length) {
+      const claimed = (await reader.xautoclaim(
+        key,
+        group,
+        this.#consumer,
+        this.#o.claimIdleMs,
+        "0-0",
+        "COUNT",
+        batchSize,
+      )) as [string, [string, string[]][]];
+      entries = claimed[1].filter((e) => e[1]).map(([id, fields]) => ({ id, fields }));
+    }
+    if (!entries.length) {
+      entries = parseEntries(
+        await reader.xreadgroup(
+          "GROUP",
+          group,
+          this.#consumer,
+          "COUNT",
+          batchSize,
+          "BLOCK",
+          1000,
+          "STREAMS",
+          key,
+          ">",
+        ),
+      );
+    }
+    if (!entries.length) return 0;
+    const records: HistoryRecord[] = [];
+    for (const e of entries) {
+      const at = e.fields.indexOf("r");
+      if (at >= 0) records.push(...(JSON.parse(e.fields[at + 1]!) as HistoryRecord[]));
+    }
+    await this.#store!.write(records);
+    const ids = entries.map((e) => e.id);
+    await this.#o.redis
+      .multi()
+      .xack(key, group, ...ids)
+      .xdel(key, ...ids)
+      .exec();
+    return records.length;
+  }
+
+  async #measure(): Promise<void> {
+    const backlog = await this.#o.redis.xlen(this.#o.key).catch(() => this.#status.backlog);
+    this.#status.backlog = backlog;
+    this.#o.onBacklog?.(backlog);
+    const behind = backlog > this.#o.alertBacklog;
+    if (behind && !this.#status.behind)
+      this.#o.logger.warn(
+        { backlog, where: this.#status.where },
+        `history is behind: ${backlog} records wait in Redis to be stored`,
+      );
+    this.#status.behind = behind;
+  }
+
+  #idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Stops after the batch in hand; what is left stays in the stream for the next start. */
+  async close(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    this.#reader?.disconnect();
+    // A store still opening (the embedded one's first start) is closed by the loop once open.
+    await Promise.race([this.#loop, new Promise((r) => setTimeout(r, 2000).unref())]);
+    this.#status.state = "stopped";
+    await this.#store?.close().catch(() => {});
+  }
+}
+
+function parseEntries(reply: unknown): { id: string; fields: string[] }[] {
+  if (!Array.isArray(reply)) return [];
+  const stream = reply[0] as [string, [string, string[]][]] | undefined;
+  return (stream?.[1] ?? []).filter((e) => Array.isArray(e[1])).map(([id, fields]) => ({ id, fields }));
+}
+
+/** /readyz's view of the history: shown, never a reason to stop taking webhooks. */
+export function historyReadiness(writer: HistoryWriter) {
+  return {
+    name: "history",
+    advisory: true,
+    check: async () => {
+      const s = writer.status();
+      return s.state !== "failing" && !s.behind;
+    },
+    explain: () => {
+      const s = writer.status();
+      return `behind: ${s.backlog} records wait in Redis${s.lastError ? `; ${s.where ?? "the store"}: ${s.lastError}` : ""}`;
+    },
+  };
+}
