@@ -3,6 +3,8 @@ import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
+import { type HistoryHandOff, handOff } from "../history/hand-off.js";
+import type { HistoryRecord } from "../history/records.js";
 import { workerConnection } from "../redis/connection.js";
 import { isConnectionError } from "../redis/outage.js";
 import type { Alert } from "./alert.js";
@@ -29,6 +31,8 @@ export interface DispatcherOptions {
   rememberMs?: number;
   timeoutMs?: number;
   now?: () => number;
+  /** Where alerts and their deliveries are handed to the history, when it is kept. */
+  history?: HistoryHandOff;
 }
 
 const DAY = 24 * 3600_000;
@@ -41,7 +45,9 @@ const DAY = 24 * 3600_000;
  */
 export class AlertDispatcher {
   readonly queue: Queue<DeliveryJob>;
-  readonly #opts: Required<Omit<DispatcherOptions, "connection" | "prefix" | "endpoints" | "logger">> &
+  readonly #opts: Required<
+    Omit<DispatcherOptions, "connection" | "prefix" | "endpoints" | "logger" | "history">
+  > &
     DispatcherOptions;
   #worker: Worker<DeliveryJob> | undefined;
   #workerConnection: Redis | undefined;
@@ -69,8 +75,53 @@ export class AlertDispatcher {
     );
   }
 
+  async #record(records: HistoryRecord[]): Promise<void> {
+    if (!this.#opts.history) return;
+    const tx = this.#opts.connection.multi();
+    handOff(tx, this.#opts.history, records);
+    await tx
+      .exec()
+      .catch((err) =>
+        this.#opts.logger.warn({ err: (err as Error).message }, "alert not handed to the history"),
+      );
+  }
+
+  #delivery(
+    alert: Alert,
+    endpoint: string,
+    outcome: string,
+    status: number | null,
+    detail: string | null,
+  ): HistoryRecord {
+    const at = new Date(this.#opts.now()).toISOString();
+    return {
+      kind: "alert_delivery",
+      key: [alert.id, endpoint, outcome, outcome === "retrying" ? at : ""].join("\u001f"),
+      at,
+      alertId: alert.id,
+      endpoint,
+      outcome,
+      status,
+      detail,
+    };
+  }
+
   /** Queues the alert for every endpoint that takes it, once per alert id; returns the endpoints newly queued. */
   async publish(alert: Alert): Promise<string[]> {
+    await this.#record([
+      {
+        kind: "alert",
+        key: alert.id,
+        at: alert.occurredAt,
+        alertId: alert.id,
+        type: alert.type,
+        instance: alert.ticket.instance,
+        ticket: alert.ticket.id,
+        pack: alert.pack,
+        clock: alert.clock ?? null,
+        message: alert.message,
+      },
+    ]);
     const queued: string[] = [];
     for (const endpoint of this.endpointsFor(alert)) {
       const seenKey = `${this.#opts.prefix}:alerts:seen:${alert.id}:${endpoint.name}`;
@@ -113,6 +164,9 @@ export class AlertDispatcher {
       throw new UnrecoverableError(`alert endpoint "${job.data.endpoint}" is no longer configured`);
     if (this.#opts.now() - job.timestamp > this.#opts.giveUpAfterMs) {
       log.error("alert not delivered within 24 h; giving up");
+      await this.#record([
+        this.#delivery(alert, endpoint.name, "given-up", null, "not delivered within 24 h"),
+      ]);
       throw new UnrecoverableError("not delivered within the retry window");
     }
     const body = JSON.stringify(alert);
@@ -129,17 +183,23 @@ export class AlertDispatcher {
       await response.arrayBuffer().catch(() => undefined);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "alert delivery failed; will retry");
+      await this.#record([this.#delivery(alert, endpoint.name, "retrying", null, (err as Error).message)]);
       throw err;
     }
     if (status >= 200 && status < 300) {
       log.info({ status }, "alert delivered");
+      await this.#record([this.#delivery(alert, endpoint.name, "delivered", status, null)]);
       return;
     }
     if (status === 410) {
       log.error({ status }, "alert endpoint is gone (410); not retrying");
+      await this.#record([this.#delivery(alert, endpoint.name, "refused", status, "410 Gone")]);
       throw new UnrecoverableError("endpoint answered 410 Gone");
     }
     log.warn({ status }, "alert endpoint refused the delivery; will retry");
+    await this.#record([
+      this.#delivery(alert, endpoint.name, "retrying", status, `endpoint answered ${status}`),
+    ]);
     throw new Error(`endpoint answered ${status}`);
   }
 

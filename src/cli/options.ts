@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { type Dimension, dimensions } from "../reports/sla-report.js";
 
 /**
  * Parsers of the CLI's option values, run by commander before any command's code is
@@ -46,4 +47,16 @@ export function momentOption(text: string): string {
 /** True when an ISO 8601 moment names its offset; otherwise it is read in the pack's zone. */
 export function hasOffset(moment: string): boolean {
   return /(?:Z|[+-]\d{2}(?::?\d{2})?)$/.test(moment) && /T|\s/.test(moment);
+}
+
+/** `type,priority,line`: the report's grouping, each named once. */
+export function dimensionList(text: string): Dimension[] {
+  const parts = text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const bad = parts.filter((p) => !(dimensions as readonly string[]).includes(p));
+  if (bad.length || new Set(parts).size !== parts.length)
+    throw new InvalidArgumentError(`expected a comma-separated list of ${dimensions.join(", ")}, each once`);
+  return parts as Dimension[];
 }

@@ -2,11 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { roles, trackerKinds } from "../domain/enum-values.js";
+import { historyTableNames } from "../history/store.js";
 import { packageRoot } from "../paths.js";
 import { workStates } from "../queue/work-states.js";
+import { reportFormats } from "../reports/format.js";
+import { dimensions } from "../reports/sla-report.js";
 import { logFormats } from "../server/log-formats.js";
 import type { Io } from "./io.js";
-import { momentOption, positiveInteger, ticketOption } from "./options.js";
+import { dimensionList, momentOption, positiveInteger, ticketOption } from "./options.js";
 
 /**
  * What the CLI accepts: every command, its options and their validation. A command's code
@@ -137,22 +140,85 @@ export function buildProgram(io: Io): Command {
   program
     .command("decisions")
     .description(
-      "Print a ticket's pending work and recent decisions and write-back results from the bridge's Redis",
+      "A ticket's pending work, decisions and write-back results (from the bridge's Redis); with a filter, decisions across tickets from the history",
     )
     .addOption(
       new Option(
         "-t, --ticket <instance/id>",
         "tracker instance and ticket id, e.g. erecipe-gitlab/FHIR-BY/ehr.platform.support#17",
-      )
-        .argParser(ticketOption)
-        .makeOptionMandatory(),
+      ).argParser(ticketOption),
     )
+    .option("-r, --rule <id>", "only decisions of this rule (from the history)")
+    .addOption(
+      new Option("-o, --outcome <outcome>", "only this outcome (from the history)").choices([
+        "violation",
+        "info",
+        "error",
+      ]),
+    )
+    .addOption(moment("--since <date>", "decisions at or after (from the history)"))
+    .addOption(moment("--until <date>", "decisions before (from the history)"))
+    .addOption(instanceOption())
+    .option("--pack <id>", "only decisions of this pack (from the history)")
     .addOption(configOption())
     .addOption(
-      new Option("-n, --limit <n>", "how many entries (1–100)").argParser(positiveInteger(100)).default(20),
+      new Option("-n, --limit <n>", "how many entries (1–1000)").argParser(positiveInteger(1000)).default(20),
     )
-    .addOption(formatOption())
+    .addOption(
+      new Option("--format <format>", "output format").choices(["json", "text", "csv"]).default("text"),
+    )
     .action(async (opts) => (await import("./commands/decisions.js")).runDecisions(opts, io));
+
+  program
+    .command("report")
+    .description("Reports from the history (or from ticket files)")
+    .command("sla")
+    .description(
+      "SLA compliance per clock, type, priority and line: met, breached (a clock running past its due moment counts), by agreement, % met, median and p90 of working time used, worst overruns, 12-month trend",
+    )
+    .argument(
+      "[tickets...]",
+      "normalised ticket JSON files (a ticket or an array each): computed offline, not from the history",
+    )
+    .addOption(packOption())
+    .addOption(
+      moment(
+        "--from <date>",
+        "clocks started at or after (a date, in the pack's zone)",
+      ).makeOptionMandatory(),
+    )
+    .addOption(moment("--to <date>", "…and before").makeOptionMandatory())
+    .addOption(
+      new Option("--by <dimensions>", `group by, comma-separated: ${dimensions.join(", ")}`)
+        .argParser(dimensionList)
+        .default([...dimensions]),
+    )
+    .addOption(new Option("--format <format>", "output format").choices([...reportFormats]).default("text"))
+    .addOption(moment("--now <iso>", "judge running clocks at this moment (default: now)"))
+    .addOption(configOption())
+    .option("-o, --out <file>", "write the report to this file")
+    .action(async (files, opts) => (await import("./commands/report.js")).runReportSla(files, opts, io));
+
+  const history = program
+    .command("history")
+    .description("The history store (PostgreSQL, or the embedded one)");
+  history
+    .command("migrate")
+    .description("Bring the history store's schema up to this version (serve does it at start too)")
+    .addOption(configOption())
+    .action(async (opts) => (await import("./commands/history.js")).runHistoryMigrate(opts, io));
+  history
+    .command("export")
+    .description("Export a table of the history, for the centre's archive or BI tools")
+    .addOption(
+      new Option("--table <table>", "which table").choices([...historyTableNames]).default("decisions"),
+    )
+    .addOption(moment("--since <date>", "rows at or after").makeOptionMandatory())
+    .addOption(moment("--until <date>", "rows before"))
+    .addOption(new Option("--format <format>", "output format").choices(["csv", "json"]).default("csv"))
+    .addOption(configOption())
+    .option("-o, --out <file>", "write to this file")
+    .action(async (opts) => (await import("./commands/history.js")).runHistoryExport(opts, io));
 
   const dlq = program
     .command("dlq")

@@ -61,6 +61,8 @@ const HistoryConfig = z.strictObject({
   maxBacklog: z.number().int().min(1000).default(1_000_000),
   /** A backlog past this is logged and shown by /readyz as a history store that is behind. */
   alertBacklog: z.number().int().min(1).default(10_000),
+  /** Records older than this many days are deleted (once a day); absent: everything is kept. */
+  retentionDays: z.number().int().min(1).optional(),
 });
 export type HistoryConfig = z.infer<typeof HistoryConfig>;
 

@@ -83,4 +83,58 @@ CREATE TABLE ticket_events (
 CREATE INDEX ticket_events_ticket ON ticket_events (instance, ticket, at);
 `,
   },
+  {
+    version: 2,
+    name: "SLA clock states, alerts and their deliveries",
+    sql: `
+CREATE TABLE clock_states (
+  key          text PRIMARY KEY,
+  at           timestamptz NOT NULL,
+  instance     text NOT NULL,
+  project      text,
+  ticket       text NOT NULL,
+  url          text,
+  pack         text NOT NULL,
+  clock        text NOT NULL,
+  clock_kind   text NOT NULL,
+  title        text NOT NULL,
+  type         text,
+  priority     text,
+  line         smallint,
+  start        timestamptz,
+  state        text NOT NULL,
+  target_ms    bigint,
+  elapsed_ms   bigint NOT NULL,
+  paused_ms    bigint NOT NULL,
+  due          timestamptz,
+  stopped_at   timestamptz
+);
+CREATE INDEX clock_states_clock ON clock_states (pack, instance, ticket, clock, start, at);
+CREATE INDEX clock_states_start ON clock_states (pack, start);
+
+CREATE TABLE alerts (
+  key          text PRIMARY KEY,
+  at           timestamptz NOT NULL,
+  alert_id     text NOT NULL,
+  type         text NOT NULL,
+  instance     text NOT NULL,
+  ticket       text NOT NULL,
+  pack         text NOT NULL,
+  clock        text,
+  message      text NOT NULL
+);
+CREATE INDEX alerts_ticket ON alerts (instance, ticket, at);
+
+CREATE TABLE alert_deliveries (
+  key          text PRIMARY KEY,
+  at           timestamptz NOT NULL,
+  alert_id     text NOT NULL,
+  endpoint     text NOT NULL,
+  outcome      text NOT NULL,
+  status       integer,
+  detail       text
+);
+CREATE INDEX alert_deliveries_alert ON alert_deliveries (alert_id, at);
+`,
+  },
 ];

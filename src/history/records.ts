@@ -1,5 +1,6 @@
 import type { Ticket } from "../domain/ticket.js";
 import type { LogEntry } from "../queue/decision-log.js";
+import type { ClockReport } from "../sla/clocks.js";
 
 /**
  * What the history keeps, one record per row of its tables. Every record has a key made
@@ -71,7 +72,60 @@ export type HistoryRecord =
       /** `own-change` (the bridge's own edit, not evaluated) or `event-failed` (dead). */
       event: string;
       detail: string;
+    }
+  | ClockRecord
+  | {
+      kind: "alert";
+      key: string;
+      at: string;
+      alertId: string;
+      type: string;
+      instance: string;
+      ticket: string;
+      pack: string;
+      clock: string | null;
+      message: string;
+    }
+  | {
+      kind: "alert_delivery";
+      key: string;
+      at: string;
+      alertId: string;
+      endpoint: string;
+      /** `delivered`, `retrying`, `refused` (a 4xx the endpoint will not take) or `given-up`. */
+      outcome: string;
+      status: number | null;
+      detail: string | null;
     };
+
+/**
+ * One observed state of one SLA clock of a ticket: a row each time the clock's state,
+ * target or due moment changes (started, paused, resumed, target changed, at risk,
+ * breached, met, stopped). Reports take each clock's latest row.
+ */
+export interface ClockRecord {
+  kind: "clock";
+  key: string;
+  at: string;
+  instance: string;
+  project: string | null;
+  ticket: string;
+  url: string | null;
+  pack: string;
+  clock: string;
+  clockKind: string;
+  title: string;
+  type: string | null;
+  priority: string | null;
+  line: number | null;
+  start: string | null;
+  state: string;
+  targetMs: number | null;
+  elapsedMs: number;
+  pausedMs: number;
+  due: string | null;
+  stoppedAt: string | null;
+}
 
 export type HistoryKind = HistoryRecord["kind"];
 
@@ -169,4 +223,47 @@ export function ticketVersion(instance: string, pack: string, ticket: Ticket, at
     createdAt: ticket.createdAt,
     updatedAt: ticket.updatedAt ?? null,
   };
+}
+
+const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+
+/** The clocks of a ticket as evaluated now, one record per clock that has started or has no target. */
+export function clockRecords(
+  ticket: Ticket,
+  pack: string,
+  reports: readonly ClockReport[],
+  at: string,
+): ClockRecord[] {
+  return reports
+    .filter((r) => r.state !== "not_started")
+    .map((r) => {
+      const state = {
+        // A clock without a target ("by agreement") is counted from the ticket's creation.
+        start: iso(r.start) ?? (r.state === "no_target" ? new Date(ticket.createdAt).toISOString() : null),
+        state: r.state,
+        targetMs: r.target ?? null,
+        due: iso(r.due),
+        stoppedAt: iso(r.stoppedAt),
+      };
+      return {
+        kind: "clock" as const,
+        // The elapsed time grows on every look: it is not part of what makes a state new.
+        key: [ticket.ref.instance, ticket.ref.id, "clock", r.id, JSON.stringify(state)].join("\u001f"),
+        at,
+        instance: ticket.ref.instance,
+        project: ticket.ref.project ?? null,
+        ticket: ticket.ref.id,
+        url: ticket.ref.url ?? null,
+        pack,
+        clock: r.id,
+        clockKind: r.kind,
+        title: r.title,
+        type: ticket.type?.value ?? null,
+        priority: ticket.priority?.value ?? null,
+        line: ticket.line ?? null,
+        ...state,
+        elapsedMs: Math.round(r.elapsed),
+        pausedMs: Math.round(r.paused),
+      };
+    });
 }

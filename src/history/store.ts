@@ -1,6 +1,6 @@
 import type { SqlDatabase } from "./database.js";
 import { migrations } from "./migrations.js";
-import type { HistoryKind, HistoryRecord } from "./records.js";
+import type { ClockRecord, HistoryKind, HistoryRecord } from "./records.js";
 
 type Column = [column: string, sqlType: string, field: string];
 
@@ -75,7 +75,61 @@ const tables: Record<HistoryKind, { table: string; columns: Column[] }> = {
       ["detail", "text", "detail"],
     ],
   },
+  clock: {
+    table: "clock_states",
+    columns: [
+      ["key", "text", "key"],
+      ["at", "timestamptz", "at"],
+      ["instance", "text", "instance"],
+      ["project", "text", "project"],
+      ["ticket", "text", "ticket"],
+      ["url", "text", "url"],
+      ["pack", "text", "pack"],
+      ["clock", "text", "clock"],
+      ["clock_kind", "text", "clockKind"],
+      ["title", "text", "title"],
+      ["type", "text", "type"],
+      ["priority", "text", "priority"],
+      ["line", "smallint", "line"],
+      ["start", "timestamptz", "start"],
+      ["state", "text", "state"],
+      ["target_ms", "bigint", "targetMs"],
+      ["elapsed_ms", "bigint", "elapsedMs"],
+      ["paused_ms", "bigint", "pausedMs"],
+      ["due", "timestamptz", "due"],
+      ["stopped_at", "timestamptz", "stoppedAt"],
+    ],
+  },
+  alert: {
+    table: "alerts",
+    columns: [
+      ["key", "text", "key"],
+      ["at", "timestamptz", "at"],
+      ["alert_id", "text", "alertId"],
+      ["type", "text", "type"],
+      ["instance", "text", "instance"],
+      ["ticket", "text", "ticket"],
+      ["pack", "text", "pack"],
+      ["clock", "text", "clock"],
+      ["message", "text", "message"],
+    ],
+  },
+  alert_delivery: {
+    table: "alert_deliveries",
+    columns: [
+      ["key", "text", "key"],
+      ["at", "timestamptz", "at"],
+      ["alert_id", "text", "alertId"],
+      ["endpoint", "text", "endpoint"],
+      ["outcome", "text", "outcome"],
+      ["status", "integer", "status"],
+      ["detail", "text", "detail"],
+    ],
+  },
 };
+
+/** The tables an export can read, by name. */
+export const historyTableNames: readonly string[] = Object.values(tables).map((t) => t.table);
 
 /** One batch insert per kind; a key already stored is skipped, so a replay stores nothing twice. */
 const inserts = Object.fromEntries(
@@ -226,6 +280,89 @@ export class HistoryStore {
       })),
       ...(rows.length > limit ? { next: page.at(-1)!.seq as string } : {}),
     };
+  }
+
+  /**
+   * The latest state of every clock of `pack` (all packs when absent) that started in
+   * [from, to), as the report reads them.
+   */
+  async clockStates(filter: { pack?: string; from: string; to: string }): Promise<ClockRecord[]> {
+    const params: unknown[] = [filter.from, filter.to];
+    const pack = filter.pack ? `AND pack = $${params.push(filter.pack)}` : "";
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT DISTINCT ON (instance, ticket, clock, start)
+              key, at, instance, project, ticket, url, pack, clock, clock_kind, title, type, priority, line,
+              start, state, target_ms, elapsed_ms, paused_ms, due, stopped_at
+         FROM clock_states
+        WHERE start >= $1::timestamptz AND start < $2::timestamptz ${pack}
+        ORDER BY instance, ticket, clock, start, at DESC, key DESC`,
+      params,
+    );
+    const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return rows.map((r) => ({
+      kind: "clock",
+      key: r.key as string,
+      at: iso(r.at)!,
+      instance: r.instance as string,
+      project: (r.project as string | null) ?? null,
+      ticket: r.ticket as string,
+      url: (r.url as string | null) ?? null,
+      pack: r.pack as string,
+      clock: r.clock as string,
+      clockKind: r.clock_kind as string,
+      title: r.title as string,
+      type: (r.type as string | null) ?? null,
+      priority: (r.priority as string | null) ?? null,
+      line: num(r.line),
+      start: iso(r.start),
+      state: r.state as string,
+      targetMs: num(r.target_ms),
+      elapsedMs: Number(r.elapsed_ms),
+      pausedMs: Number(r.paused_ms),
+      due: iso(r.due),
+      stoppedAt: iso(r.stopped_at),
+    }));
+  }
+
+  /** A table's rows with `at` in [since, until), oldest first, a page at a time (for exports of any size). */
+  async *exportRows(
+    table: string,
+    since: string,
+    until?: string,
+    pageSize = 5000,
+  ): AsyncGenerator<Record<string, unknown>[]> {
+    if (!historyTableNames.includes(table)) throw new Error(`unknown history table "${table}"`);
+    let after: { at: string; key: string } | undefined;
+    for (;;) {
+      const params: unknown[] = [since];
+      const conditions = ["at >= $1::timestamptz"];
+      if (until) conditions.push(`at < $${params.push(until)}::timestamptz`);
+      if (after)
+        conditions.push(`(at, key) > ($${params.push(after.at)}::timestamptz, $${params.push(after.key)})`);
+      const rows = await this.db.query<Record<string, unknown>>(
+        `SELECT * FROM ${table} WHERE ${conditions.join(" AND ")} ORDER BY at, key LIMIT ${pageSize}`,
+        params,
+      );
+      if (!rows.length) return;
+      yield rows;
+      const lastRow = rows.at(-1)!;
+      after = { at: new Date(lastRow.at as string).toISOString(), key: lastRow.key as string };
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** Deletes what is older than the retention; returns how many rows went. */
+  async prune(olderThan: string): Promise<number> {
+    let removed = 0;
+    for (const table of historyTableNames) {
+      const rows = await this.db.query<{ n: string | number }>(
+        `WITH gone AS (DELETE FROM ${table} WHERE at < $1::timestamptz RETURNING 1) SELECT count(*) AS n FROM gone`,
+        [olderThan],
+      );
+      removed += Number(rows[0]?.n ?? 0);
+    }
+    return removed;
   }
 
   /** Rows of a kind's table, for tests and exports. */

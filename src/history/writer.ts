@@ -29,6 +29,9 @@ export interface HistoryWriterOptions {
   /** How long an entry another process took may stay unwritten before this one takes it over. */
   claimIdleMs?: number;
   onBacklog?: (size: number) => void;
+  /** Records older than this many days are deleted, once a day. */
+  retentionDays?: number;
+  now?: () => number;
 }
 
 /**
@@ -39,7 +42,9 @@ export interface HistoryWriterOptions {
  * process had taken is claimed by another, and idempotent keys make a replay harmless.
  */
 export class HistoryWriter {
-  readonly #o: Required<Omit<HistoryWriterOptions, "onBacklog">> & Pick<HistoryWriterOptions, "onBacklog">;
+  readonly #o: Required<Omit<HistoryWriterOptions, "onBacklog" | "retentionDays">> &
+    Pick<HistoryWriterOptions, "onBacklog" | "retentionDays">;
+  #prunedAt = 0;
   readonly #consumer = `${hostname()}-${process.pid}`;
   #reader: Redis | undefined;
   #store: HistoryStore | undefined;
@@ -49,7 +54,7 @@ export class HistoryWriter {
   #wake: (() => void) | undefined;
 
   constructor(options: HistoryWriterOptions) {
-    this.#o = { batchSize: 500, alertBacklog: 10_000, claimIdleMs: 60_000, ...options };
+    this.#o = { batchSize: 500, alertBacklog: 10_000, claimIdleMs: 60_000, now: Date.now, ...options };
   }
 
   /** The open store, for queries; throws REG_HISTORY_UNAVAILABLE until it is open. */
@@ -91,6 +96,7 @@ export class HistoryWriter {
           this.#o.logger.info({ where: this.#store.where }, "history store ready");
         }
         await this.#ensureGroup();
+        await this.#prune();
         const written = await this.#drainOnce();
         if (this.#status.state === "failing")
           this.#o.logger.info(
@@ -116,6 +122,16 @@ export class HistoryWriter {
       }
       await this.#measure();
     }
+  }
+
+  async #prune(): Promise<void> {
+    const days = this.#o.retentionDays;
+    const now = this.#o.now();
+    if (!days || now - this.#prunedAt < 24 * 3600_000) return;
+    const removed = await this.#store!.prune(new Date(now - days * 24 * 3600_000).toISOString());
+    this.#prunedAt = now;
+    if (removed)
+      this.#o.logger.info({ removed, retentionDays: days }, "history: records past the retention deleted");
   }
 
   async #ensureGroup(): Promise<void> {

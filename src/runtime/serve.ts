@@ -21,6 +21,7 @@ import { decisionsApi } from "../server/decisions-api.js";
 import type { LogFormat } from "../server/log-formats.js";
 import { createLogger } from "../server/logger.js";
 import { queuesApi } from "../server/queues-api.js";
+import { reportsApi } from "../server/reports-api.js";
 import { webhookRoutes } from "../server/webhooks.js";
 import { SlaScheduler } from "../sla/scheduler.js";
 import { SlaService } from "../sla/service.js";
@@ -128,6 +129,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
           logger: logger.child({ part: "history" }),
           batchSize: config.history.batchSize,
           alertBacklog: config.history.alertBacklog,
+          ...(config.history.retentionDays ? { retentionDays: config.history.retentionDays } : {}),
           onBacklog: (n) => metrics.historyBacklog.set(n),
         })
       : undefined;
@@ -139,9 +141,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     }
     const prefix = config.redis.keyPrefix;
 
+    const historyHandOff = config.history.enabled
+      ? { key: historyStreamKey(prefix), maxBacklog: config.history.maxBacklog }
+      : undefined;
     const dispatcher = new AlertDispatcher({
       connection: redis,
       prefix,
+      ...(historyHandOff ? { history: historyHandOff } : {}),
       endpoints: config.alerts.endpoints,
       logger: logger.child({ part: "alerts" }),
     });
@@ -157,6 +163,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       scheduler,
       redis,
       prefix,
+      ...(historyHandOff ? { history: historyHandOff } : {}),
       logger: logger.child({ part: "sla" }),
       publish: (alert) => dispatcher.publish(alert),
       sink: (ticket, actions, reason) => pipeline!.submitActions(ticket, actions, reason),
@@ -205,6 +212,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     });
     await webhookRoutes(app, { config, adapters, pipeline, metrics });
     await decisionsApi(app, { config, log: pipeline.log, history });
+    await reportsApi(app, { packs, history, ...(options.clock ? { now: options.clock } : {}) });
     const inspector = new WorkInspector(config, redis);
     shutdown.add(
       "queue inspector",

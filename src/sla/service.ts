@@ -4,6 +4,8 @@ import type { Alert } from "../alerts/alert.js";
 import type { Action } from "../domain/action.js";
 import type { Ticket } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
+import { type HistoryHandOff, handOff } from "../history/hand-off.js";
+import { clockRecords } from "../history/records.js";
 import { evaluateClocks, nextDueMoment } from "./clocks.js";
 import { slaEffects } from "./effects.js";
 import { calendarFor, type PackTime } from "./pack-sla.js";
@@ -32,6 +34,8 @@ export interface SlaServiceOptions {
   now?: () => number;
   /** How long an effect's id is remembered, so it is never done twice. */
   rememberMs?: number;
+  /** Where each clock's state is handed to the history, when it is kept. */
+  history?: HistoryHandOff;
 }
 
 export function ticketKey(ticket: Ticket): string {
@@ -45,7 +49,7 @@ export function ticketKey(ticket: Ticket): string {
  * each, and the next moment is scheduled. A ticket with no running clock has no job.
  */
 export class SlaService {
-  readonly #o: Required<SlaServiceOptions>;
+  readonly #o: Required<Omit<SlaServiceOptions, "history">> & Pick<SlaServiceOptions, "history">;
 
   constructor(options: SlaServiceOptions) {
     this.#o = { now: Date.now, rememberMs: 90 * 24 * 3600_000, ...options };
@@ -58,6 +62,11 @@ export class SlaService {
     const now = this.#o.now();
     const calendar = calendarFor(time, ticket);
     const reports = evaluateClocks(ticket, { calendar, spec: time.sla, statuses: pack.statuses, now });
+    if (this.#o.history) {
+      const tx = this.#o.redis.multi();
+      handOff(tx, this.#o.history, clockRecords(ticket, pack.id, reports, new Date(now).toISOString()));
+      await tx.exec();
+    }
     for (const effect of slaEffects(ticket, reports, { pack, sla: time.sla, calendar, now })) {
       const first = await this.#o.redis.set(
         `${this.#o.prefix}:sla:done:${effect.id}`,

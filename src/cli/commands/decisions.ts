@@ -1,11 +1,16 @@
+import { DateTime } from "luxon";
 import { pino } from "pino";
 import { resolveConfigPath } from "../../config/load.js";
+import type { Config } from "../../config/schema.js";
 import { Errors } from "../../errors/catalogue.js";
+import { openHistoryStore } from "../../history/open.js";
 import { DecisionLog, type LogEntry, type RetrySummary } from "../../queue/decision-log.js";
 import { WorkInspector } from "../../queue/inspect.js";
+import { csv } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
-import type { TicketOption } from "../options.js";
+import { hasOffset, type TicketOption } from "../options.js";
+import { packForCli, timeForCli } from "../pack-setup.js";
 import { redisForCli } from "../redis-for-cli.js";
 import { describeWork } from "./events.js";
 
@@ -42,12 +47,101 @@ function describeRetry(r: RetrySummary): string {
   return `${r.lastAt} ${r.deliveryId} — ${r.kind} ${state} after ${r.tries} failed tr${r.tries === 1 ? "y" : "ies"} since ${r.since}; last: ${r.last}`;
 }
 
-export async function runDecisions(
-  opts: { ticket: TicketOption; config?: string; limit: number; format: "json" | "text" },
-  io: Io,
-): Promise<void> {
-  const { instance, id } = opts.ticket;
+interface DecisionsOptions {
+  ticket?: TicketOption;
+  rule?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  instance?: string;
+  pack?: string;
+  config?: string;
+  limit: number;
+  format: "json" | "text" | "csv";
+}
+
+const csvColumns = [
+  "at",
+  "instance",
+  "ticket",
+  "pack",
+  "mode",
+  "rule",
+  "outcome",
+  "message",
+  "citation",
+  "actions",
+  "writeback",
+] as const;
+
+/**
+ * A --since/--until moment as an instant: without an offset, a local time of --pack's
+ * zone, or UTC when no pack is named — and the command says which.
+ */
+function instant(io: Io, option: string, text: string, opts: DecisionsOptions): string {
+  if (hasOffset(text)) return new Date(DateTime.fromISO(text, { setZone: true }).toMillis()).toISOString();
+  const zone = opts.pack ? timeForCli(packForCli(opts.pack, opts.config)).calendar.zone : "UTC";
+  const t = DateTime.fromISO(text, { zone });
+  if (!t.isValid)
+    throw Errors.INPUT_UNREADABLE(`${option} "${text}"`, "expected ISO 8601 such as 2026-03-01");
+  io.err(
+    `note: ${option} ${text} has no offset; read in ${opts.pack ? `the pack's zone ${zone}` : "UTC (name --pack for its zone)"}: ${t.toISO({ suppressMilliseconds: true })}\n`,
+  );
+  return t.toUTC().toISO()!;
+}
+
+/** Decisions across tickets, from the history store: "every priority the bridge corrected last week". */
+async function fromHistory(config: Config, opts: DecisionsOptions, io: Io): Promise<void> {
+  const since = opts.since ? instant(io, "--since", opts.since, opts) : undefined;
+  const until = opts.until ? instant(io, "--until", opts.until, opts) : undefined;
+  const store = await openHistoryStore(config.history);
+  try {
+    const page = await store.decisions({
+      ...(opts.ticket ? { instance: opts.ticket.instance, ticket: opts.ticket.id } : {}),
+      ...(opts.instance ? { instance: opts.instance } : {}),
+      ...(opts.rule ? { rule: opts.rule } : {}),
+      ...(opts.outcome ? { outcome: opts.outcome } : {}),
+      ...(opts.pack ? { pack: opts.pack } : {}),
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+      limit: opts.limit,
+    });
+    const rows = page.decisions;
+    if (opts.format === "json") io.out(`${JSON.stringify(rows, null, 2)}\n`);
+    else if (opts.format === "csv")
+      io.out(
+        csv(
+          csvColumns,
+          rows.map((d) => csvColumns.map((c) => (c === "actions" ? JSON.stringify(d.actions) : d[c]))),
+        ),
+      );
+    else
+      io.out(
+        rows.length
+          ? `${rows.map((d) => `${d.at} ${d.instance}/${d.ticket} — ${d.pack} (${d.mode}), write-back: ${d.writeback}\n    ${d.outcome} [${d.rule}] ${d.message}`).join("\n")}\n${page.next ? `(more: the first ${opts.limit} shown; narrow the query or raise --limit)\n` : ""}`
+          : "no decision in the history matches\n",
+      );
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void> {
   const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
+  for (const instance of [opts.ticket?.instance, opts.instance])
+    if (instance && !(instance in config.trackers))
+      throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
+  const across =
+    !opts.ticket ||
+    opts.rule ||
+    opts.outcome ||
+    opts.since ||
+    opts.until ||
+    opts.instance ||
+    opts.pack ||
+    opts.format === "csv";
+  if (across) return fromHistory(config, opts, io);
+  const { instance, id } = opts.ticket!;
   if (!(instance in config.trackers)) throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
   const redis = await redisForCli(config, "reglament decisions");
   try {
@@ -58,6 +152,18 @@ export async function runDecisions(
       log.retries(instance, id),
       inspector.list({ ticket: { instance, id }, limit: 50 }),
     ]).finally(() => inspector.close());
+    if (!entries.length && !work.length && !retries.length && config.history.enabled) {
+      // Past the Redis cache (the latest 100 entries of a ticket): the history has the rest.
+      try {
+        return await fromHistory(config, opts, io);
+      } catch (err) {
+        if (!Errors.HISTORY_IN_USE.is(err) && !Errors.HISTORY_UNAVAILABLE.is(err)) throw err;
+        io.out(
+          `no decisions recorded for ${instance}/${id} in Redis; the history store was not read: ${err.message}\n`,
+        );
+        return;
+      }
+    }
     if (opts.format === "json") io.out(`${JSON.stringify(entries, null, 2)}\n`);
     else {
       const pending = work.map((w) => `pending: ${describeWork(w)}`);

@@ -1,0 +1,68 @@
+import { createWriteStream } from "node:fs";
+import { resolveConfigPath } from "../../config/load.js";
+import { openHistoryStore } from "../../history/open.js";
+import { csvField } from "../../reports/format.js";
+import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
+import type { Io } from "../io.js";
+
+const storeOf = (configFile: string | undefined) =>
+  openHistoryStore(loadDeploymentConfig(resolveConfigPath(configFile)).config.history);
+
+export async function runHistoryMigrate(opts: { config?: string }, io: Io): Promise<void> {
+  const store = await storeOf(opts.config);
+  try {
+    // openHistoryStore migrates; asking again says what the database now has.
+    const versions = await store.appliedVersions();
+    io.out(`${store.where}: schema at version ${versions.at(-1) ?? 0} (migrations ${versions.join(", ")})\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+const cell = (v: unknown) =>
+  v instanceof Date
+    ? v.toISOString()
+    : Array.isArray(v) || (v && typeof v === "object")
+      ? JSON.stringify(v)
+      : v;
+
+/** Exports a table's rows in [since, until) as CSV (with a header) or JSON lines, a page at a time. */
+export async function runHistoryExport(
+  opts: {
+    config?: string;
+    table: string;
+    since: string;
+    until?: string;
+    format: "csv" | "json";
+    out?: string;
+  },
+  io: Io,
+): Promise<void> {
+  const store = await storeOf(opts.config);
+  const sink = opts.out ? createWriteStream(opts.out) : undefined;
+  const write = (text: string) => (sink ? sink.write(text) : io.out(text));
+  let count = 0;
+  try {
+    let first = true;
+    for await (const rows of store.exportRows(opts.table, opts.since, opts.until)) {
+      for (const row of rows) {
+        if (opts.format === "json")
+          write(`${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cell(v)])))}\n`);
+        else {
+          if (first) write(`\uFEFF${Object.keys(row).map(csvField).join(",")}\r\n`);
+          write(
+            `${Object.values(row)
+              .map((v) => csvField(cell(v)))
+              .join(",")}\r\n`,
+          );
+        }
+        first = false;
+        count++;
+      }
+    }
+  } finally {
+    await store.close();
+    if (sink) await new Promise<void>((r) => sink.end(r));
+  }
+  io.err(`${count} rows of ${opts.table}${opts.out ? ` written to ${opts.out}` : ""}\n`);
+}
