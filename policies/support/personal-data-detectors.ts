@@ -107,3 +107,27 @@ export function detectPersonalData(
   if (on.has("birthdate-with-name") && nameNearDate(text)) found.push("birthdate-with-name");
   return found;
 }
+
+/**
+ * The text with every piece of personal data the detectors find replaced by a marker
+ * naming its kind, for what the bridge keeps (the history never stores the data itself).
+ */
+export function redactPersonalData(text: string): string {
+  if (text.length < 6) return text;
+  const mark = (kind: PersonalDataKind) => `[${kind}]`;
+  const valid = (check: (m: string) => boolean, kind: PersonalDataKind) => (m: string) =>
+    check(m) ? mark(kind) : m;
+  let out = text
+    .replace(passportPattern, mark("passport"))
+    .replace(snilsPattern, valid(isValidSnils, "snils"))
+    .replace(omsPattern, valid(isValidOms, "oms"))
+    .replace(innPattern, valid(isValidInn, "inn"))
+    .replace(ruPhonePattern, mark("phone"))
+    .replace(byPhonePattern, mark("phone"))
+    .replace(emailPattern, mark("email"));
+  if (nameNearDate(out))
+    out = out
+      .replace(namePattern, mark("birthdate-with-name"))
+      .replace(datePattern, mark("birthdate-with-name"));
+  return out;
+}

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { type HistoryHandOff, handOff } from "../history/hand-off.js";
-import type { HistoryRecord } from "../history/records.js";
+import { type HistoryRecord, recordKey } from "../history/records.js";
 import { workerConnection } from "../redis/connection.js";
 import { isConnectionError } from "../redis/outage.js";
 import type { Alert } from "./alert.js";
@@ -96,7 +96,7 @@ export class AlertDispatcher {
     const at = new Date(this.#opts.now()).toISOString();
     return {
       kind: "alert_delivery",
-      key: [alert.id, endpoint, outcome, outcome === "retrying" ? at : ""].join("\u001f"),
+      key: recordKey(alert.id, endpoint, outcome, outcome === "retrying" ? at : ""),
       at,
       alertId: alert.id,
       endpoint,

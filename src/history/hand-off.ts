@@ -1,5 +1,5 @@
 import type { ChainableCommander } from "ioredis";
-import type { HistoryRecord } from "./records.js";
+import { type HistoryRecord, redactRecord } from "./records.js";
 
 /**
  * How the hot path hands records to the history: one Redis stream entry per decision-log
@@ -14,11 +14,14 @@ export interface HistoryHandOff {
    * trimmed (and counted by the writer): the bound that keeps Redis from filling up.
    */
   maxBacklog: number;
+  /** Removes personal data from the texts a record carries (messages, notes, answers) before it leaves. */
+  redact?: (text: string) => string;
 }
 
 export const historyStreamKey = (prefix: string) => `${prefix}:history`;
 
 export function handOff(tx: ChainableCommander, to: HistoryHandOff, records: readonly HistoryRecord[]): void {
   if (!records.length) return;
-  tx.xadd(to.key, "MAXLEN", "~", String(to.maxBacklog), "*", "r", JSON.stringify(records));
+  const kept = to.redact ? records.map((r) => redactRecord(r, to.redact!)) : records;
+  tx.xadd(to.key, "MAXLEN", "~", String(to.maxBacklog), "*", "r", JSON.stringify(kept));
 }

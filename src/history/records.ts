@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Ticket } from "../domain/ticket.js";
 import type { LogEntry } from "../queue/decision-log.js";
 import type { ClockReport } from "../sla/clocks.js";
@@ -129,6 +130,11 @@ export interface ClockRecord {
 
 export type HistoryKind = HistoryRecord["kind"];
 
+/** A record's idempotency key: a digest of what it is about (never of when it was handed off). */
+export function recordKey(...parts: (string | number)[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 32);
+}
+
 /** The records one decision-log entry makes: its decisions (and the ticket they saw), or its outcome. */
 export function historyRecords(
   instance: string,
@@ -137,7 +143,7 @@ export function historyRecords(
   ticket?: Ticket,
 ): HistoryRecord[] {
   const base = { instance, ticket: ticketId, deliveryId: entry.deliveryId, at: entry.at };
-  const key = (...parts: (string | number)[]) => [instance, ticketId, ...parts].join("\u001f");
+  const key = (...parts: (string | number)[]) => recordKey(instance, ticketId, ...parts);
   switch (entry.type) {
     case "decisions": {
       const project = ticket?.ref.project ?? null;
@@ -212,7 +218,7 @@ export function ticketVersion(instance: string, pack: string, ticket: Ticket, at
   };
   return {
     kind: "ticket_version",
-    key: [instance, ticket.ref.id, "version", ticket.updatedAt ?? at, JSON.stringify(fields)].join("\u001f"),
+    key: recordKey(instance, ticket.ref.id, "version", ticket.updatedAt ?? at, JSON.stringify(fields)),
     at,
     instance,
     project: ticket.ref.project ?? null,
@@ -248,7 +254,7 @@ export function clockRecords(
       return {
         kind: "clock" as const,
         // The elapsed time grows on every look: it is not part of what makes a state new.
-        key: [ticket.ref.instance, ticket.ref.id, "clock", r.id, JSON.stringify(state)].join("\u001f"),
+        key: recordKey(ticket.ref.instance, ticket.ref.id, "clock", r.id, JSON.stringify(state)),
         at,
         instance: ticket.ref.instance,
         project: ticket.ref.project ?? null,
@@ -266,4 +272,34 @@ export function clockRecords(
         pausedMs: Math.round(r.paused),
       };
     });
+}
+
+/** Every free text of a record through `redact`: messages, notes and titles in actions, tracker answers. */
+export function redactRecord(record: HistoryRecord, redact: (text: string) => string): HistoryRecord {
+  const deep = (v: unknown): unknown =>
+    typeof v === "string"
+      ? redact(v)
+      : Array.isArray(v)
+        ? v.map(deep)
+        : v && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
+          : v;
+  switch (record.kind) {
+    case "decision":
+      return { ...record, message: redact(record.message), actions: deep(record.actions) as unknown[] };
+    case "writeback":
+      return {
+        ...record,
+        error: record.error === null ? null : redact(record.error),
+        refused: deep(record.refused) as unknown[],
+      };
+    case "ticket_event":
+      return { ...record, detail: redact(record.detail) };
+    case "alert":
+      return { ...record, message: redact(record.message) };
+    case "alert_delivery":
+      return { ...record, detail: record.detail === null ? null : redact(record.detail) };
+    default:
+      return record;
+  }
 }

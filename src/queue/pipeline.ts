@@ -13,7 +13,7 @@ import type { Actor, Ticket, TicketRef } from "../domain/ticket.js";
 import { evaluate } from "../engine/evaluate.js";
 import { isReglamentError } from "../errors/catalogue.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
-import { historyStreamKey } from "../history/hand-off.js";
+import type { HistoryHandOff } from "../history/hand-off.js";
 import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { workerConnection } from "../redis/connection.js";
 import { isConnectionError } from "../redis/outage.js";
@@ -65,6 +65,8 @@ export interface PipelineOptions {
   metrics: PipelineMetrics;
   sla?: SlaService;
   publishAlert?: (alert: Alert) => Promise<unknown>;
+  /** Where decisions and write-back outcomes are handed to the history, when it is kept. */
+  history?: HistoryHandOff;
   now?: () => number;
   /** How long a worker holds a job before others may take it over (BullMQ's lock and stall check). */
   lockDurationMs?: number;
@@ -112,14 +114,7 @@ export class Pipeline {
     const connection = options.redis;
     const { retry } = options.config.pipeline;
     this.#budget = new RetryBudget(retry.attempts, retry.maxSeconds * 1000);
-    this.log = new DecisionLog(
-      connection,
-      this.prefix,
-      options.logger,
-      options.config.history.enabled
-        ? { key: historyStreamKey(this.prefix), maxBacklog: options.config.history.maxBacklog }
-        : undefined,
-    );
+    this.log = new DecisionLog(connection, this.prefix, options.logger, options.history);
     this.guard = new LoopGuard(connection, this.prefix);
     this.snapshots = new SnapshotStore(connection, this.prefix);
     this.#events = Array.from(

@@ -134,17 +134,17 @@ export function slaReport(records: readonly ClockRecord[], options: SlaReportOpt
     if (outcome === "met" || (outcome === "breached" && r.state === "breached"))
       g.used.push(r.elapsedMs / 60_000);
     if (outcome === "breached") {
-      const stillOpen = r.state !== "breached";
+      // A breach seen as such has its working time; one only known to be past due (its
+      // last state was "running"), the calendar time since its due moment.
+      const measured = r.state === "breached";
       g.overruns.push({
         ticket: r.ticket,
         instance: r.instance,
         url: r.url,
         overrunMinutes: Math.round(
-          stillOpen
-            ? (options.now - Date.parse(r.due!)) / 60_000
-            : (r.elapsedMs - (r.targetMs ?? 0)) / 60_000,
+          measured ? (r.elapsedMs - (r.targetMs ?? 0)) / 60_000 : (options.now - Date.parse(r.due!)) / 60_000,
         ),
-        open: stillOpen,
+        open: r.stoppedAt === null,
       });
     }
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { redactPersonalData } from "../../policies/support/personal-data-detectors.js";
 import { AccessControl } from "../access/tokens.js";
 import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
@@ -142,7 +143,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const prefix = config.redis.keyPrefix;
 
     const historyHandOff = config.history.enabled
-      ? { key: historyStreamKey(prefix), maxBacklog: config.history.maxBacklog }
+      ? { key: historyStreamKey(prefix), maxBacklog: config.history.maxBacklog, redact: redactPersonalData }
       : undefined;
     const dispatcher = new AlertDispatcher({
       connection: redis,
@@ -182,6 +183,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       metrics,
       sla,
       publishAlert: (a) => dispatcher.publish(a),
+      ...(historyHandOff ? { history: historyHandOff } : {}),
       ...(options.locks ?? {
         lockDurationMs: config.pipeline.jobLockSeconds * 1000,
         stalledIntervalMs: config.pipeline.jobLockSeconds * 1000,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openEmbedded, openPostgres } from "../../src/history/database.js";
+import { migrations } from "../../src/history/migrations.js";
 import { historyRecords } from "../../src/history/records.js";
 import { HistoryStore } from "../../src/history/store.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
@@ -67,9 +68,9 @@ describe.each(backends)("history store on %s", (_name, open) => {
   });
 
   it("migrates up from empty, and a second run (or another process) applies nothing", async () => {
-    expect(await store.migrate()).toEqual([1]);
+    expect(await store.migrate()).toEqual([1, 2]);
     expect(await store.migrate()).toEqual([]);
-    expect(await store.appliedVersions()).toEqual([1]);
+    expect(await store.appliedVersions()).toEqual([1, 2]);
   });
 
   it("a record handed off twice is stored once; the ticket version holds no title or description", async () => {
@@ -163,5 +164,46 @@ describe.each(backends)("history store on %s", (_name, open) => {
       refused: [{ reason: "User does not have access right to handle issues" }],
     });
     expect(await store.count("ticket_event")).toBe(1);
+  });
+});
+
+describe.each(backends)("history schema on %s", (_name, open) => {
+  it("migrates up from the previous version, keeping what it holds", async () => {
+    const { store, cleanup } = await open();
+    try {
+      const [first] = migrations;
+      await store.db.query(
+        "CREATE TABLE history_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+      );
+      await store.db.script(
+        `INSERT INTO history_migrations (version, name) VALUES (1, 'v1');\n${first!.sql}`,
+      );
+      await store.write(historyRecords("sev", "1", decided("old-1", "2026-01-10T10:00:00+03:00")));
+      expect(await store.migrate()).toEqual([2]);
+      expect(await store.appliedVersions()).toEqual([1, 2]);
+      expect(await store.count("decision")).toBe(1);
+      expect(await store.count("clock")).toBe(0);
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  }, 120_000);
+});
+
+describe("personal data never reaches the history", () => {
+  it("messages, notes and tracker answers are redacted before they are handed off", async () => {
+    const { redactPersonalData } = await import("../../policies/support/personal-data-detectors.js");
+    const { redactRecord } = await import("../../src/history/records.js");
+    const entry = decided("pd-1", "2026-03-02T10:00:00+03:00");
+    if (entry.type === "decisions") {
+      entry.decisions[0]!.message = "Пациент: СНИЛС 112-233-445 95, тел. +7 (391) 222-33-44";
+      entry.decisions[0]!.actions = [
+        { type: "comment", body: "Иванов Иван Иванович, 01.02.1960 г.р.", public: true },
+      ];
+    }
+    const [record] = historyRecords("sev", "pd", entry).map((r) => redactRecord(r, redactPersonalData));
+    const text = JSON.stringify(record);
+    expect(text).not.toMatch(/112-233-445|222-33-44|Иванов|01\.02\.1960/);
+    expect(text).toMatch(/\[snils\].*\[phone\]/);
   });
 });

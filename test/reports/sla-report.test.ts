@@ -270,7 +270,6 @@ describe.each([
   let redis: Awaited<ReturnType<typeof connectRedis>>;
   let env: Awaited<ReturnType<typeof backend>>;
   let writer: HistoryWriter;
-  let reader: HistoryStore;
   beforeAll(async () => {
     redis = await connectRedis(testRedisUrl(15));
     env = await backend();
@@ -289,7 +288,6 @@ describe.each([
   }, 120_000);
   afterAll(async () => {
     await writer.close();
-    await reader?.close();
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
