@@ -15,8 +15,19 @@ import { fakeTrackerFactory } from "../test/helpers/fake-tracker.js";
  * priority that contradicts their impact are posted to the bridge (enforce mode), and each
  * is corrected on a local stub tracker (read, patch, comment). Target: ≥ 1,000 events/s.
  */
-export async function run(): Promise<void> {
-  const count = Number(process.env.PIPELINE_EVENTS ?? 3000);
+export interface PipelineRun {
+  count: number;
+  acceptedMs: number;
+  doneMs: number;
+  corrected: number;
+  rate: number;
+}
+
+/** One run of the pipeline; `history` is the config's history section (off unless given). */
+export async function measurePipeline(
+  count: number,
+  history: Record<string, unknown> = { enabled: false },
+): Promise<PipelineRun> {
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/13";
 
   // The stub tracker and the webhook sender run in a second process, as they would in life.
@@ -32,6 +43,7 @@ export async function run(): Promise<void> {
   const config = configSchema(listPackIds()).parse({
     server: { port: 0, logLevel: "silent" },
     redis: { keyPrefix: "bench-pipeline" },
+    history,
     pipeline: { partitions: 16 },
     trackers: {
       shop: {
@@ -62,9 +74,18 @@ export async function run(): Promise<void> {
     doneMs: number;
     corrected: number;
   };
-  const seconds = doneMs / 1000;
-  const rate = corrected / seconds;
+  await bridge.shutdown.run("bench end");
+  load.kill();
+  await redis.flushdb();
+  redis.disconnect();
+  return { count, acceptedMs, doneMs, corrected, rate: corrected / (doneMs / 1000) };
+}
 
+export async function run(): Promise<void> {
+  const { count, acceptedMs, doneMs, corrected, rate } = await measurePipeline(
+    Number(process.env.PIPELINE_EVENTS ?? 3000),
+  );
+  const seconds = doneMs / 1000;
   console.log(
     `bench/pipeline — ${count.toLocaleString("en-US")} events, webhook → decision → write-back on a stub tracker (sender and tracker in a second process)`,
   );
@@ -75,9 +96,4 @@ export async function run(): Promise<void> {
   console.log(
     `  throughput                      ${Math.round(rate).toLocaleString("en-US")} events/s  (target ≥ 1,000/s: ${rate >= 1000 ? "met" : "MISSED"})`,
   );
-
-  await bridge.shutdown.run("bench end");
-  load.kill();
-  await redis.flushdb();
-  redis.disconnect();
 }

@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   ingest: () => import("./ingest.js"),
   pipeline: () => import("./pipeline.js"),
   "cli-start": () => import("./cli-start.js"),
+  history: () => import("./history.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -109,8 +109,35 @@ CREATE TABLE clock_states (
   due          timestamptz,
   stopped_at   timestamptz
 );
-CREATE INDEX clock_states_clock ON clock_states (pack, instance, ticket, clock, start, at);
-CREATE INDEX clock_states_start ON clock_states (pack, start);
+CREATE INDEX clock_states_ticket ON clock_states (instance, ticket, at);
+
+-- Each clock's latest state (one clock: a ticket's clock from one start), kept by the
+-- writer beside the append-only states: what reports and the console read.
+CREATE TABLE clock_latest (
+  instance     text NOT NULL,
+  ticket       text NOT NULL,
+  clock        text NOT NULL,
+  start        timestamptz NOT NULL,
+  key          text NOT NULL,
+  at           timestamptz NOT NULL,
+  project      text,
+  url          text,
+  pack         text NOT NULL,
+  clock_kind   text NOT NULL,
+  title        text NOT NULL,
+  type         text,
+  priority     text,
+  line         smallint,
+  state        text NOT NULL,
+  target_ms    bigint,
+  elapsed_ms   bigint NOT NULL,
+  paused_ms    bigint NOT NULL,
+  due          timestamptz,
+  stopped_at   timestamptz,
+  PRIMARY KEY (instance, ticket, clock, start)
+);
+CREATE INDEX clock_latest_start ON clock_latest (pack, start);
+CREATE INDEX clock_latest_due ON clock_latest (pack, due) WHERE stopped_at IS NULL;
 
 CREATE TABLE alerts (
   key          text PRIMARY KEY,

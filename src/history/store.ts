@@ -1,6 +1,6 @@
 import type { SqlDatabase } from "./database.js";
 import { migrations } from "./migrations.js";
-import type { ClockRecord, HistoryKind, HistoryRecord } from "./records.js";
+import type { HistoryKind, HistoryRecord } from "./records.js";
 
 type Column = [column: string, sqlType: string, field: string];
 
@@ -144,6 +144,47 @@ const inserts = Object.fromEntries(
   }),
 ) as Record<HistoryKind, string>;
 
+/** Each clock's latest state: a newer state replaces an older one, never the other way round. */
+const latestClockUpsert = (() => {
+  const { columns } = tables.clock;
+  const c = (name: string) => `c${columns.findIndex(([column]) => column === name)}`;
+  const typed = columns.map(([, type], i) => `c${i} ${type}`).join(", ");
+  const names = [
+    "instance",
+    "ticket",
+    "clock",
+    "start",
+    "key",
+    "at",
+    "project",
+    "url",
+    "pack",
+    "clock_kind",
+    "title",
+    "type",
+    "priority",
+    "line",
+    "state",
+    "target_ms",
+    "elapsed_ms",
+    "paused_ms",
+    "due",
+    "stopped_at",
+  ];
+  const updated = names
+    .slice(4)
+    .map((n) => `${n} = excluded.${n}`)
+    .join(", ");
+  const id = ["instance", "ticket", "clock", "start"].map(c).join(", ");
+  return `INSERT INTO clock_latest (${names.join(", ")})
+    SELECT DISTINCT ON (${id}) ${names.map(c).join(", ")}
+      FROM jsonb_to_recordset($1::jsonb) AS x(${typed})
+     WHERE ${c("start")} IS NOT NULL
+     ORDER BY ${id}, ${c("at")} DESC, ${c("key")} DESC
+    ON CONFLICT (instance, ticket, clock, start) DO UPDATE SET ${updated}
+     WHERE (excluded.at, excluded.key) > (clock_latest.at, clock_latest.key)`;
+})();
+
 export interface DecisionFilter {
   instance?: string;
   ticket?: string;
@@ -233,7 +274,9 @@ export class HistoryStore {
           columns.map(([, , field], i) => [`c${i}`, (r as Record<string, unknown>)[field] ?? null]),
         ),
       );
-      await this.db.query(inserts[kind], [JSON.stringify(rows)]);
+      const json = JSON.stringify(rows);
+      await this.db.query(inserts[kind], [json]);
+      if (kind === "clock") await this.db.query(latestClockUpsert, [json]);
     }
   }
 
@@ -282,49 +325,6 @@ export class HistoryStore {
     };
   }
 
-  /**
-   * The latest state of every clock of `pack` (all packs when absent) that started in
-   * [from, to), as the report reads them.
-   */
-  async clockStates(filter: { pack?: string; from: string; to: string }): Promise<ClockRecord[]> {
-    const params: unknown[] = [filter.from, filter.to];
-    const pack = filter.pack ? `AND pack = $${params.push(filter.pack)}` : "";
-    const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT DISTINCT ON (instance, ticket, clock, start)
-              key, at, instance, project, ticket, url, pack, clock, clock_kind, title, type, priority, line,
-              start, state, target_ms, elapsed_ms, paused_ms, due, stopped_at
-         FROM clock_states
-        WHERE start >= $1::timestamptz AND start < $2::timestamptz ${pack}
-        ORDER BY instance, ticket, clock, start, at DESC, key DESC`,
-      params,
-    );
-    const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-    return rows.map((r) => ({
-      kind: "clock",
-      key: r.key as string,
-      at: iso(r.at)!,
-      instance: r.instance as string,
-      project: (r.project as string | null) ?? null,
-      ticket: r.ticket as string,
-      url: (r.url as string | null) ?? null,
-      pack: r.pack as string,
-      clock: r.clock as string,
-      clockKind: r.clock_kind as string,
-      title: r.title as string,
-      type: (r.type as string | null) ?? null,
-      priority: (r.priority as string | null) ?? null,
-      line: num(r.line),
-      start: iso(r.start),
-      state: r.state as string,
-      targetMs: num(r.target_ms),
-      elapsedMs: Number(r.elapsed_ms),
-      pausedMs: Number(r.paused_ms),
-      due: iso(r.due),
-      stoppedAt: iso(r.stopped_at),
-    }));
-  }
-
   /** A table's rows with `at` in [since, until), oldest first, a page at a time (for exports of any size). */
   async *exportRows(
     table: string,
@@ -355,7 +355,7 @@ export class HistoryStore {
   /** Deletes what is older than the retention; returns how many rows went. */
   async prune(olderThan: string): Promise<number> {
     let removed = 0;
-    for (const table of historyTableNames) {
+    for (const table of [...historyTableNames, "clock_latest"]) {
       const rows = await this.db.query<{ n: string | number }>(
         `WITH gone AS (DELETE FROM ${table} WHERE at < $1::timestamptz RETURNING 1) SELECT count(*) AS n FROM gone`,
         [olderThan],

@@ -7,7 +7,8 @@ import type { HistoryStore } from "../history/store.js";
 import { evaluateClocks } from "../sla/clocks.js";
 import { calendarFor, type PackTime } from "../sla/pack-sla.js";
 import type { SlaReportDocument } from "./format.js";
-import { type Dimension, slaReport, slaTrend } from "./sla-report.js";
+import { slaReportInDatabase, slaTrendInDatabase } from "./sla-query.js";
+import { type Dimension, type SlaRow, slaReport, slaTrend, type TrendRow } from "./sla-report.js";
 
 export type ClockSource = { store: HistoryStore } | { tickets: Iterable<Ticket> };
 
@@ -40,34 +41,35 @@ export async function buildSlaReport(o: {
       to: start.plus({ months: 1 }).toMillis(),
     };
   });
-  const earliest = Math.min(from, months[0]!.from);
-  let records: ClockRecord[];
-  if ("store" in o.source) {
-    records = await o.source.store.clockStates({
-      pack: o.pack.id,
-      from: new Date(earliest).toISOString(),
-      to: new Date(Math.max(to, months.at(-1)!.to)).toISOString(),
-    });
-  } else {
-    records = [];
-    const at = new Date(o.now).toISOString();
-    for (const ticket of o.source.tickets) {
-      const reports = evaluateClocks(ticket, {
-        calendar: calendarFor(o.time, ticket),
-        spec: o.time.sla,
-        statuses: o.pack.statuses,
-        now: o.now,
-      });
-      records.push(...clockRecords(ticket, o.pack.id, reports, at));
-    }
-  }
-  return {
+  const document = (rows: SlaRow[], trend: TrendRow[]): SlaReportDocument => ({
     pack: o.pack.id,
     from: calendar.iso(from),
     to: calendar.iso(to),
     zone: calendar.zone,
     generatedAt: calendar.iso(o.now),
-    rows: slaReport(records, { from, to, now: o.now, by: o.by }),
-    trend: slaTrend(records, { now: o.now, months }),
-  };
+    rows,
+    trend,
+  });
+  if ("store" in o.source) {
+    const { db } = o.source.store;
+    return document(
+      await slaReportInDatabase(db, { pack: o.pack.id, from, to, now: o.now, by: o.by }),
+      await slaTrendInDatabase(db, { pack: o.pack.id, zone: calendar.zone, now: o.now, months }),
+    );
+  }
+  const records: ClockRecord[] = [];
+  const at = new Date(o.now).toISOString();
+  for (const ticket of o.source.tickets) {
+    const reports = evaluateClocks(ticket, {
+      calendar: calendarFor(o.time, ticket),
+      spec: o.time.sla,
+      statuses: o.pack.statuses,
+      now: o.now,
+    });
+    records.push(...clockRecords(ticket, o.pack.id, reports, at));
+  }
+  return document(
+    slaReport(records, { from, to, now: o.now, by: o.by }),
+    slaTrend(records, { now: o.now, months }),
+  );
 }

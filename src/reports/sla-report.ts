@@ -156,17 +156,31 @@ export function slaReport(records: readonly ClockRecord[], options: SlaReportOpt
       percentMet: percent(row.met, row.breached),
       medianMinutes: round(percentile(sorted, 50)),
       p90Minutes: round(percentile(sorted, 90)),
-      worst: overruns.sort((a, b) => b.overrunMinutes - a.overrunMinutes).slice(0, options.worst ?? 5),
+      worst: overruns.sort(byOverrun).slice(0, options.worst ?? 5),
     };
   });
-  const order = (v: string) => (v === "all" || v === "—" ? "\uffff" : v);
-  return rows.sort(
-    (a, b) =>
-      a.pack.localeCompare(b.pack) ||
-      a.clock.localeCompare(b.clock) ||
-      order(a.type).localeCompare(order(b.type)) ||
-      order(a.priority).localeCompare(order(b.priority)) ||
-      order(a.line).localeCompare(order(b.line)),
+  return rows.sort(compareRows);
+}
+
+/** The worst first; equal overruns by ticket, so every source lists them alike. */
+export function byOverrun(a: Overrun, b: Overrun): number {
+  return (
+    b.overrunMinutes - a.overrunMinutes ||
+    a.instance.localeCompare(b.instance) ||
+    a.ticket.localeCompare(b.ticket)
+  );
+}
+
+const order = (v: string) => (v === "all" || v === "—" ? "\uffff" : v);
+
+/** Rows by pack, clock and group, the ungrouped and unknown values last. */
+export function compareRows(a: SlaRow, b: SlaRow): number {
+  return (
+    a.pack.localeCompare(b.pack) ||
+    a.clock.localeCompare(b.clock) ||
+    order(a.type).localeCompare(order(b.type)) ||
+    order(a.priority).localeCompare(order(b.priority)) ||
+    order(a.line).localeCompare(order(b.line))
   );
 }
 

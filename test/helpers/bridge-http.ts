@@ -6,11 +6,10 @@ import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import type { LogEntry } from "../../src/queue/decision-log.js";
 import { connectRedis } from "../../src/redis/connection.js";
 import { defaultAdapterRegistry } from "../../src/runtime/adapters.js";
+import { testAuth, testServerAuth } from "./auth.js";
 
 /** The operator token every test bridge accepts (`server.auth.tokens` of the test configurations). */
-export const testToken = "test-operator-token";
-export const testAuth = { authorization: `Bearer ${testToken}` };
-export const testServerAuth = { tokens: [{ name: "tests", role: "operator", token: testToken }] };
+export { testAuth, testServerAuth, testToken } from "./auth.js";
 
 /** Polls until `ok` holds (or the time is up) and returns the last value. */
 export async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {

@@ -8,7 +8,7 @@ import { Ticket } from "../../src/domain/ticket.js";
 import { listPackIds } from "../../src/engine/pack-catalogue.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
-import { testServerAuth } from "./bridge-http.js";
+import { testServerAuth } from "./auth.js";
 
 /**
  * A test double of a tracker adapter speaking a small JSON API over real HTTP (answered

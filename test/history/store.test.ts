@@ -207,3 +207,21 @@ describe("personal data never reaches the history", () => {
     expect(text).toMatch(/\[snils\].*\[phone\]/);
   });
 });
+
+describe.each(backends)("retention on %s", (_name, open) => {
+  it("deletes what is older than the retention, keeps the rest", async () => {
+    const { store, cleanup } = await open();
+    try {
+      await store.migrate();
+      await store.write([
+        ...historyRecords("sev", "1", decided("old", "2020-01-10T10:00:00+03:00")),
+        ...historyRecords("sev", "2", decided("new", "2026-03-10T10:00:00+03:00")),
+      ]);
+      expect(await store.prune("2025-01-01T00:00:00Z")).toBe(1);
+      expect((await store.decisions()).decisions.map((d) => d.ticket)).toEqual(["2"]);
+    } finally {
+      await store.close();
+      await cleanup();
+    }
+  }, 120_000);
+});
