@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { HistoryConfig } from "../config/schema.js";
 import { Errors } from "../errors/catalogue.js";
@@ -19,7 +19,10 @@ function alive(pid: number): boolean {
  * embedded PGlite in `history.dataDir`, which one process holds at a time (a lock file
  * with its pid; a stale one, of a process that died, is taken over).
  */
-export async function openHistoryStore(history: HistoryConfig): Promise<HistoryStore> {
+export async function openHistoryStore(
+  history: HistoryConfig,
+  { create = true }: { create?: boolean } = {},
+): Promise<HistoryStore> {
   if (history.url) {
     const store = new HistoryStore(await openPostgres(history.url));
     try {
@@ -39,6 +42,12 @@ export async function openHistoryStore(history: HistoryConfig): Promise<HistoryS
     holder = undefined;
   }
   if (holder && holder !== process.pid && alive(holder)) throw Errors.HISTORY_IN_USE(dir, holder);
+  // A reader (the CLI) never creates a database just to find it empty.
+  if (!create && !existsSync(join(dir, "PG_VERSION")))
+    throw Errors.HISTORY_UNAVAILABLE(
+      dir,
+      "no history has been kept there yet (a bridge creates it when it first starts)",
+    );
   const db = await openEmbedded(dir);
   writeFileSync(lock, JSON.stringify({ pid: process.pid }));
   const store = new HistoryStore({

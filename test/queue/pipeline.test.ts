@@ -174,7 +174,11 @@ describe("webhook → decision → write-back (enforce)", () => {
       result: "failed",
       error: expect.stringMatching(/HTTP 403/),
     });
-    const failed = await bridge.pipeline.writebackQueueOf("shop")!.getFailed();
+    // The log entry is written as the job fails; BullMQ moves it to the failed set a moment later.
+    const failed = await until(
+      () => bridge.pipeline.writebackQueueOf("shop")!.getFailed(),
+      (jobs) => jobs.length > 0,
+    );
     expect(failed.map((j) => j.failedReason)).toEqual([
       expect.stringMatching(/get issue failed with HTTP 403/),
     ]);

@@ -91,10 +91,15 @@ function instant(io: Io, option: string, text: string, opts: DecisionsOptions): 
 }
 
 /** Decisions across tickets, from the history store: "every priority the bridge corrected last week". */
-async function fromHistory(config: Config, opts: DecisionsOptions, io: Io): Promise<void> {
+async function fromHistory(
+  config: Config,
+  opts: DecisionsOptions,
+  io: Io,
+  none = "no decision in the history matches",
+): Promise<void> {
   const since = opts.since ? instant(io, "--since", opts.since, opts) : undefined;
   const until = opts.until ? instant(io, "--until", opts.until, opts) : undefined;
-  const store = await openHistoryStore(config.history);
+  const store = await openHistoryStore(config.history, { create: false });
   try {
     const page = await store.decisions({
       ...(opts.ticket ? { instance: opts.ticket.instance, ticket: opts.ticket.id } : {}),
@@ -119,7 +124,7 @@ async function fromHistory(config: Config, opts: DecisionsOptions, io: Io): Prom
       io.out(
         rows.length
           ? `${rows.map((d) => `${d.at} ${d.instance}/${d.ticket} — ${d.pack} (${d.mode}), write-back: ${d.writeback}\n    ${d.outcome} [${d.rule}] ${d.message}`).join("\n")}\n${page.next ? `(more: the first ${opts.limit} shown; narrow the query or raise --limit)\n` : ""}`
-          : "no decision in the history matches\n",
+          : `${none}\n`,
       );
   } finally {
     await store.close();
@@ -155,12 +160,11 @@ export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void
     if (!entries.length && !work.length && !retries.length && config.history.enabled) {
       // Past the Redis cache (the latest 100 entries of a ticket): the history has the rest.
       try {
-        return await fromHistory(config, opts, io);
+        return await fromHistory(config, opts, io, `no decisions recorded for ${instance}/${id}`);
       } catch (err) {
         if (!Errors.HISTORY_IN_USE.is(err) && !Errors.HISTORY_UNAVAILABLE.is(err)) throw err;
-        io.out(
-          `no decisions recorded for ${instance}/${id} in Redis; the history store was not read: ${err.message}\n`,
-        );
+        io.out(`no decisions recorded for ${instance}/${id}\n`);
+        io.err(`note: the history store was not read: ${err.message}\n`);
         return;
       }
     }

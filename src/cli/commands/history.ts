@@ -5,11 +5,11 @@ import { csvField } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
 
-const storeOf = (configFile: string | undefined) =>
-  openHistoryStore(loadDeploymentConfig(resolveConfigPath(configFile)).config.history);
+const storeOf = (configFile: string | undefined, create = false) =>
+  openHistoryStore(loadDeploymentConfig(resolveConfigPath(configFile)).config.history, { create });
 
 export async function runHistoryMigrate(opts: { config?: string }, io: Io): Promise<void> {
-  const store = await storeOf(opts.config);
+  const store = await storeOf(opts.config, true);
   try {
     // openHistoryStore migrates; asking again says what the database now has.
     const versions = await store.appliedVersions();

@@ -50,7 +50,7 @@ export async function runReportSla(files: readonly string[], opts: ReportOptions
     text = renderSlaReport(await build({ tickets }), opts.format);
   } else {
     const config = setup.config ?? loadDeploymentConfig(resolveConfigPath(undefined)).config;
-    const store = await openHistoryStore(config.history);
+    const store = await openHistoryStore(config.history, { create: false });
     try {
       text = renderSlaReport(await build({ store }), opts.format);
     } finally {
