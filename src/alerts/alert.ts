@@ -8,8 +8,10 @@ export interface Alert {
   id: string;
   type: AlertEvent;
   occurredAt: string;
+  /** Empty for an alert about the bridge itself (`history.behind`). */
   pack: string;
-  ticket: { tracker: string; instance: string; id: string; url?: string };
+  /** Absent for an alert about the bridge itself. */
+  ticket?: { tracker: string; instance: string; id: string; url?: string };
   message: string;
   citation?: string;
   clock?: string;

@@ -13,6 +13,7 @@ export const alertEvents = [
   "ticket.auto_closed",
   "policy.violation",
   "policy.write_refused",
+  "history.behind",
 ] as const;
 export const AlertEvent = z.enum(alertEvents);
 export type AlertEvent = z.infer<typeof AlertEvent>;

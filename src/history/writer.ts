@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { Alert } from "../alerts/alert.js";
 import { Errors } from "../errors/catalogue.js";
 import type { HistoryRecord } from "./records.js";
 import type { HistoryStore } from "./store.js";
@@ -29,6 +31,8 @@ export interface HistoryWriterOptions {
   /** How long an entry another process took may stay unwritten before this one takes it over. */
   claimIdleMs?: number;
   onBacklog?: (size: number) => void;
+  /** Raised once each time the backlog grows past `alertBacklog`: the supervisors' `history.behind` alert. */
+  onBehind?: (alert: Alert) => Promise<unknown>;
   /** Records older than this many days are deleted, once a day. */
   retentionDays?: number;
   now?: () => number;
@@ -42,8 +46,8 @@ export interface HistoryWriterOptions {
  * process had taken is claimed by another, and idempotent keys make a replay harmless.
  */
 export class HistoryWriter {
-  readonly #o: Required<Omit<HistoryWriterOptions, "onBacklog" | "retentionDays">> &
-    Pick<HistoryWriterOptions, "onBacklog" | "retentionDays">;
+  readonly #o: Required<Omit<HistoryWriterOptions, "onBacklog" | "onBehind" | "retentionDays">> &
+    Pick<HistoryWriterOptions, "onBacklog" | "onBehind" | "retentionDays">;
   #prunedAt = 0;
   readonly #consumer = `${hostname()}-${process.pid}`;
   #reader: Redis | undefined;
@@ -198,11 +202,22 @@ export class HistoryWriter {
     this.#status.backlog = backlog;
     this.#o.onBacklog?.(backlog);
     const behind = backlog > this.#o.alertBacklog;
-    if (behind && !this.#status.behind)
-      this.#o.logger.warn(
-        { backlog, where: this.#status.where },
-        `history is behind: ${backlog} records wait in Redis to be stored`,
-      );
+    if (behind && !this.#status.behind) {
+      const message = `history is behind: ${backlog} records wait in Redis to be stored${this.#status.lastError ? ` (${this.#status.where ?? "the store"}: ${this.#status.lastError})` : ""}`;
+      this.#o.logger.warn({ backlog, where: this.#status.where }, message);
+      const occurredAt = new Date(this.#o.now()).toISOString();
+      await this.#o
+        .onBehind?.({
+          id: `alert_history_${createHash("sha256").update(`${this.#o.key}\u0000${occurredAt}`).digest("hex").slice(0, 24)}`,
+          type: "history.behind",
+          occurredAt,
+          pack: "",
+          message,
+        })
+        .catch((err) =>
+          this.#o.logger.warn({ err: (err as Error).message }, "history.behind alert not queued"),
+        );
+    }
     this.#status.behind = behind;
   }
 

@@ -122,24 +122,6 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     );
     await verifyTrackerAccess(adapters, logger, examples);
     await checkTrackerCapabilities(config, adapters, packs, logger, examples);
-    const history = config.history.enabled
-      ? new HistoryWriter({
-          redis,
-          key: historyStreamKey(config.redis.keyPrefix),
-          open: () => openHistoryStore(config.history),
-          logger: logger.child({ part: "history" }),
-          batchSize: config.history.batchSize,
-          alertBacklog: config.history.alertBacklog,
-          ...(config.history.retentionDays ? { retentionDays: config.history.retentionDays } : {}),
-          onBacklog: (n) => metrics.historyBacklog.set(n),
-        })
-      : undefined;
-    if (history) {
-      // In the background: the embedded store's first start creates its database (seconds),
-      // and records wait in Redis meanwhile.
-      history.start();
-      shutdown.add("history writer", () => history.close());
-    }
     const prefix = config.redis.keyPrefix;
 
     const historyHandOff = config.history.enabled
@@ -157,6 +139,25 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       "alert dispatcher",
       unlessDown(() => dispatcher.close()),
     );
+    const history = config.history.enabled
+      ? new HistoryWriter({
+          redis,
+          key: historyStreamKey(config.redis.keyPrefix),
+          open: () => openHistoryStore(config.history),
+          logger: logger.child({ part: "history" }),
+          batchSize: config.history.batchSize,
+          alertBacklog: config.history.alertBacklog,
+          ...(config.history.retentionDays ? { retentionDays: config.history.retentionDays } : {}),
+          onBacklog: (n) => metrics.historyBacklog.set(n),
+          onBehind: (alert) => dispatcher.publish(alert),
+        })
+      : undefined;
+    if (history) {
+      // In the background: the embedded store's first start creates its database (seconds),
+      // and records wait in Redis meanwhile.
+      history.start();
+      shutdown.add("history writer", () => history.close());
+    }
 
     const scheduler = new SlaScheduler(redis, prefix, logger.child({ part: "sla" }));
     let pipeline: Pipeline | undefined;

@@ -1,10 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/schema.js";
 import { Errors } from "../errors/catalogue.js";
+import type { HistoryStore } from "../history/store.js";
 import type { HistoryWriter } from "../history/writer.js";
 import type { DecisionLog } from "../queue/decision-log.js";
 
-/** `GET /api/tickets/:instance/:id/decisions`: the ticket's recent decisions and write-back results, newest first, and the summaries of its retried jobs. */
+/**
+ * `GET /api/tickets/:instance/:id/decisions`: the ticket's recent decisions and write-back
+ * results, newest first, the summaries of its retried jobs, and (when kept) its decisions
+ * from the history.
+ */
 export async function decisionsApi(
   app: FastifyInstance,
   deps: { config: Config; log: DecisionLog; history?: HistoryWriter | undefined },
@@ -20,7 +25,14 @@ export async function decisionsApi(
         deps.log.recent(instance, id, limit),
         deps.log.retries(instance, id),
       ]);
-      return { instance, ticket: id, entries, retries };
+      // The Redis list is a cache of the latest entries; the history has all the decisions.
+      let history: Awaited<ReturnType<HistoryStore["decisions"]>> | undefined;
+      try {
+        history = await deps.history?.store().decisions({ instance, ticket: id, limit });
+      } catch (err) {
+        if (!Errors.HISTORY_UNAVAILABLE.is(err)) throw err;
+      }
+      return { instance, ticket: id, entries, retries, ...(history ? { history } : {}) };
     },
   );
 

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -27,9 +29,13 @@ bridgeTestEnvironment(redisUrl, async () => {
 });
 
 const ref = (id: string) => ({ tracker: "gitlab" as const, instance: "shop", project: "support", id });
-async function start(history: Record<string, unknown>) {
+async function start(history: Record<string, unknown>, alerts?: Record<string, unknown>) {
   bridge = await startBridge({
-    config: fakeTrackerConfig(TRACKER, `hist${process.pid}x${n++}`, { mode: "dry-run", history }),
+    config: fakeTrackerConfig(TRACKER, `hist${process.pid}x${n++}`, {
+      mode: "dry-run",
+      history,
+      ...(alerts ? { alerts } : {}),
+    }),
     configFile: "/tmp/reglament-test.yaml",
     env: { REDIS_URL: redisUrl },
     logger: silentLogger,
@@ -57,7 +63,31 @@ describe("history through the pipeline", () => {
       TRACKER,
       ids.map((id) => fakeIssue({ id })),
     );
-    await start({ url, batchSize: 5, alertBacklog: 3 });
+    // The supervisors' endpoint hears once that the history is behind.
+    const heard: { type: string; message: string }[] = [];
+    const endpoint = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        heard.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((ok) => endpoint.listen(0, "127.0.0.1", ok));
+    const port = (endpoint.address() as AddressInfo).port;
+    await start(
+      { url, batchSize: 5, alertBacklog: 3 },
+      {
+        endpoints: [
+          {
+            name: "supervisors",
+            url: `http://127.0.0.1:${port}/hook`,
+            secret: "supervisor-secret",
+            events: ["history.behind"],
+          },
+        ],
+      },
+    );
     await bridge!.pipeline.enqueue(
       "shop",
       ids.slice(0, 4).map((id) => ({ deliveryId: `a-${id}`, ref: ref(id) })),
@@ -105,6 +135,13 @@ describe("history through the pipeline", () => {
       (await api("/api/decisions?limit=1000")).decisions.filter((d) => d.rule === "impact-priority-matrix"),
     ).toHaveLength(12);
     expect((await api("/readyz")).checks?.history).toBe("ok");
+    expect(heard).toEqual([
+      expect.objectContaining({
+        type: "history.behind",
+        message: expect.stringMatching(/records wait in Redis/),
+      }),
+    ]);
+    endpoint.close();
   }, 120_000);
 
   it("the embedded store keeps the history across restarts; bad queries are named", async () => {
@@ -126,6 +163,11 @@ describe("history through the pipeline", () => {
         (p) => (p.decisions?.length ?? 0) > 0,
         60_000,
       );
+      // The per-ticket view carries the history beside the Redis cache.
+      const perTicket = (
+        await bridge!.app.inject({ method: "GET", url: "/api/tickets/shop/301/decisions", headers: testAuth })
+      ).json();
+      expect(perTicket.history.decisions[0]).toMatchObject({ ticket: "301", rule: "impact-priority-matrix" });
       expect(again.decisions[0]).toMatchObject({ ticket: "301", rule: "impact-priority-matrix" });
       expect(await api("/api/decisions?since=yesterday")).toMatchObject({ error: "REG_QUERY_INVALID" });
       expect(await api("/api/decisions?limit=0")).toMatchObject({ error: "REG_QUERY_INVALID" });
