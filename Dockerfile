@@ -21,6 +21,9 @@ COPY policies/packs ./policies/packs
 COPY src/calendar/production ./src/calendar/production
 COPY config ./config
 COPY bin/reglament-image /usr/local/bin/reglament
+# Without history.url the embedded history store lives here (mount a volume on it to keep it).
+RUN mkdir -p /app/var/history && chown -R node:node /app/var
+VOLUME ["/app/var/history"]
 EXPOSE 8080
 USER node
 ENTRYPOINT ["reglament"]

@@ -50,10 +50,14 @@ const HistoryConfig = z.strictObject({
   /** Keep the history (decisions, ticket versions, write-back outcomes) for reports and audits. */
   enabled: z.boolean().default(true),
   /** postgres://… ; when absent, an embedded PostgreSQL (PGlite) in `dataDir`, for one process. */
-  url: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
-    .optional(),
+  url: z.preprocess(
+    // `${HISTORY_URL:-}` in a file: an unset variable means "embedded".
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
   dataDir: z.string().min(1).default("var/history"),
   /** Records the writer stores per transaction. */
   batchSize: z.number().int().min(1).max(10_000).default(500),

@@ -17,6 +17,17 @@ describe("docker-compose.yml", () => {
     expect(compose.volumes).toHaveProperty(volume);
   });
 
+  it("keeps the history in its own PostgreSQL on a named volume, reached by the bridge through HISTORY_URL", () => {
+    const db = compose.services.postgres;
+    const [volume, target] = db.volumes[0].split(":");
+    expect(target).toBe("/var/lib/postgresql/data");
+    expect(compose.volumes).toHaveProperty(volume);
+    expect(db.ports).toBeUndefined();
+    const app = compose.services.reglament;
+    expect(app.environment.HISTORY_URL).toMatch(/^postgres:\/\/reglament:.*@postgres:5432\/reglament$/);
+    expect(app.depends_on.postgres.condition).toBe("service_healthy");
+  });
+
   it("builds Reglament from the Dockerfile with the config read-only and secrets from an env file", () => {
     const app = compose.services.reglament;
     expect(app.build).toBe(".");
