@@ -102,6 +102,29 @@ export function createGitlabAdapter(
       return writer.apply(project, iid, actions, marker, beforeWrite);
     },
 
+    async *listUpdated({ since, until, projects }) {
+      for (const project of projects ?? settings.projects) {
+        for (let page = 1; ; page++) {
+          const raw = await api.issues.all({
+            projectId: project,
+            updatedAfter: since,
+            ...(until ? { updatedBefore: until } : {}),
+            orderBy: "updated_at",
+            sort: "asc",
+            perPage: n.options.pageSize,
+            page,
+          });
+          const issues = RestIssue.array().parse(raw);
+          if (issues.length)
+            yield issues.map((issue) => ({
+              ref: ticketFromRest(n, issue, issue.references?.full?.split("#")[0] ?? project).ref,
+              updatedAt: issue.updated_at,
+            }));
+          if (issues.length < n.options.pageSize) break;
+        }
+      }
+    },
+
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {
       const cursor = readCursor<Watermark>(cursorText);
       const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();

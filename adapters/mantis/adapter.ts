@@ -66,6 +66,37 @@ export function createMantisAdapter(
      * short page) shows the rest was seen. Timestamps have one-second resolution, so the
      * cursor's own second is listed again — harmless, the snapshot shows nothing new.
      */
+    async *listUpdated({ since, until, projects }) {
+      const from = Date.parse(since);
+      const to = until ? Date.parse(until) : Number.POSITIVE_INFINITY;
+      for (const project of projects ?? settings.projects) {
+        // Newest update first: pages are walked until an issue older than the window.
+        for (let page = 1; ; page++) {
+          const res = await client.request<unknown>(`list project ${project}`, {
+            method: "GET",
+            url: "/issues",
+            params: {
+              project_id: project,
+              page_size: n.options.pageSize,
+              page,
+              select: "id,project,updated_at",
+            },
+          });
+          const issues = ListingAnswer.parse(res.data).issues;
+          const inWindow = issues.filter(
+            (i) => Date.parse(i.updated_at) >= from && Date.parse(i.updated_at) < to,
+          );
+          if (inWindow.length)
+            yield inWindow.map((issue) => ({
+              ref: { tracker: "mantis" as const, instance: n.instance, project, id: String(issue.id) },
+              updatedAt: issue.updated_at,
+            }));
+          const older = issues.some((i) => Date.parse(i.updated_at) < from);
+          if (older || issues.length < n.options.pageSize) break;
+        }
+      }
+    },
+
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {
       const cursor = readCursor<string>(cursorText);
       const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();

@@ -96,6 +96,34 @@ export function createYandexAdapter(
      * stays within the first pages and the 10,000-result paging limit is never reached; a
      * full page sharing one timestamp moves on by page number instead.
      */
+    async *listUpdated({ since, until, projects }) {
+      for (const queue of projects ?? settings.queues) {
+        for (let page = 1; ; page++) {
+          const res = await client.request<unknown>(`list queue ${queue}`, {
+            method: "POST",
+            url: "/v2/issues/_search",
+            params: { perPage: n.options.pageSize, page },
+            data: {
+              filter: {
+                queue,
+                updated: { from: toTrackerDate(since), ...(until ? { to: toTrackerDate(until) } : {}) },
+              },
+              order: "+updated",
+            },
+          });
+          const listed = TrackerIssue.array()
+            .parse(res.data)
+            .map((issue) => ({
+              ref: { tracker: "yandex" as const, instance: n.instance, project: queue, id: issue.key },
+              updatedAt: date(issue.updatedAt, "updatedAt"),
+            }));
+          if (listed.length) yield listed;
+          const totalPages = Number(res.headers["x-total-pages"] ?? 1);
+          if (page >= totalPages || listed.length < n.options.pageSize) break;
+        }
+      }
+    },
+
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {
       const cursor = readCursor<Watermark>(cursorText);
       const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();

@@ -44,6 +44,13 @@ export interface UpdatedTicket {
   updatedAt: string;
 }
 
+export interface ListingWindow {
+  /** ISO 8601. */
+  since: string;
+  until?: string;
+  projects?: readonly string[];
+}
+
 export interface UpdatedPage {
   tickets: UpdatedTicket[];
   /** Where the next listing starts; store it only after every ticket of the page is enqueued. */
@@ -83,6 +90,12 @@ export interface TrackerAdapter {
   fetchFields?(ref: TicketRef): Promise<Ticket>;
   applyActions(ref: TicketRef, actions: readonly Action[], options: ApplyOptions): Promise<ApplyResult>;
   listUpdatedSince(cursor: string | undefined): Promise<UpdatedPage>;
+  /**
+   * Every ticket updated in [since, until) of the given projects (all configured when
+   * absent), a page at a time, through the tracker's own listing; reads only. The audit's
+   * listing: unlike reconciliation it keeps no cursor.
+   */
+  listUpdated(window: ListingWindow): AsyncGenerator<UpdatedTicket[]>;
   /** True when the actor is the bridge's own tracker account. */
   isBridgeActor(actor: Actor): boolean;
   /**

@@ -185,6 +185,15 @@ export const fakeTrackerFactory: AdapterFactory = {
         }
         return { applied, skipped };
       },
+      async *listUpdated({ since, until }) {
+        const page = await call<{ issues: FakeIssue[] }>("list issues", () =>
+          http.get("/issues", { params: { since } }),
+        );
+        const listed = page.issues
+          .map((i) => ({ ref: toTicket(instance, i).ref, updatedAt: i.updated_at ?? i.created_at }))
+          .filter((t) => !until || t.updatedAt < until);
+        if (listed.length) yield listed;
+      },
       async listUpdatedSince(cursor) {
         const page = await call<{ issues: FakeIssue[]; next: string }>("list issues", () =>
           http.get("/issues", { params: { since: cursor ?? "" } }),
