@@ -60,3 +60,8 @@ export function dimensionList(text: string): Dimension[] {
     throw new InvalidArgumentError(`expected a comma-separated list of ${dimensions.join(", ")}, each once`);
   return parts as Dimension[];
 }
+
+/** `30d` (days back from now) or an ISO 8601 moment. */
+export function sinceOption(text: string): string {
+  return /^\d+d$/.test(text.trim()) ? text.trim() : momentOption(text);
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import { auditFormats } from "../audit/formats.js";
 import { roles, trackerKinds } from "../domain/enum-values.js";
 import { historyTableNames } from "../history/store.js";
 import { packageRoot } from "../paths.js";
@@ -9,7 +10,7 @@ import { reportFormats } from "../reports/format.js";
 import { dimensions } from "../reports/sla-report.js";
 import { logFormats } from "../server/log-formats.js";
 import type { Io } from "./io.js";
-import { dimensionList, momentOption, positiveInteger, ticketOption } from "./options.js";
+import { dimensionList, momentOption, positiveInteger, sinceOption, ticketOption } from "./options.js";
 
 /**
  * What the CLI accepts: every command, its options and their validation. A command's code
@@ -198,6 +199,35 @@ export function buildProgram(io: Io): Command {
     .addOption(configOption())
     .option("-o, --out <file>", "write the report to this file")
     .action(async (files, opts) => (await import("./commands/report.js")).runReportSla(files, opts, io));
+
+  program
+    .command("audit")
+    .description(
+      "A read-only pass over a tracker instance's recent tickets: what the pack would have said and done, and how the deadlines went; writes nothing",
+    )
+    .requiredOption("-i, --instance <name>", "the tracker instance of the configuration")
+    .option("--project <project...>", "only these projects or queues (default: all configured)")
+    .addOption(
+      new Option("--since <when>", "tickets updated since: 30d (days back) or a date")
+        .argParser(sinceOption)
+        .makeOptionMandatory(),
+    )
+    .addOption(moment("--until <date>", "…and before (default: now)"))
+    .option("-p, --pack <id>", "judge with this pack instead of the deployed one")
+    .option(
+      "--compare-with <pack.yaml>",
+      "an edited pack: print only the findings it would change (new, gone, changed)",
+    )
+    .addOption(new Option("--format <format>", "output format").choices([...auditFormats]).default("text"))
+    .option("-o, --out <file>", "write the report to this file")
+    .addOption(
+      new Option("--rate <n>", "reads per second (default: the instance's writesPerSecond)").argParser(
+        positiveInteger(1000),
+      ),
+    )
+    .addOption(moment("--now <iso>", "the audit's moment (default: now)"))
+    .addOption(configOption())
+    .action(async (opts) => (await import("./commands/audit.js")).runAudit(opts, io));
 
   const history = program
     .command("history")

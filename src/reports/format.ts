@@ -126,10 +126,22 @@ function textReport(doc: SlaReportDocument): string {
   ].join("\n");
 }
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
-function htmlReport(doc: SlaReportDocument): string {
+/** A self-contained page: its style inline, no scripts, nothing fetched. */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:1.5em}th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f3f3f3;text-align:left}td.n{text-align:right}td.bad{color:#c62828;font-weight:600}svg text{font-size:11px}</style></head>
+<body>
+${body}
+</body></html>
+`;
+}
+
+/** The SLA table (and the trend chart, when there is one) as an HTML fragment. */
+export function slaTableHtml(doc: SlaReportDocument): string {
   const cell = (v: string | number | null, cls = "") =>
     `<td${cls ? ` class="${cls}"` : ""}>${escapeHtml(show(v as number | null))}</td>`;
   const rows = doc.rows
@@ -152,16 +164,18 @@ function htmlReport(doc: SlaReportDocument): string {
   const chart = months.length
     ? `<h2>12 месяцев / 12 months — % met</h2><svg width="${months.length * 46 + 20}" height="165" role="img" aria-label="trend">${months.map(bar).join("")}</svg>`
     : "";
-  return `<!doctype html>
-<html lang="ru"><head><meta charset="utf-8"><title>SLA — ${escapeHtml(doc.pack)} ${escapeHtml(doc.from)} … ${escapeHtml(doc.to)}</title>
-<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f3f3f3;text-align:left}td.n{text-align:right}td.bad{color:#c62828;font-weight:600}svg text{font-size:11px}</style></head>
-<body><h1>Соблюдение сроков / SLA compliance — ${escapeHtml(doc.pack)}</h1>
-<p>Часы, начатые / clocks started ${escapeHtml(doc.from)} … ${escapeHtml(doc.to)} (${escapeHtml(doc.zone)}); сформирован / generated ${escapeHtml(doc.generatedAt)}. Часы, идущие после срока, считаются нарушенными / a clock still running past its due moment counts as breached.</p>
-<table><thead><tr><th>clock</th><th>type</th><th>priority</th><th>line</th><th>tickets</th><th>met</th><th>breached</th><th>open</th><th>by agreement</th><th>% met</th><th>median</th><th>p90</th><th>worst overruns</th></tr></thead>
+  return `<table><thead><tr><th>clock</th><th>type</th><th>priority</th><th>line</th><th>tickets</th><th>met</th><th>breached</th><th>open</th><th>by agreement</th><th>% met</th><th>median</th><th>p90</th><th>worst overruns</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="13">no clock started in this period</td></tr>'}
 </tbody></table>
-${chart}
-</body></html>
-`;
+${chart}`;
+}
+
+function htmlReport(doc: SlaReportDocument): string {
+  return htmlPage(
+    `SLA — ${doc.pack} ${doc.from} … ${doc.to}`,
+    `<h1>Соблюдение сроков / SLA compliance — ${escapeHtml(doc.pack)}</h1>
+<p>Часы, начатые / clocks started ${escapeHtml(doc.from)} … ${escapeHtml(doc.to)} (${escapeHtml(doc.zone)}); сформирован / generated ${escapeHtml(doc.generatedAt)}. Часы, идущие после срока, считаются нарушенными / a clock still running past its due moment counts as breached.</p>
+${slaTableHtml(doc)}`,
+  );
 }
