@@ -26,6 +26,8 @@ export interface AuditReport {
   zone: string;
   generatedAt: string;
   interrupted: boolean;
+  /** Whether the packs set deadlines at all (else there is no SLA to report). */
+  deadlines: boolean;
   /** Tickets read. */
   tickets: number;
   perRule: RuleSummary[];
@@ -37,7 +39,7 @@ export interface AuditReport {
 
 export function auditReport(
   result: AuditResult,
-  o: { now: number; zone: string; iso: (t: number) => string },
+  o: { now: number; zone: string; iso: (t: number) => string; deadlines: boolean },
 ): AuditReport {
   const byRule = new Map<string, RuleSummary>();
   for (const f of result.findings) {
@@ -46,15 +48,17 @@ export function auditReport(
     if (!s.tickets.includes(f.ticket)) s.tickets.push(f.ticket);
     byRule.set(id, s);
   }
+  for (const s of byRule.values()) s.tickets.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   const latest = latestStates(result.clocks);
   return {
     instance: result.instance,
     packs: result.packs,
-    since: result.since,
-    until: result.until,
+    since: o.iso(Date.parse(result.since)),
+    until: o.iso(Date.parse(result.until)),
     zone: o.zone,
     generatedAt: o.iso(o.now),
     interrupted: result.interrupted,
+    deadlines: o.deadlines,
     tickets: result.tickets,
     perRule: [...byRule.values()].sort(
       (a, b) => b.tickets.length - a.tickets.length || a.rule.localeCompare(b.rule),
@@ -137,7 +141,7 @@ function auditText(r: AuditReport): string {
     for (const f of r.findings.filter((x) => x.actions.length))
       lines.push(`  ${f.ticket} [${f.rule}]: ${f.actions.map(describeAction).join("; ")}`);
   } else lines.push("no findings: the pack would not have touched these tickets");
-  lines.push("", renderSlaReport(slaDocument(r), "text").trimEnd());
+  lines.push("", r.deadlines ? renderSlaReport(slaDocument(r), "text").trimEnd() : "SLA: the regulation sets no deadlines");
   if (r.atRisk.length) {
     lines.push("", "at risk or breached now:");
     for (const a of r.atRisk)
@@ -178,7 +182,7 @@ function auditHtml(r: AuditReport): string {
 ${perRule || '<tr><td colspan="4">no findings</td></tr>'}
 </tbody></table>
 <h2>Сроки / SLA</h2>
-${slaTableHtml(slaDocument(r))}
+${r.deadlines ? slaTableHtml(slaDocument(r)) : "<p>Регламент не устанавливает сроков / the regulation sets no deadlines.</p>"}
 <h2>Замечания и что сделал бы мост / findings and what enforce would write</h2>
 <table><thead><tr><th>ticket</th><th>rule</th><th>outcome</th><th>message</th><th>would do</th></tr></thead><tbody>
 ${findings || '<tr><td colspan="5">none</td></tr>'}

@@ -77,7 +77,7 @@ async function audit(opts: AuditCliOptions, io: Io, signal: AbortSignal): Promis
       })
     : undefined;
   const calendar = first.time.calendar;
-  const now = opts.now ? readMoment(io, "--now", opts.now, calendar) : Date.now();
+  const now = opts.now ? readMoment(io, "--now", opts.now, calendar) : Math.floor(Date.now() / 1000) * 1000;
   const days = /^(\d+)d$/.exec(opts.since);
   const since = days ? now - Number(days[1]) * 86_400_000 : readMoment(io, "--since", opts.since, calendar);
   const until = opts.until ? readMoment(io, "--until", opts.until, calendar) : now;
@@ -149,8 +149,15 @@ async function audit(opts: AuditCliOptions, io: Io, signal: AbortSignal): Promis
             )
             .join("\n")}\n`;
   } else {
-    const report = auditReport(result, { now, zone: calendar.zone, iso: (t) => calendar.iso(t) });
+    const report = auditReport(result, {
+      now,
+      zone: calendar.zone,
+      iso: (t) => calendar.iso(t),
+      deadlines: Object.values(tracker.projects).some((b) => packs.get(b.pack)?.time.sla !== undefined),
+    });
     text = renderAudit(report, opts.format);
+    // As `check`: 1 when the pack finds violations.
+    io.exitCode = result.findings.some((f) => f.outcome === "violation") ? 1 : 0;
   }
   if (opts.out) {
     writeFileSync(opts.out, text);
