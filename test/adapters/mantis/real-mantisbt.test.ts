@@ -306,3 +306,51 @@ describe("the start-up check of what a real MantisBT's settings will refuse", ()
     }
   }, 60_000);
 });
+
+describe("reglament audit against a real MantisBT", () => {
+  it("finds exactly the issues that break the Sevastopol matrix, and writes nothing", async () => {
+    await bridge?.shutdown.run("next test");
+    bridge = undefined;
+    const since = new Date(Date.now() - 1000).toISOString();
+    const broken = [await report("minor", "immediate"), await report("block", "normal")];
+    const fine = [await report("major", "high"), await report("feature", "none")];
+    const before = await Promise.all([...broken, ...fine].map((id) => read(id)));
+    const { writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const file = join(tmpdir(), `reglament-real-audit-${process.pid}.yaml`);
+    writeFileSync(
+      file,
+      `history: { enabled: false }
+trackers:
+  sev:
+    kind: mantis
+    baseUrl: "${env.MANTIS_URL}"
+    token: "${env.MANTIS_TOKEN_BRIDGE}"
+    bridgeUser: reglament
+    projects: { "1": { pack: sevastopol-miac } }
+    options: { lineField: Линия поддержки }
+actors:
+  sev: { ivanov: { role: line1, line: 1 }, petrova: { role: head_of_line2, line: 2 } }
+packs:
+  sevastopol-miac: { params: { headOfLine2: petrova } }
+`,
+    );
+    const { cli } = await import("../../helpers/cli.js");
+    const r = await cli("audit", "--instance", "sev", "--config", file, "--since", since, "--format", "json");
+    const audit = JSON.parse(r.out) as {
+      tickets: number;
+      findings: { ticket: string; rule: string }[];
+      errors: unknown[];
+    };
+    expect(audit.errors).toEqual([]);
+    expect(audit.tickets).toBe(4);
+    const matrix = audit.findings
+      .filter((f) => f.rule === "impact-priority-matrix")
+      .map((f) => Number(f.ticket));
+    expect(matrix.sort()).toEqual([...broken].sort());
+    // Nothing was written: every issue is as it was, and the bridge has no note anywhere.
+    const after = await Promise.all([...broken, ...fine].map((id) => read(id)));
+    expect(after).toEqual(before);
+    for (const id of [...broken, ...fine]) expect(await bridgeNotes(id)).toEqual([]);
+  }, 60_000);
+});
