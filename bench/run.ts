@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   pipeline: () => import("./pipeline.js"),
   "cli-start": () => import("./cli-start.js"),
   history: () => import("./history.js"),
+  audit: () => import("./audit.js"),
 };
 
 const wanted = process.argv.slice(2);
