@@ -43,6 +43,8 @@ export function createGitlabAdapter(
     bridgeUser: string;
     webhookSecret?: string;
     reconcileIntervalSeconds?: number;
+    /** Where people open issues, to read a pasted link. */
+    baseUrl?: string;
     now?: () => number;
   },
 ): TrackerAdapter {
@@ -100,6 +102,16 @@ export function createGitlabAdapter(
     async applyActions(ref, actions, { marker, beforeWrite }) {
       const { project, iid } = locate(n.instance, ref);
       return writer.apply(project, iid, actions, marker, beforeWrite);
+    },
+
+    refFromUrl(url) {
+      const base = (settings.baseUrl ?? "").replace(/\/+$/, "");
+      const m = url.startsWith(base)
+        ? /^\/(.+?)\/-\/(?:issues|work_items)\/(\d+)/.exec(url.slice(base.length))
+        : null;
+      return m
+        ? { tracker: "gitlab", instance: n.instance, project: m[1]!, id: `${m[1]}#${m[2]}` }
+        : undefined;
     },
 
     async *listUpdated({ since, until, projects }) {
@@ -185,16 +197,17 @@ export const gitlabAdapterFactory: AdapterFactory = {
   kind: "gitlab",
   optionsSchema: GitlabOptions,
   readNative,
-  create(instance, config) {
+  create(instance, config, deps) {
     const options = parseOrThrow(GitlabOptions, config.options, `trackers.${instance}.options`);
     const projects = Object.keys(config.projects);
     return createGitlabAdapter(
       createNormaliser(instance, options, projects),
-      gitlabApi(instance, config.baseUrl, config.token, options.requestTimeoutMs),
+      gitlabApi(instance, config.baseUrl, config.token, options.requestTimeoutMs, deps.dryRun),
       {
         projects,
         bridgeUser: config.bridgeUser,
         reconcileIntervalSeconds: config.reconcileIntervalSeconds,
+        baseUrl: config.baseUrl,
         ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
       },
     );

@@ -8,6 +8,7 @@ import {
   Projects,
   Users,
 } from "@gitbeaker/rest";
+import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 
 /**
@@ -45,7 +46,7 @@ function failureReason(response: Response, content: unknown): string {
   return response.statusText || "error";
 }
 
-function singleAttempt(instance: string): RequestHandlerFn {
+function singleAttempt(instance: string, dryRun?: (request: RecordedRequest) => void): RequestHandlerFn {
   return async (endpoint, options = {}) => {
     const {
       prefixUrl,
@@ -65,6 +66,15 @@ function singleAttempt(instance: string): RequestHandlerFn {
     const url = new URL(endpoint, prefixUrl.endsWith("/") ? prefixUrl : `${prefixUrl}/`);
     url.search = searchParams ?? "";
     const what = `${method} /${endpoint}`;
+    if (dryRun && method.toUpperCase() !== "GET") {
+      dryRun({
+        method: method.toUpperCase(),
+        url: url.toString(),
+        ...(payload !== undefined ? { body: JSON.parse(payload) as unknown } : {}),
+      });
+      // A created issue is linked next: it is answered as issue 0 of project 0.
+      return { body: { id: 0, iid: 0, project_id: 0, title: "" } as never, headers: {}, status: 201 };
+    }
     let response: Response;
     try {
       response = await fetch(url, { method, headers, body: payload, signal });
@@ -100,12 +110,18 @@ function singleAttempt(instance: string): RequestHandlerFn {
   };
 }
 
-export function gitlabApi(instance: string, baseUrl: string, token: string, timeoutMs: number): GitlabApi {
+export function gitlabApi(
+  instance: string,
+  baseUrl: string,
+  token: string,
+  timeoutMs: number,
+  dryRun?: (request: RecordedRequest) => void,
+): GitlabApi {
   const options = {
     host: baseUrl.replace(/\/+$/, ""),
     token,
     queryTimeout: timeoutMs,
-    requesterFn: createRequesterFn(async (_resource, request) => request, singleAttempt(instance)),
+    requesterFn: createRequesterFn(async (_resource, request) => request, singleAttempt(instance, dryRun)),
   };
   return {
     issues: new Issues(options),

@@ -66,6 +66,13 @@ export function createMantisAdapter(
      * short page) shows the rest was seen. Timestamps have one-second resolution, so the
      * cursor's own second is listed again — harmless, the snapshot shows nothing new.
      */
+    refFromUrl(url) {
+      const base = (n.baseUrl ?? "").replace(/\/+$/, "");
+      const m =
+        base && url.startsWith(base) ? /\/view\.php\?(?:.*&)?id=(\d+)/.exec(url.slice(base.length)) : null;
+      return m ? { tracker: "mantis", instance: n.instance, id: m[1]! } : undefined;
+    },
+
     async *listUpdated({ since, until, projects }) {
       const from = Date.parse(since);
       const to = until ? Date.parse(until) : Number.POSITIVE_INFINITY;
@@ -154,12 +161,12 @@ export const mantisAdapterFactory: AdapterFactory = {
   kind: "mantis",
   optionsSchema: MantisOptions,
   readNative,
-  create(instance, config) {
+  create(instance, config, deps) {
     const options = parseOrThrow(MantisOptions, config.options, `trackers.${instance}.options`);
     const n: MantisNormaliser = { instance, baseUrl: config.baseUrl, options };
     return createMantisAdapter(
       n,
-      new MantisClient(instance, config.baseUrl, config.token, options.requestTimeoutMs),
+      new MantisClient(instance, config.baseUrl, config.token, options.requestTimeoutMs, deps.dryRun),
       {
         projects: Object.keys(config.projects),
         bridgeUser: config.bridgeUser,

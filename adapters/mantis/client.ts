@@ -1,5 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
+import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { recorded } from "../support/dry-run.js";
 
 /**
  * MantisBT's REST API over axios. Authorization is the bare token (released 2.x does not
@@ -17,6 +19,7 @@ export class MantisClient {
     baseUrl: string,
     token: string,
     timeoutMs: number,
+    private readonly dryRun?: (request: RecordedRequest) => void,
   ) {
     this.#http = axios.create({
       baseURL: `${baseUrl.replace(/\/+$/, "")}/api/rest`,
@@ -35,6 +38,8 @@ export class MantisClient {
       headers?: Record<string, string>;
     },
   ): Promise<AxiosResponse<T>> {
+    if (this.dryRun && config.method.toUpperCase() !== "GET")
+      return recorded(this.#http, config, this.dryRun);
     try {
       return await this.#http.request<T>(config);
     } catch (err) {

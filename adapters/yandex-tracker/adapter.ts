@@ -96,6 +96,14 @@ export function createYandexAdapter(
      * stays within the first pages and the 10,000-result paging limit is never reached; a
      * full page sharing one timestamp moves on by page number instead.
      */
+    refFromUrl(url) {
+      const base = n.options.webUrl.replace(/\/+$/, "");
+      const m = url.startsWith(base) ? /^\/([A-Z][A-Z0-9]*)-(\d+)\b/.exec(url.slice(base.length)) : null;
+      return m
+        ? { tracker: "yandex", instance: n.instance, project: m[1]!, id: `${m[1]}-${m[2]}` }
+        : undefined;
+    },
+
     async *listUpdated({ since, until, projects }) {
       for (const queue of projects ?? settings.queues) {
         for (let page = 1; ; page++) {
@@ -178,11 +186,11 @@ export const yandexAdapterFactory: AdapterFactory = {
   kind: "yandex",
   optionsSchema: YandexOptions,
   readNative,
-  create(instance, config) {
+  create(instance, config, deps) {
     const options = parseOrThrow(YandexOptions, config.options, `trackers.${instance}.options`);
     return createYandexAdapter(
       { instance, options },
-      new YandexClient(instance, config.baseUrl, config.token, options),
+      new YandexClient(instance, config.baseUrl, config.token, options, deps.dryRun),
       {
         queues: Object.keys(config.projects),
         bridgeUser: config.bridgeUser,

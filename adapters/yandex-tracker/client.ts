@@ -1,5 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
+import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { recorded } from "../support/dry-run.js";
 import type { YandexOptions } from "./options.js";
 
 /**
@@ -16,6 +18,7 @@ export class YandexClient {
     baseUrl: string,
     token: string,
     options: YandexOptions,
+    private readonly dryRun?: (request: RecordedRequest) => void,
   ) {
     this.#http = axios.create({
       baseURL: baseUrl.replace(/\/+$/, ""),
@@ -33,6 +36,9 @@ export class YandexClient {
     what: string,
     config: { method: string; url: string; data?: unknown; params?: unknown },
   ): Promise<AxiosResponse<T>> {
+    // `_search` is a read sent as POST.
+    if (this.dryRun && config.method.toUpperCase() !== "GET" && !config.url.endsWith("/_search"))
+      return recorded(this.#http, config, this.dryRun);
     try {
       return await this.#http.request<T>(config);
     } catch (err) {

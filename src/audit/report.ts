@@ -141,7 +141,10 @@ function auditText(r: AuditReport): string {
     for (const f of r.findings.filter((x) => x.actions.length))
       lines.push(`  ${f.ticket} [${f.rule}]: ${f.actions.map(describeAction).join("; ")}`);
   } else lines.push("no findings: the pack would not have touched these tickets");
-  lines.push("", r.deadlines ? renderSlaReport(slaDocument(r), "text").trimEnd() : "SLA: the regulation sets no deadlines");
+  lines.push(
+    "",
+    r.deadlines ? renderSlaReport(slaDocument(r), "text").trimEnd() : "SLA: the regulation sets no deadlines",
+  );
   if (r.atRisk.length) {
     lines.push("", "at risk or breached now:");
     for (const a of r.atRisk)

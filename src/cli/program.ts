@@ -229,6 +229,16 @@ export function buildProgram(io: Io): Command {
     .addOption(configOption())
     .action(async (opts) => (await import("./commands/audit.js")).runAudit(opts, io));
 
+  program
+    .command("simulate")
+    .description(
+      "One live ticket as if its latest change had just happened: its decisions, its clocks with the why, and the exact requests enforce mode would send (nothing is sent)",
+    )
+    .argument("<ticket>", "a link to the ticket (as the browser shows it) or <instance>/<id>")
+    .addOption(configOption())
+    .addOption(formatOption())
+    .action(async (ticket, opts) => (await import("./commands/simulate.js")).runSimulate(ticket, opts, io));
+
   const history = program
     .command("history")
     .description("The history store (PostgreSQL, or the embedded one)");

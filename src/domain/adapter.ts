@@ -96,6 +96,8 @@ export interface TrackerAdapter {
    * listing: unlike reconciliation it keeps no cursor.
    */
   listUpdated(window: ListingWindow): AsyncGenerator<UpdatedTicket[]>;
+  /** The ticket a link of this tracker points at (what a person copies from the browser), if it is one. */
+  refFromUrl(url: string): TicketRef | undefined;
   /** True when the actor is the bridge's own tracker account. */
   isBridgeActor(actor: Actor): boolean;
   /**
@@ -112,8 +114,20 @@ export interface TrackerAdapter {
   checkCapabilities?(needs: ReadonlyMap<string, readonly PackNeed[]>): Promise<CapabilityProblem[]>;
 }
 
+/** A request a dry run would have sent: what `reglament simulate` shows. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  body?: unknown;
+}
+
 export interface AdapterDeps {
   logger: Logger;
+  /**
+   * Set for a dry run: reads go to the tracker, every other request is handed here
+   * instead of being sent (and answered as a tracker would accept it).
+   */
+  dryRun?: (request: RecordedRequest) => void;
 }
 
 /** A ticket and its change read from a tracker's own JSON, with no network (`reglament check --from`). */

@@ -3,7 +3,7 @@ import { gitlabAdapterFactory } from "../../adapters/gitlab/adapter.js";
 import { mantisAdapterFactory } from "../../adapters/mantis/adapter.js";
 import { yandexAdapterFactory } from "../../adapters/yandex-tracker/adapter.js";
 import type { Config } from "../config/schema.js";
-import { AdapterRegistry, type TrackerAdapter } from "../domain/adapter.js";
+import { AdapterRegistry, type RecordedRequest, type TrackerAdapter } from "../domain/adapter.js";
 import type { CapabilityProblem, PackNeed } from "../domain/tracker-needs.js";
 import { packNeeds } from "../engine/pack-needs.js";
 import { Errors } from "../errors/catalogue.js";
@@ -23,6 +23,7 @@ export function createAdapters(
   config: Config,
   registry: AdapterRegistry,
   logger: Logger,
+  dryRun?: (request: RecordedRequest) => void,
 ): Map<string, TrackerAdapter> {
   const adapters = new Map<string, TrackerAdapter>();
   for (const [instance, tracker] of Object.entries(config.trackers)) {
@@ -35,7 +36,9 @@ export function createAdapters(
     }
     adapters.set(
       instance,
-      registry.get(tracker.kind).create(instance, tracker, { logger: logger.child({ instance }) }),
+      registry
+        .get(tracker.kind)
+        .create(instance, tracker, { logger: logger.child({ instance }), ...(dryRun ? { dryRun } : {}) }),
     );
   }
   return adapters;

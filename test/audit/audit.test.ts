@@ -196,3 +196,32 @@ describe("reglament audit on MantisBT", () => {
     ).toMatch(/--project 7 is not configured under trackers\.sev\.projects \(1\)/);
   });
 });
+
+describe("reglament simulate", () => {
+  it("one live issue: its decisions, and the exact requests enforce would send — none of them sent", async () => {
+    const i1 = at(1, "2026-11-24T07:59:04+03:00");
+    nock(MANTIS, { reqheaders: { authorization: "MANTIS_TOKEN" } })
+      .persist()
+      .get("/api/rest/issues/1")
+      .query(true)
+      .reply(200, { issues: [i1] }, { etag: "etag-1" });
+    const r = await cli("simulate", `${MANTIS}/view.php?id=1`, "--config", config);
+    expect(r.err).toBe("");
+    expect(r.out).toMatch(
+      /^https:\/\/mantis\.test\/view\.php\?id=1 — sevastopol-miac \(dry-run\); judged as if its latest change/,
+    );
+    expect(r.out).toMatch(
+      /✗ violation \[impact-priority-matrix\] Приоритет «Неотложный» не соответствует влиянию «Нововведение»/,
+    );
+    expect(r.out).toMatch(
+      /what enforce mode would send \(\d+ requests\):\n {2}PATCH https:\/\/mantis\.test\/api\/rest\/issues\/1\n {6}\{"priority":\{"id":10\}/,
+    );
+    expect(r.out).toMatch(/POST https:\/\/mantis\.test\/api\/rest\/issues\/1\/notes/);
+    const byId = await cli("simulate", "sev/1", "--config", config, "--format", "json");
+    const json = JSON.parse(byId.out) as { requests: { method: string; url: string }[] };
+    expect(json.requests.map((q) => q.method)).toEqual(expect.arrayContaining(["PATCH", "POST"]));
+    expect((await cli("simulate", "https://elsewhere.test/view.php?id=1", "--config", config)).err).toMatch(
+      /is neither a link to a configured tracker's ticket nor <instance>\/<id> of one of sev/,
+    );
+  });
+});

@@ -185,6 +185,7 @@ export const fakeTrackerFactory: AdapterFactory = {
         }
         return { applied, skipped };
       },
+      refFromUrl: () => undefined,
       async *listUpdated({ since, until }) {
         const page = await call<{ issues: FakeIssue[] }>("list issues", () =>
           http.get("/issues", { params: { since } }),

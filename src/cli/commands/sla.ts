@@ -36,12 +36,12 @@ export function runSla(ticketFile: string, opts: SlaOptions, io: Io): void {
     return;
   }
   for (const r of reports) {
-    io.out(`${line(r, calendar.iso.bind(calendar))}\n`);
+    io.out(`${clockLine(r, calendar.iso.bind(calendar))}\n`);
     if (opts.explain) io.out(`${r.explain.map((e) => `    ${e}`).join("\n")}\n`);
   }
 }
 
-function line(r: ClockReport, iso: (t: number) => string): string {
+export function clockLine(r: ClockReport, iso: (t: number) => string): string {
   const parts = [`${r.id.padEnd(18)} ${r.state.padEnd(11)}`];
   if (r.target !== undefined) parts.push(`target ${formatDuration(r.target)}`);
   if (r.state !== "no_target" && r.state !== "not_started")
