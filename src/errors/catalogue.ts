@@ -251,6 +251,7 @@ export const Errors = {
       `another private redis-server (pid ${redisPid}, port ${port}, started by the bridge with pid ${bridgePid}) already uses ${dataDir}; ` +
       `stop that bridge first, or give this one another redis.dataDir, or point both at one Redis with REDIS_URL=redis://127.0.0.1:${port}`,
   ),
+  NOT_FOUND: define("REG_NOT_FOUND", { httpStatus: 404 }, (what: string) => `${what} is not known here`),
   HISTORY_IN_USE: define(
     "REG_HISTORY_IN_USE",
     { exitCode: 2 },

@@ -18,6 +18,7 @@ import { connectRedis, pingWithin, redactUrl } from "../redis/connection.js";
 import { startLocalRedis } from "../redis/local-server.js";
 import { RedisOutage } from "../redis/outage.js";
 import { buildApp } from "../server/app.js";
+import { auditApi } from "../server/audit-api.js";
 import { decisionsApi } from "../server/decisions-api.js";
 import type { LogFormat } from "../server/log-formats.js";
 import { createLogger } from "../server/logger.js";
@@ -216,6 +217,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     await webhookRoutes(app, { config, adapters, pipeline, metrics });
     await decisionsApi(app, { config, log: pipeline.log, history });
     await reportsApi(app, { packs, history, ...(options.clock ? { now: options.clock } : {}) });
+    await auditApi(app, { config, packs, adapters, ...(options.clock ? { now: options.clock } : {}) });
     const inspector = new WorkInspector(config, redis);
     shutdown.add(
       "queue inspector",

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { AdapterRegistry } from "../../src/domain/adapter.js";
+import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
+import { bridgeTestEnvironment, testAuth, until } from "../helpers/bridge-http.js";
+import { fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
+import { silentLogger } from "../helpers/logger.js";
+import { testRedisUrl } from "../helpers/redis.js";
+import { statefulFakeTracker } from "../helpers/stateful-fake-tracker.js";
+
+/** The audit through the API: started in the background by an operator, its progress and report read back. */
+const TRACKER = "https://tracker.test";
+const redisUrl = testRedisUrl(4);
+let bridge: RunningBridge | undefined;
+bridgeTestEnvironment(redisUrl, async () => {
+  await bridge?.shutdown.run("test end");
+  bridge = undefined;
+});
+
+describe("POST /api/audit", () => {
+  it("runs in the background; GET /api/audit/:id gives progress, then the report; nothing is written", async () => {
+    const tracker = statefulFakeTracker(TRACKER, [
+      fakeIssue({ id: "501", updated_at: "2026-11-20T10:00:00+03:00" }),
+      fakeIssue({ id: "502", impact: "minor", priority: "normal", updated_at: "2026-11-21T10:00:00+03:00" }),
+    ]);
+    bridge = await startBridge({
+      config: fakeTrackerConfig(TRACKER, `auditapi${process.pid}`, { writesPerSecond: 50 }),
+      configFile: "/tmp/reglament-test.yaml",
+      env: { REDIS_URL: redisUrl },
+      logger: silentLogger,
+      registry: new AdapterRegistry([fakeTrackerFactory]),
+    });
+    const post = (payload: unknown, headers: Record<string, string> = testAuth) =>
+      bridge!.app.inject({ method: "POST", url: "/api/audit", headers, payload: payload as object });
+    const started = await post({ instance: "shop", since: "2026-11-01", until: "2026-12-01" });
+    expect(started.statusCode).toBe(202);
+    const { id } = started.json() as { id: string };
+    const done = await until(
+      async () =>
+        (await bridge!.app.inject({ method: "GET", url: `/api/audit/${id}`, headers: testAuth })).json(),
+      (j) => j.status !== "running",
+    );
+    expect(done.error).toBeUndefined();
+    expect(done).toMatchObject({ status: "done", instance: "shop", report: { tickets: 2 } });
+    expect(done.report.findings).toEqual([
+      expect.objectContaining({ ticket: "501", rule: "impact-priority-matrix", outcome: "violation" }),
+    ]);
+    expect(tracker.writes()).toEqual([]);
+
+    expect((await post({ instance: "nope", since: "30d" })).json()).toMatchObject({
+      error: "REG_UNKNOWN_INSTANCE",
+    });
+    expect((await post({ instance: "shop", since: "last week" })).json()).toMatchObject({
+      error: "REG_QUERY_INVALID",
+    });
+    expect(
+      (await bridge.app.inject({ method: "GET", url: "/api/audit/none", headers: testAuth })).statusCode,
+    ).toBe(404);
+  });
+});
