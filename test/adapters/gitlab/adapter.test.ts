@@ -183,3 +183,41 @@ describe("GitLab native reading (reglament check --from gitlab)", () => {
     );
   });
 });
+
+describe("GitLab: the audit's listing of a window", () => {
+  it("pages through updated_after/updated_before, ascending, until a short page", async () => {
+    const paged = createGitlabAdapter(
+      gitlabNormaliser({ ...erecipeOptions, pageSize: 2 }),
+      gitlabApi("erecipe", GITLAB, "glpat-test", 2000),
+      { projects: [SUPPORT], bridgeUser: "reglament-bot", baseUrl: GITLAB },
+    );
+    const window = (page: number) => ({
+      updated_after: "2026-03-01T00:00:00.000Z",
+      updated_before: "2026-04-01T00:00:00.000Z",
+      order_by: "updated_at",
+      sort: "asc",
+      per_page: "2",
+      page: String(page),
+    });
+    nock(GITLAB)
+      .get(`${SUPPORT_API}/issues`)
+      .query(window(1))
+      .reply(200, [restIssue(1, "2026-03-02T00:00:00.000Z"), restIssue(2, "2026-03-03T00:00:00.000Z")])
+      .get(`${SUPPORT_API}/issues`)
+      .query(window(2))
+      .reply(200, [restIssue(3, "2026-03-04T00:00:00.000Z")]);
+    const pages: string[][] = [];
+    for await (const page of paged.listUpdated({
+      since: "2026-03-01T00:00:00.000Z",
+      until: "2026-04-01T00:00:00.000Z",
+    }))
+      pages.push(page.map((t) => t.ref.id));
+    expect(pages).toEqual([[`${SUPPORT}#1`, `${SUPPORT}#2`], [`${SUPPORT}#3`]]);
+    expect(paged.refFromUrl(`${GITLAB}/${SUPPORT}/-/issues/23`)).toEqual({
+      tracker: "gitlab",
+      instance: "erecipe",
+      project: SUPPORT,
+      id: `${SUPPORT}#23`,
+    });
+  });
+});

@@ -204,3 +204,33 @@ describe("Yandex Tracker trigger requests", () => {
     expect(() => parseTrigger("mgerm", req({}, '{"key":MGERM-12}'))).toThrow(/not JSON .*\.json modifier/);
   });
 });
+
+describe("Yandex Tracker: the audit's listing of a window", () => {
+  it("searches updated from … to, ascending, page by page as X-Total-Pages says", async () => {
+    const search = (page: number, issues: unknown[], totalPages: number) =>
+      api()
+        .post(
+          "/v2/issues/_search",
+          (b) =>
+            b.filter.queue === "MGERM" &&
+            b.order === "+updated" &&
+            b.filter.updated.from === "2026-03-01T00:00:00.000+0000" &&
+            b.filter.updated.to === "2026-04-01T00:00:00.000+0000",
+        )
+        .query({ perPage: "2", page: String(page) })
+        .reply(200, issues, { "X-Total-Pages": String(totalPages) });
+    search(1, [trackerIssue({ key: "MGERM-3" }), trackerIssue({ key: "MGERM-4" })], 2);
+    search(2, [trackerIssue({ key: "MGERM-5" })], 2);
+    const pages: string[][] = [];
+    for await (const page of adapter.listUpdated({
+      since: "2026-03-01T00:00:00.000Z",
+      until: "2026-04-01T00:00:00.000Z",
+    }))
+      pages.push(page.map((t) => t.ref.id));
+    expect(pages).toEqual([["MGERM-3", "MGERM-4"], ["MGERM-5"]]);
+    expect(adapter.refFromUrl("https://tracker.yandex.ru/MGERM-12")).toMatchObject({
+      project: "MGERM",
+      id: "MGERM-12",
+    });
+  });
+});
