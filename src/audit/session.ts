@@ -87,7 +87,8 @@ export async function runAuditSession(
   const report = auditReport(result, {
     now: o.now,
     zone: calendar.zone,
-    iso: (t) => calendar.iso(t),
+    // Shown to the second; the window itself keeps its milliseconds.
+    iso: (t) => calendar.iso(Math.round(t / 1000) * 1000),
     deadlines: Object.values(tracker.projects).some((b) => deps.packs.get(b.pack)?.time.sla !== undefined),
   });
   return { result, report };

@@ -76,7 +76,7 @@ export async function auditApi(
         ...(typeof body.readsPerSecond === "number" ? { readsPerSecond: body.readsPerSecond } : {}),
       },
       {
-        now: Math.floor((deps.now ?? Date.now)() / 1000) * 1000,
+        now: (deps.now ?? Date.now)(),
         signal: job.stop.signal,
         onProgress: (p) => {
           job.progress = p;

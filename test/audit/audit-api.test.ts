@@ -1,29 +1,49 @@
-import { describe, expect, it } from "vitest";
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
+import { connectRedis } from "../../src/redis/connection.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
-import { bridgeTestEnvironment, testAuth, until } from "../helpers/bridge-http.js";
-import { fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
+import { testAuth, until } from "../helpers/bridge-http.js";
+import { type FakeIssue, fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 import { statefulFakeTracker } from "../helpers/stateful-fake-tracker.js";
 
 /** The audit through the API: started in the background by an operator, its progress and report read back. */
 const TRACKER = "https://tracker.test";
-const redisUrl = testRedisUrl(4);
+// DB 2 is shared and never flushed: this file removes only its own keys.
+const redisUrl = testRedisUrl(2);
+const prefix = `auditapi${process.pid}`;
 let bridge: RunningBridge | undefined;
-bridgeTestEnvironment(redisUrl, async () => {
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+});
+afterEach(async () => {
   await bridge?.shutdown.run("test end");
   bridge = undefined;
+  nock.cleanAll();
 });
+afterAll(async () => {
+  const redis = await connectRedis(redisUrl);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  nock.enableNetConnect();
+});
+/** The test tracker's listing, which the audit reads (reconciliation is not started here). */
+const listing = (issues: FakeIssue[]) =>
+  nock(TRACKER).get("/issues").query(true).reply(200, { issues, next: "" });
 
 describe("POST /api/audit", () => {
   it("runs in the background; GET /api/audit/:id gives progress, then the report; nothing is written", async () => {
-    const tracker = statefulFakeTracker(TRACKER, [
+    const issues = [
       fakeIssue({ id: "501", updated_at: "2026-11-20T10:00:00+03:00" }),
       fakeIssue({ id: "502", impact: "minor", priority: "normal", updated_at: "2026-11-21T10:00:00+03:00" }),
-    ]);
+    ];
+    const tracker = statefulFakeTracker(TRACKER, issues);
     bridge = await startBridge({
-      config: fakeTrackerConfig(TRACKER, `auditapi${process.pid}`, { writesPerSecond: 50 }),
+      config: fakeTrackerConfig(TRACKER, prefix, { writesPerSecond: 50 }),
       configFile: "/tmp/reglament-test.yaml",
       env: { REDIS_URL: redisUrl },
       logger: silentLogger,
@@ -31,6 +51,7 @@ describe("POST /api/audit", () => {
     });
     const post = (payload: unknown, headers: Record<string, string> = testAuth) =>
       bridge!.app.inject({ method: "POST", url: "/api/audit", headers, payload: payload as object });
+    listing(issues);
     const started = await post({ instance: "shop", since: "2026-11-01", until: "2026-12-01" });
     expect(started.statusCode).toBe(202);
     const { id } = started.json() as { id: string };

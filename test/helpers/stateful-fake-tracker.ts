@@ -36,14 +36,6 @@ export function statefulFakeTracker(
   };
   const scope = nock(base)
     .persist()
-    // The listing: every issue updated since `since`.
-    .get(/^\/issues\?/)
-    .reply((uri) => {
-      const since = new URL(uri, base).searchParams.get("since") ?? "";
-      served.push({ at: Date.now(), method: "GET", path: uri, status: 200 });
-      const issues = [...state.values()].filter((i) => !since || (i.updated_at ?? i.created_at) >= since);
-      return [200, { issues, next: "" }];
-    })
     .get(/^\/issues\/[^/]+$/)
     .reply((uri) => {
       const id = decodeURIComponent(uri.split("/").pop()!);

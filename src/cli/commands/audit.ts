@@ -63,8 +63,8 @@ async function audit(opts: AuditCliOptions, io: Io, signal: AbortSignal): Promis
       io.err(`note: ${option} ${text} has no offset; read in the pack's zone: ${iso(t)}\n`);
   };
   const first = packs.get(Object.values(tracker.projects)[0]!.pack)!;
-  const iso = (t: number) => first.time.calendar.iso(t);
-  const now = opts.now ? first.time.calendar.parse(opts.now) : Math.floor(Date.now() / 1000) * 1000;
+  const iso = (t: number) => first.time.calendar.iso(Math.round(t / 1000) * 1000);
+  const now = opts.now ? first.time.calendar.parse(opts.now) : Date.now();
   if (opts.now) note("--now", opts.now, now, iso);
 
   const edited = opts.compareWith ? editedPack(opts.compareWith, config) : undefined;

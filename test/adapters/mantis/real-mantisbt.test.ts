@@ -343,9 +343,10 @@ packs:
       errors: unknown[];
     };
     expect(audit.errors).toEqual([]);
-    expect(audit.tickets).toBe(4);
+    expect(audit.tickets).toBeGreaterThanOrEqual(4);
+    const ours = new Set([...broken, ...fine]);
     const matrix = audit.findings
-      .filter((f) => f.rule === "impact-priority-matrix")
+      .filter((f) => f.rule === "impact-priority-matrix" && ours.has(Number(f.ticket)))
       .map((f) => Number(f.ticket));
     expect(matrix.sort()).toEqual([...broken].sort());
     // Nothing was written: every issue is as it was, and the bridge has no note anywhere.
