@@ -178,3 +178,28 @@ describe("aura", () => {
     expect(d?.rule).toBe("required-fields");
   });
 });
+
+describe("mgerm: the SLA as the regulation writes it", () => {
+  it("«Некритические заявки могут быть отложены … до 14 рабочих дней» (Дополнительные положения) is a permission, not a deadline: no resolution clock", async () => {
+    const { packTime } = await import("../../../src/sla/pack-sla.js");
+    const { evaluateClocks } = await import("../../../src/sla/clocks.js");
+    const m = pack("mgerm");
+    const time = packTime(m);
+    const reports = evaluateClocks(
+      ticket({
+        ref: { tracker: "yandex", id: "MGERM-1" },
+        priority: "normal",
+        status: "inProgress",
+        createdAt: "2026-03-02T09:00:00+03:00",
+      }),
+      {
+        calendar: time.calendar,
+        spec: time.sla!,
+        statuses: m.statuses,
+        now: Date.parse("2026-04-30T12:00:00+03:00"),
+      },
+    );
+    expect(reports.map((r) => r.kind)).not.toContain("resolution");
+    expect(reports.filter((r) => r.state === "breached")).toEqual([]);
+  });
+});
