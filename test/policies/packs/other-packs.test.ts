@@ -203,3 +203,30 @@ describe("mgerm: the SLA as the regulation writes it", () => {
     expect(reports.filter((r) => r.state === "breached")).toEqual([]);
   });
 });
+
+describe("krasnoyarsk-kmiac: every type × priority has a clock", () => {
+  it("a «Консультация» with «Очень высокий» priority, not in table 1 (Приложение 2), gets the strictest consultation row: 5 min", async () => {
+    const { packTime } = await import("../../../src/sla/pack-sla.js");
+    const { evaluateClocks } = await import("../../../src/sla/clocks.js");
+    const k = pack("krasnoyarsk-kmiac");
+    const time = packTime(k);
+    const reports = evaluateClocks(
+      ticket({
+        ref: { tracker: "yandex", id: "KMIAC-5" },
+        type: "Консультация",
+        priority: "urgent",
+        status: "new",
+        createdAt: "2026-03-02T09:00:00+07:00",
+      }),
+      {
+        calendar: time.calendar,
+        spec: time.sla!,
+        statuses: k.statuses,
+        now: Date.parse("2026-03-02T09:01:00+07:00"),
+      },
+    );
+    const byId = Object.fromEntries(reports.map((r) => [r.id, r]));
+    expect(byId["reaction-l1"]?.target).toBe(5 * 60_000);
+    expect(byId.resolution?.target).toBe(5 * 60_000);
+  });
+});
