@@ -145,10 +145,10 @@ describe("MGERM on Yandex Tracker, enforce mode", () => {
     expect(after.filter((e) => e.type === "writeback")).toHaveLength(1);
   });
 
-  it("a comment on a closed ticket → one reply quoting the key; the trigger of that reply → nothing more", async () => {
+  it("a comment on a ticket closed as a duplicate → one reply quoting the key; the trigger of that reply → nothing more", async () => {
     await start();
     const closed = trackerIssue({
-      status: status("closed", "Закрыто", "9"),
+      status: status("duplicate", "Дубликат", "10"),
       updatedAt: "2026-03-12T10:00:00.000+0000",
     });
     const late = comment(95, "Опять не сохраняется!", customer, "2026-03-12T10:00:00.000+0000");
@@ -156,7 +156,7 @@ describe("MGERM on Yandex Tracker, enforce mode", () => {
       {
         id: "status",
         from: status("checkedNoErrors", "Проверено, ошибок нет", "8"),
-        to: status("closed", "Закрыто", "9"),
+        to: status("duplicate", "Дубликат", "10"),
       },
     ]);
     serveIssue(closed, [late], [...skippedCheck, closing]);

@@ -230,3 +230,36 @@ describe("krasnoyarsk-kmiac: every type × priority has a clock", () => {
     expect(byId.resolution?.target).toBe(5 * 60_000);
   });
 });
+
+describe("mgerm: comments on finished tickets", () => {
+  const base = { ref: { tracker: "yandex" as const, id: "SUPPORT-77" }, priority: "normal", type: "bug" };
+  const commented = change({
+    kind: "commented",
+    actor: { id: "clinic" },
+    comment: { id: "5", author: { id: "clinic" }, body: "Снова ошибка", createdAt: at },
+  });
+
+  it("«Любой дополнительный комментарий к заявке со статусами … будет автоматически проигнорирован» (Дополнительные положения): the seed's statuses, «Закрыто» left out since «Закрытые задачи можно вновь открыть»", () => {
+    const m = pack("mgerm");
+    for (const status of ["duplicate", "unfeasible", "cancelledImpossible", "closedNoAnswer"])
+      expect(decide(m, ticket({ ...base, status }), commented).map((d) => d.rule)).toEqual([
+        "comment-on-final-status",
+      ]);
+    expect(decide(m, ticket({ ...base, status: "closed" }), commented)).toEqual([]);
+  });
+
+  it("a centre that treats «Закрыто» as «Завершено» adds it in the configuration", () => {
+    const m = pack(
+      "mgerm",
+      {},
+      {
+        "comment-on-final-status": {
+          statuses: ["closed", "duplicate", "unfeasible", "cancelledImpossible", "closedNoAnswer"],
+        },
+      },
+    );
+    expect(decide(m, ticket({ ...base, status: "closed" }), commented).map((d) => d.rule)).toEqual([
+      "comment-on-final-status",
+    ]);
+  });
+});
