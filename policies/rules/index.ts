@@ -11,6 +11,7 @@ import reasonRequiredOnTypeChange from "./reason-required-on-type-change.js";
 import reporterAllowed from "./reporter-allowed.js";
 import requiredFields from "./required-fields.js";
 import statusKeptOnAssign from "./status-kept-on-assign.js";
+import statusMovesOn from "./status-moves-on.js";
 import statusTransitionGuard from "./status-transition-guard.js";
 import templateCompleteness from "./template-completeness.js";
 
@@ -24,6 +25,7 @@ export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
     assigneeOnStatus,
     statusTransitionGuard,
     statusKeptOnAssign,
+    statusMovesOn,
     commentOnFinalStatus,
     reasonRequiredOnTypeChange,
     personalData,

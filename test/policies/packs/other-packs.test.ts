@@ -263,3 +263,23 @@ describe("mgerm: comments on finished tickets", () => {
     ]);
   });
 });
+
+describe("mgerm: «Найдена ошибка»", () => {
+  it("«Статус заявки переведен в режим “В работе”» (таблица статусов): a ticket entering «Найдена ошибка» is moved to «В работе»", () => {
+    const m = pack("mgerm");
+    const base = { ref: { tracker: "yandex" as const, id: "SUPPORT-90" }, priority: "normal", type: "bug" };
+    const found = change({
+      field: "status",
+      from: "waitingForTest",
+      to: "errorFound",
+      actor: { id: "clinic" },
+    });
+    const [d] = decide(m, ticket({ ...base, status: "errorFound" }), found);
+    expect(d?.rule).toBe("status-moves-on");
+    expect(d?.actions).toEqual(expect.arrayContaining([{ type: "transition", status: "inProgress" }]));
+    expect(d?.message).toMatch(/«Найдена ошибка» переводится в статус «В работе»/);
+    // Already moved on: nothing to do.
+    const moved = change({ field: "status", from: "errorFound", to: "inProgress", actor: { id: "dev" } });
+    expect(decide(m, ticket({ ...base, status: "inProgress" }), moved)).toEqual([]);
+  });
+});
