@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import type { Action } from "../domain/action.js";
 import type { TrackerAdapter, UpdatedTicket } from "../domain/adapter.js";
+import type { Decision } from "../domain/decision.js";
 import type { Ticket, TicketRef } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
@@ -18,6 +19,19 @@ export interface Finding {
   outcome: string;
   message: string;
   actions: Action[];
+}
+
+/** A ticket's decisions as the audit reports them. */
+export function findingsOf(ticket: Ticket, decisions: readonly Decision[]): Finding[] {
+  return decisions.map((d) => ({
+    ticket: ticket.ref.id,
+    url: ticket.ref.url ?? null,
+    project: ticket.ref.project ?? null,
+    rule: d.rule,
+    outcome: d.outcome,
+    message: d.message,
+    actions: d.actions,
+  }));
 }
 
 export interface AuditError {
@@ -143,16 +157,7 @@ export async function auditInstance(o: AuditOptions): Promise<AuditResult> {
         });
         result.tickets++;
         packs.add(pack.id);
-        for (const d of verdict.decisions)
-          result.findings.push({
-            ticket: item.ref.id,
-            url: ticket.ref.url ?? null,
-            project: item.ref.project ?? null,
-            rule: d.rule,
-            outcome: d.outcome,
-            message: d.message,
-            actions: d.actions,
-          });
+        result.findings.push(...findingsOf(ticket, verdict.decisions));
         if (deployment.time.sla) {
           const reports = evaluateClocks(verdict.ticket, {
             calendar: calendarFor(deployment.time, verdict.ticket),

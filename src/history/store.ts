@@ -149,38 +149,19 @@ const latestClockUpsert = (() => {
   const { columns } = tables.clock;
   const c = (name: string) => `c${columns.findIndex(([column]) => column === name)}`;
   const typed = columns.map(([, type], i) => `c${i} ${type}`).join(", ");
-  const names = [
-    "instance",
-    "ticket",
-    "clock",
-    "start",
-    "key",
-    "at",
-    "project",
-    "url",
-    "pack",
-    "clock_kind",
-    "title",
-    "type",
-    "priority",
-    "line",
-    "state",
-    "target_ms",
-    "elapsed_ms",
-    "paused_ms",
-    "due",
-    "stopped_at",
-  ];
+  // clock_latest has the columns of clock_states, keyed by the clock instead of the state.
+  const id = ["instance", "ticket", "clock", "start"];
+  const names = [...id, ...columns.map(([column]) => column).filter((n) => !id.includes(n))];
   const updated = names
-    .slice(4)
+    .slice(id.length)
     .map((n) => `${n} = excluded.${n}`)
     .join(", ");
-  const id = ["instance", "ticket", "clock", "start"].map(c).join(", ");
+  const keyColumns = id.map(c).join(", ");
   return `INSERT INTO clock_latest (${names.join(", ")})
-    SELECT DISTINCT ON (${id}) ${names.map(c).join(", ")}
+    SELECT DISTINCT ON (${keyColumns}) ${names.map(c).join(", ")}
       FROM jsonb_to_recordset($1::jsonb) AS x(${typed})
      WHERE ${c("start")} IS NOT NULL
-     ORDER BY ${id}, ${c("at")} DESC, ${c("key")} DESC
+     ORDER BY ${keyColumns}, ${c("at")} DESC, ${c("key")} DESC
     ON CONFLICT (instance, ticket, clock, start) DO UPDATE SET ${updated}
      WHERE (excluded.at, excluded.key) > (clock_latest.at, clock_latest.key)`;
 })();

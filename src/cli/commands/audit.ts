@@ -5,7 +5,7 @@ import { ruleCatalogue } from "../../../policies/rules/index.js";
 import { compareFindings } from "../../audit/compare.js";
 import type { AuditFormat } from "../../audit/formats.js";
 import { renderAudit } from "../../audit/report.js";
-import type { Finding } from "../../audit/run.js";
+import { type Finding, findingsOf } from "../../audit/run.js";
 import { runAuditSession } from "../../audit/session.js";
 import { verdictOf } from "../../audit/verdict.js";
 import { resolveConfigPath } from "../../config/load.js";
@@ -77,16 +77,7 @@ async function audit(opts: AuditCliOptions, io: Io, signal: AbortSignal): Promis
       pack: edited!,
       now: new Date(now).toISOString(),
     });
-    for (const d of v.decisions)
-      editedFindings.push({
-        ticket: ticket.ref.id,
-        url: ticket.ref.url ?? null,
-        project: ticket.ref.project ?? null,
-        rule: d.rule,
-        outcome: d.outcome,
-        message: d.message,
-        actions: d.actions,
-      });
+    editedFindings.push(...findingsOf(ticket, v.decisions));
   };
   const { result, report } = await runAuditSession(
     { config, packs, adapter },
