@@ -60,10 +60,12 @@ const DayIntervals = z
 
 const IsoDate = z.iso.date();
 
+const Zone = z.string().refine((zone) => IANAZone.isValidZone(zone), {
+  error: (issue) => `unknown time zone "${String(issue.input)}"; use an IANA name such as Europe/Moscow`,
+});
+
 export const CalendarSpec = z.strictObject({
-  zone: z.string().refine((zone) => IANAZone.isValidZone(zone), {
-    error: (issue) => `unknown time zone "${String(issue.input)}"; use an IANA name such as Europe/Moscow`,
-  }),
+  zone: Zone,
   /** The production calendar (holidays, transfers, shortened days); none = a plain week. */
   country: z.enum(countries).optional(),
   week: z.strictObject(
@@ -88,6 +90,11 @@ export type CalendarSpecInput = z.input<typeof CalendarSpec>;
 
 /** What a deployment may change in a pack's calendar: local days off and working days, holiday files. */
 export const CalendarOverride = z.strictObject({
+  /**
+   * The deployment's time zone, where a regulation leaves it unsaid (AURA assumes Moscow
+   * time); the pack's working hours are read in it.
+   */
+  zone: Zone.optional(),
   extraDaysOff: z.array(IsoDate).default([]),
   extraWorkingDays: z.array(IsoDate).default([]),
   icsFiles: z.array(z.string().min(1)).default([]),

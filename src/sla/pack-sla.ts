@@ -47,6 +47,7 @@ export function packTime(
   const own = pack.calendar as CalendarLists;
   const merge = (base: CalendarLists, extra: CalendarOverride): CalendarLists => ({
     ...base,
+    ...(extra.zone ? { zone: extra.zone } : {}),
     extraDaysOff: [...(base.extraDaysOff ?? []), ...extra.extraDaysOff],
     extraWorkingDays: [...(base.extraWorkingDays ?? []), ...extra.extraWorkingDays],
     // The override's files are relative to the configuration, the pack's to the pack.

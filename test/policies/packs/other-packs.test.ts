@@ -283,3 +283,18 @@ describe("mgerm: «Найдена ошибка»", () => {
     expect(decide(m, ticket({ ...base, status: "inProgress" }), moved)).toEqual([]);
   });
 });
+
+describe("aura: the time zone", () => {
+  it("the regulation names none: Moscow time is an assumption the deployment can change (packs.aura.calendar.zone)", async () => {
+    const { packTime } = await import("../../../src/sla/pack-sla.js");
+    const { CalendarOverride } = await import("../../../src/calendar/spec.js");
+    const a = pack("aura");
+    expect(packTime(a).calendar.zone).toBe("Europe/Moscow");
+    const there = packTime(a, CalendarOverride.parse({ zone: "Asia/Yekaterinburg" }));
+    expect(there.calendar.zone).toBe("Asia/Yekaterinburg");
+    // 08:00 is read in the deployment's zone.
+    expect(there.calendar.iso(there.calendar.parse("2026-03-02T08:00:00"))).toBe("2026-03-02T08:00:00+05:00");
+    const bad = CalendarOverride.safeParse({ zone: "Mars/Olympus" });
+    expect(bad.success ? "" : bad.error.issues[0]?.message).toMatch(/unknown time zone "Mars\/Olympus"/);
+  });
+});
