@@ -1,5 +1,6 @@
 import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
 import { creationOf } from "../../src/domain/change.js";
+import type { TicketRef } from "../../src/domain/ticket.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
@@ -22,6 +23,28 @@ export function createMantisAdapter(
 ): TrackerAdapter {
   const writer = new MantisWriter(client, n);
   const now = settings.now ?? Date.now;
+  /** One page of a project's listing, newest update first (MantisBT's default order). */
+  const listingPage = async (project: string, page: number) =>
+    ListingAnswer.parse(
+      (
+        await client.request<unknown>(`list project ${project}`, {
+          method: "GET",
+          url: "/issues",
+          params: {
+            project_id: project,
+            page_size: n.options.pageSize,
+            page,
+            select: "id,project,updated_at",
+          },
+        })
+      ).data,
+    ).issues;
+  const listedRef = (project: string, id: number): TicketRef => ({
+    tracker: "mantis",
+    instance: n.instance,
+    project,
+    id: String(id),
+  });
   return {
     kind: "mantis",
     instance: n.instance,
@@ -79,23 +102,13 @@ export function createMantisAdapter(
       for (const project of projects ?? settings.projects) {
         // Newest update first: pages are walked until an issue older than the window.
         for (let page = 1; ; page++) {
-          const res = await client.request<unknown>(`list project ${project}`, {
-            method: "GET",
-            url: "/issues",
-            params: {
-              project_id: project,
-              page_size: n.options.pageSize,
-              page,
-              select: "id,project,updated_at",
-            },
-          });
-          const issues = ListingAnswer.parse(res.data).issues;
+          const issues = await listingPage(project, page);
           const inWindow = issues.filter(
             (i) => Date.parse(i.updated_at) >= from && Date.parse(i.updated_at) < to,
           );
           if (inWindow.length)
             yield inWindow.map((issue) => ({
-              ref: { tracker: "mantis" as const, instance: n.instance, project, id: String(issue.id) },
+              ref: listedRef(project, issue.id),
               updatedAt: issue.updated_at,
             }));
           const older = issues.some((i) => Date.parse(i.updated_at) < from);
@@ -113,21 +126,11 @@ export function createMantisAdapter(
         const since = cursor[project] ?? start;
         let newest = since;
         for (let page = 1; page <= maxPagesPerPoll; page++) {
-          const res = await client.request<unknown>(`list project ${project}`, {
-            method: "GET",
-            url: "/issues",
-            params: {
-              project_id: project,
-              page_size: n.options.pageSize,
-              page,
-              select: "id,project,updated_at",
-            },
-          });
-          const issues = ListingAnswer.parse(res.data).issues;
+          const issues = await listingPage(project, page);
           const fresh = issues.filter((i) => Date.parse(i.updated_at) >= Date.parse(since));
           for (const issue of fresh) {
             tickets.push({
-              ref: { tracker: "mantis", instance: n.instance, project, id: String(issue.id) },
+              ref: listedRef(project, issue.id),
               updatedAt: issue.updated_at,
             });
             if (Date.parse(issue.updated_at) > Date.parse(newest)) newest = issue.updated_at;
