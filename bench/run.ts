@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   "cli-start": () => import("./cli-start.js"),
   history: () => import("./history.js"),
   audit: () => import("./audit.js"),
+  console: () => import("./console.js"),
 };
 
 const wanted = process.argv.slice(2);

@@ -53,15 +53,54 @@ interface KnownToken {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
 
+/** The console's sign-in cookie: the token itself, readable by the server only, sent to /console only. */
+export const sessionCookie = "reglament_session";
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(";") ?? []) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
 export class AccessControl {
   readonly #tokens: KnownToken[];
 
-  constructor(private readonly config: AuthConfig) {
+  /**
+   * `launchKey`: a token made at start when none is configured, so the person who started
+   * the bridge on a laptop can open the console from the link it prints; an operator's.
+   */
+  constructor(
+    private readonly config: AuthConfig,
+    launchKey?: string,
+  ) {
     this.#tokens = config.tokens.flatMap((t): KnownToken[] => {
       if (t.sha256) return [{ name: t.name, role: t.role, digest: Buffer.from(t.sha256, "hex") }];
       if (t.token) return [{ name: t.name, role: t.role, digest: sha256(t.token) }];
       return [];
     });
+    if (launchKey) this.#tokens.push({ name: "launch link", role: "operator", digest: sha256(launchKey) });
+  }
+
+  /** True when no token and no proxy is configured: nobody could sign in without a launch key. */
+  static closed(config: AuthConfig): boolean {
+    return !config.proxy && !config.tokens.some((t) => t.token || t.sha256);
+  }
+
+  /** Who holds this token, or undefined. */
+  identifyToken(token: string): { name: string; role: AccessRole } | undefined {
+    const digest = sha256(token);
+    // Every token is compared, so the time taken says nothing about which one nearly matched.
+    let found: KnownToken | undefined;
+    for (const t of this.#tokens) if (timingSafeEqual(t.digest, digest)) found ??= t;
+    return found ? { name: found.name, role: found.role } : undefined;
   }
 
   /** The roles that can be used at all (a role without a token is off). */
@@ -75,36 +114,73 @@ export class AccessControl {
   identify(request: FastifyRequest): { name: string; role: AccessRole } | undefined {
     const auth = request.headers.authorization;
     const bearer = typeof auth === "string" ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined;
-    if (bearer) {
-      const digest = sha256(bearer);
-      // Every token is compared, so the time taken says nothing about which one nearly matched.
-      let found: KnownToken | undefined;
-      for (const t of this.#tokens) if (timingSafeEqual(t.digest, digest)) found ??= t;
-      return found ? { name: found.name, role: found.role } : undefined;
-    }
+    if (bearer) return this.identifyToken(bearer);
+    // The sign-in cookie is the console's: the API keeps to bearer tokens, so no other site's page can use it there.
+    const cookie = request.url.startsWith("/console")
+      ? cookieValue(request.headers.cookie, sessionCookie)
+      : undefined;
+    if (cookie) return this.identifyToken(cookie);
     const proxy = this.config.proxy;
     const user = proxy ? request.headers[proxy.userHeader.toLowerCase()] : undefined;
     if (proxy && typeof user === "string" && user) return { name: `proxy:${user}`, role: proxy.role };
     return undefined;
   }
 
-  /** Guards the protected paths of an app: 401 without a known token, 403 for a viewer acting. */
+  /**
+   * Guards the protected paths of an app: 401 without a known token (a person opening a
+   * console page is sent to the sign-in page instead), 403 for a viewer acting or opening
+   * an operator's page, and 403 for a signed-in browser's write that another site sent.
+   */
   protect(app: FastifyInstance, isProtected: (url: string) => boolean): void {
-    app.addHook("onRequest", async (request) => {
+    app.addHook("onRequest", async (request, reply) => {
       if (!isProtected(request.url)) return;
+      const path = request.url.split("?")[0]!;
       const who = this.identify(request);
-      if (!who) throw Errors.UNAUTHORIZED(request.url.split("?")[0]!, this.enabledRoles);
       const reads = request.method === "GET" || request.method === "HEAD";
-      if (!reads && who.role !== "operator")
-        throw Errors.FORBIDDEN(who.name, request.method, request.url.split("?")[0]!);
+      if (!who) {
+        if (reads && isConsolePage(path))
+          return reply.redirect(`/console/login?next=${encodeURIComponent(request.url)}`, 303);
+        throw Errors.UNAUTHORIZED(path, this.enabledRoles);
+      }
+      if ((!reads || isOperatorPage(path)) && who.role !== "operator") {
+        const refusal = Errors.FORBIDDEN(who.name, request.method, path);
+        // bull-board's routes answer errors with their own handler (a 500): the refusal is sent here.
+        if (isOperatorPage(path))
+          return reply.code(refusal.httpStatus).send({ error: refusal.code, message: refusal.message });
+        throw refusal;
+      }
+      if (!reads && !request.headers.authorization && !sameOrigin(request))
+        throw Errors.CROSS_SITE(request.method, path);
     });
+  }
+}
+
+/** A browser's write is the console's own only when it says it comes from this host. */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (typeof origin !== "string") return request.headers["sec-fetch-site"] === "same-origin";
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
   }
 }
 
 /** `/api/*`, `/metrics`, `/console*` — what tells about tickets, people and the bridge's work. */
 export function isProtectedPath(url: string): boolean {
   const path = url.split("?")[0]!;
+  if (path === "/console/login" || path === "/console/launch" || path.startsWith("/console/assets/"))
+    return false;
   return (
     path.startsWith("/api/") || path === "/metrics" || path === "/console" || path.startsWith("/console/")
   );
 }
+
+/** A page a person opens in a browser (not the live-update stream, not bull-board's API). */
+const isConsolePage = (path: string) =>
+  (path === "/console" || path.startsWith("/console/")) &&
+  path !== "/console/events" &&
+  !path.startsWith("/console/queues/api/");
+
+/** bull-board shows and changes every job's data: operators only. */
+const isOperatorPage = (path: string) => path === "/console/queues" || path.startsWith("/console/queues/");

@@ -1,3 +1,4 @@
+import { describeAction } from "../domain/action.js";
 import { csv, escapeHtml, htmlPage, renderSlaReport, slaTableHtml } from "../reports/format.js";
 import { latestStates, type SlaRow, slaReport } from "../reports/sla-report.js";
 import type { AuditFormat } from "./formats.js";
@@ -77,19 +78,6 @@ export function auditReport(
   };
 }
 
-const describeAction = (a: Finding["actions"][number]) =>
-  a.type === "comment"
-    ? `comment: ${a.body.split("\n")[0]}`
-    : a.type === "setField"
-      ? `set ${a.field} = ${JSON.stringify(a.value)}`
-      : a.type === "transition"
-        ? `status → ${a.status}`
-        : a.type === "assign"
-          ? `assign to ${a.to}`
-          : a.type === "createLinked"
-            ? `create linked issue in ${a.project}`
-            : `${a.type === "addLabel" ? "add" : "remove"} label ${a.label}`;
-
 function slaDocument(r: AuditReport) {
   return {
     pack: r.packs.join(", ") || "—",
@@ -115,7 +103,7 @@ export function renderAudit(r: AuditReport, format: AuditFormat): string {
           f.rule,
           f.outcome,
           f.message,
-          f.actions.map(describeAction).join("; "),
+          f.actions.map((a) => describeAction(a)).join("; "),
         ]),
       );
     case "text":
@@ -139,7 +127,7 @@ function auditText(r: AuditReport): string {
       );
     lines.push("", "what enforce mode would write:");
     for (const f of r.findings.filter((x) => x.actions.length))
-      lines.push(`  ${f.ticket} [${f.rule}]: ${f.actions.map(describeAction).join("; ")}`);
+      lines.push(`  ${f.ticket} [${f.rule}]: ${f.actions.map((a) => describeAction(a)).join("; ")}`);
   } else lines.push("no findings: the pack would not have touched these tickets");
   lines.push(
     "",

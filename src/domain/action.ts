@@ -56,3 +56,28 @@ export type Note = Extract<Action, { type: "comment" | "createLinked" }>;
 export function isEffect(action: Action): action is Effect {
   return action.type !== "comment" && action.type !== "createLinked";
 }
+
+/**
+ * One action as a person reads it. A comment is shown by its first line (lists of
+ * actions), or whole and indented under its kind (`check`'s detailed output).
+ */
+export function describeAction(a: Action, comment: "first line" | { indent: string } = "first line"): string {
+  switch (a.type) {
+    case "setField":
+      return `set ${a.field} = ${JSON.stringify(a.value)}`;
+    case "addLabel":
+      return `add label "${a.label}"`;
+    case "removeLabel":
+      return `remove label "${a.label}"`;
+    case "comment":
+      return comment === "first line"
+        ? `comment: ${a.body.split("\n")[0]}`
+        : `comment (${a.public ? "public" : "private"}):\n${a.body.replace(/^/gm, comment.indent)}`;
+    case "transition":
+      return `transition to ${a.status}`;
+    case "assign":
+      return `assign to ${a.to}`;
+    case "createLinked":
+      return `create linked issue in ${a.project}: "${a.title}"`;
+  }
+}

@@ -244,6 +244,12 @@ export const Errors = {
     (who: string, method: string, path: string) =>
       `token "${who}" is a viewer's: ${method} ${path} needs an operator's token`,
   ),
+  CROSS_SITE: define(
+    "REG_CROSS_SITE",
+    { httpStatus: 403 },
+    (method: string, path: string) =>
+      `${method} ${path} refused: the browser did not say it comes from the console's own pages (Origin); open the console at this bridge's address and act from there`,
+  ),
   REDIS_DATA_DIR_IN_USE: define(
     "REG_REDIS_DATA_DIR_IN_USE",
     { exitCode: 2 },

@@ -204,6 +204,21 @@ export interface DecisionPage {
   next?: string;
 }
 
+export interface StoredAlert {
+  at: string;
+  alertId: string;
+  type: string;
+  clock: string | null;
+  message: string;
+  deliveries: {
+    at: string;
+    endpoint: string;
+    outcome: string;
+    status: number | null;
+    detail: string | null;
+  }[];
+}
+
 /**
  * The append-only history in PostgreSQL or the embedded PGlite: versioned migrations,
  * idempotent batch writes, and the queries reports and the console read.
@@ -304,6 +319,37 @@ export class HistoryStore {
       })),
       ...(rows.length > limit ? { next: page.at(-1)!.seq as string } : {}),
     };
+  }
+
+  /** The alerts raised about a ticket, newest first, each with its deliveries to the endpoints. */
+  async alertsOf(instance: string, ticket: string, limit = 100): Promise<StoredAlert[]> {
+    const alerts = await this.db.query<Record<string, unknown>>(
+      `SELECT at, alert_id, type, clock, message FROM alerts
+        WHERE instance = $1 AND ticket = $2 ORDER BY at DESC LIMIT ${Math.min(Math.max(limit, 1), 1000)}`,
+      [instance, ticket],
+    );
+    if (!alerts.length) return [];
+    const deliveries = await this.db.query<Record<string, unknown>>(
+      `SELECT at, alert_id, endpoint, outcome, status, detail FROM alert_deliveries
+        WHERE alert_id = ANY($1::text[]) ORDER BY at`,
+      [alerts.map((a) => a.alert_id as string)],
+    );
+    return alerts.map((a) => ({
+      at: new Date(a.at as string).toISOString(),
+      alertId: a.alert_id as string,
+      type: a.type as string,
+      clock: (a.clock as string | null) ?? null,
+      message: a.message as string,
+      deliveries: deliveries
+        .filter((d) => d.alert_id === a.alert_id)
+        .map((d) => ({
+          at: new Date(d.at as string).toISOString(),
+          endpoint: d.endpoint as string,
+          outcome: d.outcome as string,
+          status: (d.status as number | null) ?? null,
+          detail: (d.detail as string | null) ?? null,
+        })),
+    }));
   }
 
   /** A table's rows with `at` in [since, until), oldest first, a page at a time (for exports of any size). */

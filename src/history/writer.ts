@@ -19,6 +19,9 @@ export interface HistoryStatus {
   behind: boolean;
 }
 
+/** Announces each stored batch; named after the stream it drains. */
+export const historyStoredChannel = (streamKey: string) => `${streamKey}:stored`;
+
 export interface HistoryWriterOptions {
   redis: Redis;
   key: string;
@@ -193,6 +196,8 @@ export class HistoryWriter {
       .multi()
       .xack(key, group, ...ids)
       .xdel(key, ...ids)
+      // Live pages that read the history (the console's activity feed) hear that it grew.
+      .publish(historyStoredChannel(key), String(records.length))
       .exec();
     return records.length;
   }

@@ -54,6 +54,9 @@ export interface RetrySummary {
   ended?: "done" | "dead";
 }
 
+/** Announces each entry with its ticket's key, for live pages. */
+export const decisionsChannel = (prefix: string) => `${prefix}:decisions:changed`;
+
 /**
  * Every decision and write-back result, kept in Redis: a capped list per ticket (for the
  * API and `reglament decisions`) and a capped stream per instance (for auditing), and
@@ -116,6 +119,7 @@ export class DecisionLog {
         "entry",
         json,
       )
+      .publish(decisionsChannel(this.prefix), `${instance}/${id}`)
       .exec();
     if (entry.type === "decisions") {
       for (const d of entry.decisions) {

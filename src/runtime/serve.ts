@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -5,14 +7,18 @@ import { redactPersonalData } from "../../policies/support/personal-data-detecto
 import { AccessControl } from "../access/tokens.js";
 import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
+import { LiveUpdates } from "../console/live.js";
+import { consoleRoutes } from "../console/routes.js";
 import type { AdapterRegistry } from "../domain/adapter.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
 import { historyStreamKey } from "../history/hand-off.js";
 import { openHistoryStore } from "../history/open.js";
-import { HistoryWriter, historyReadiness } from "../history/writer.js";
+import { HistoryWriter, historyReadiness, historyStoredChannel } from "../history/writer.js";
 import { pipelineMetrics } from "../metrics/pipeline-metrics.js";
 import { createMetricsRegistry } from "../metrics/registry.js";
+import { decisionsChannel } from "../queue/decision-log.js";
 import { WorkInspector } from "../queue/inspect.js";
+import { eventsQueue, reconcileQueue, writebackQueue } from "../queue/names.js";
 import { Pipeline } from "../queue/pipeline.js";
 import { connectRedis, pingWithin, redactUrl } from "../redis/connection.js";
 import { startLocalRedis } from "../redis/local-server.js";
@@ -25,6 +31,7 @@ import { createLogger } from "../server/logger.js";
 import { queuesApi } from "../server/queues-api.js";
 import { reportsApi } from "../server/reports-api.js";
 import { webhookRoutes } from "../server/webhooks.js";
+import { SlaBoardView } from "../sla/board-index.js";
 import { SlaScheduler } from "../sla/scheduler.js";
 import { SlaService } from "../sla/service.js";
 import {
@@ -58,6 +65,11 @@ export interface RunningBridge {
   app: FastifyInstance;
   /** http://host:port the server listens on. */
   address: string;
+  /**
+   * Where a person opens the console. With no token configured it carries a key made for
+   * this run (sign-in as operator), so the one who started the bridge can open it.
+   */
+  consoleUrl: string;
   redis: Redis;
   /** Where Redis came from, for the start-up line: the URL (password hidden) or the private server. */
   redisSource: string;
@@ -203,9 +215,15 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       unlessDown(() => pipeline!.close(outage.down)),
     );
 
+    // Nobody could sign in to the console without a token: this run makes one, shown only
+    // in the link `serve` prints.
+    const launchKey = AccessControl.closed(config.server.auth)
+      ? randomBytes(24).toString("base64url")
+      : undefined;
+    const access = new AccessControl(config.server.auth, launchKey);
     const app = buildApp({
       logger,
-      access: new AccessControl(config.server.auth),
+      access,
       bodyLimit: config.server.bodyLimit,
       metrics: registry,
       readiness: [
@@ -224,6 +242,52 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       unlessDown(() => inspector.close()),
     );
     await queuesApi(app, { config, inspector });
+
+    const board = new SlaBoardView(redis, prefix, logger.child({ part: "console" }));
+    await board.start();
+    shutdown.add("SLA board", () => board.close());
+    const live = new LiveUpdates(
+      redis,
+      {
+        decisions: decisionsChannel(prefix),
+        ...(history ? { history: historyStoredChannel(historyStreamKey(prefix)) } : {}),
+      },
+      board,
+      logger.child({ part: "console" }),
+    );
+    await live.start();
+    const shownQueues = [
+      ...Array.from({ length: config.pipeline.partitions }, (_, i) => eventsQueue(i)),
+      ...Object.keys(config.trackers).map(writebackQueue),
+      reconcileQueue,
+      "sla",
+      "alerts",
+    ].map((name) => {
+      const q = new Queue(name, { connection: redis, prefix });
+      q.on("error", () => {});
+      return q;
+    });
+    shutdown.add(
+      "console queues",
+      unlessDown(async () => {
+        await Promise.all(shownQueues.map((q) => q.close()));
+      }),
+    );
+    await consoleRoutes(app, {
+      config,
+      packs,
+      access,
+      board,
+      live,
+      log: pipeline.log,
+      inspector,
+      history,
+      tracked: (key) => pipeline!.trackedTicket(key),
+      queues: shownQueues,
+      now: options.clock ?? Date.now,
+    });
+    // Live pages hold their connections open; they are ended first so the server can close.
+    app.addHook("preClose", () => live.close());
     shutdown.add("http server", () => app.close());
 
     let address: string;
@@ -235,7 +299,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         (err as Error).message,
       );
     }
-    return { app, address, redis, redisSource, logger, shutdown, pipeline, sla };
+    const consoleUrl = launchKey ? `${address}/console/launch?key=${launchKey}` : `${address}/console`;
+    return { app, address, consoleUrl, redis, redisSource, logger, shutdown, pipeline, sla };
   } catch (err) {
     await shutdown.run("start-up failed", isReglamentError(err) ? err.exitCode : 1);
     throw err;

@@ -92,7 +92,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: "REG_NOT_FOUND",
-      message: `no ${request.method} ${request.url.split("?")[0]} here; the bridge answers /webhooks/<instance>, /api/tickets/<instance>/<id>/decisions, /api/decisions, /api/reports/sla, /api/audit, /api/queues, /healthz, /readyz and /metrics`,
+      message: `no ${request.method} ${request.url.split("?")[0]} here; the bridge answers /webhooks/<instance>, /api/tickets/<instance>/<id>/decisions, /api/decisions, /api/reports/sla, /api/audit, /api/queues, /console, /healthz, /readyz and /metrics`,
     }),
   );
 

@@ -22,9 +22,12 @@ export interface PackTime {
 
 /** The calendar a ticket's clocks run on: its customer's, else the pack's. */
 export function calendarFor(time: PackTime, ticket: Ticket): BusinessCalendar {
-  return (
-    (ticket.ref.project !== undefined ? time.customers?.get(ticket.ref.project) : undefined) ?? time.calendar
-  );
+  return calendarOfProject(time, ticket.ref.project);
+}
+
+/** The calendar of a ticket of this project (the board knows a ticket by its project only). */
+export function calendarOfProject(time: PackTime, project: string | undefined): BusinessCalendar {
+  return (project !== undefined ? time.customers?.get(project) : undefined) ?? time.calendar;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Ticket } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
 import { type HistoryHandOff, handOff } from "../history/hand-off.js";
 import { clockRecords } from "../history/records.js";
+import { boardEntry, putBoardEntry } from "./board-index.js";
 import { evaluateClocks, nextDueMoment } from "./clocks.js";
 import { slaEffects } from "./effects.js";
 import { calendarFor, type PackTime } from "./pack-sla.js";
@@ -62,11 +63,11 @@ export class SlaService {
     const now = this.#o.now();
     const calendar = calendarFor(time, ticket);
     const reports = evaluateClocks(ticket, { calendar, spec: time.sla, statuses: pack.statuses, now });
-    if (this.#o.history) {
-      const tx = this.#o.redis.multi();
+    const tx = this.#o.redis.multi();
+    putBoardEntry(tx, this.#o.prefix, key, boardEntry(ticket, pack, reports, now));
+    if (this.#o.history)
       handOff(tx, this.#o.history, clockRecords(ticket, pack.id, reports, new Date(now).toISOString()));
-      await tx.exec();
-    }
+    await tx.exec();
     for (const effect of slaEffects(ticket, reports, { pack, sla: time.sla, calendar, now })) {
       const first = await this.#o.redis.set(
         `${this.#o.prefix}:sla:done:${effect.id}`,
@@ -92,6 +93,9 @@ export class SlaService {
     if (!tracked) {
       this.#o.logger.warn({ ticket: key }, "due ticket no longer found; its clocks are dropped");
       await this.#o.scheduler.cancel(key);
+      const tx = this.#o.redis.multi();
+      putBoardEntry(tx, this.#o.prefix, key, undefined);
+      await tx.exec();
       return;
     }
     await this.track(tracked);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { withConfiguredRole } from "../../config/actors.js";
 import type { Config } from "../../config/schema.js";
+import { describeAction } from "../../domain/action.js";
 import type { NativeReading } from "../../domain/adapter.js";
 import { Change, creationOf } from "../../domain/change.js";
 import type { Decision } from "../../domain/decision.js";
@@ -26,25 +27,6 @@ interface CheckOptions {
 
 const outcomeMark: Record<Decision["outcome"], string> = { violation: "✗", info: "i", error: "!" };
 
-function describeAction(a: Decision["actions"][number]): string {
-  switch (a.type) {
-    case "setField":
-      return `set ${a.field} = ${JSON.stringify(a.value)}`;
-    case "addLabel":
-      return `add label "${a.label}"`;
-    case "removeLabel":
-      return `remove label "${a.label}"`;
-    case "comment":
-      return `comment (${a.public ? "public" : "private"}):\n${a.body.replace(/^/gm, "        ")}`;
-    case "transition":
-      return `transition to ${a.status}`;
-    case "assign":
-      return `assign to ${a.to}`;
-    case "createLinked":
-      return `create linked issue in ${a.project}: "${a.title}"`;
-  }
-}
-
 export function formatDecisionsText(decisions: readonly Decision[]): string {
   if (decisions.length === 0) return "no findings\n";
   return decisions
@@ -59,7 +41,7 @@ export function formatDecisionsText(decisions: readonly Decision[]): string {
           `    judged after a grace period of ${d.graceSeconds} s: the bridge re-checks the ticket then`,
         );
       for (const alert of d.alerts) lines.push(`    alert: ${alert}`);
-      for (const a of d.actions) lines.push(`    → ${describeAction(a)}`);
+      for (const a of d.actions) lines.push(`    → ${describeAction(a, { indent: "        " })}`);
       return `${lines.join("\n")}\n`;
     })
     .join("\n");

@@ -17,7 +17,8 @@ export async function runServe(opts: { config?: string; logFormat?: LogFormat },
     ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
   });
   io.out(
-    `Reglament listening on ${bridge.address} (mode ${config.mode}, config ${file}, redis ${bridge.redisSource})\n`,
+    `Reglament listening on ${bridge.address} (mode ${config.mode}, config ${file}, redis ${bridge.redisSource})\n` +
+      `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs in as operator for this run)" : ""}\n`,
   );
   bridge.shutdown.onSignals();
   await new Promise(() => {});

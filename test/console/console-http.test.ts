@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { until } from "../helpers/bridge-http.js";
+import {
+  type ConsoleBridge,
+  consoleTestEnvironment,
+  krasnoyarskIssue,
+  operatorToken,
+  startConsoleBridge,
+  viewerToken,
+} from "../helpers/console-bridge.js";
+import { testRedisUrl } from "../helpers/redis.js";
+
+/** The console over real HTTP, as a browser without script meets it. */
+// DB 2 is shared and never flushed: each bridge removes only its own keys.
+const redisUrl = testRedisUrl(2);
+let n = 0;
+let c: ConsoleBridge | undefined;
+consoleTestEnvironment(async () => {
+  await c?.stop();
+  c = undefined;
+});
+
+const start = async (o: Partial<Parameters<typeof startConsoleBridge>[0]> = {}) => {
+  c = await startConsoleBridge({
+    redisUrl,
+    prefix: `consolehttp${process.pid}x${n++}`,
+    issues: [krasnoyarskIssue()],
+    ...o,
+  });
+  return c;
+};
+const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
+  fetch(`${c!.bridge.address}${path}`, {
+    redirect: "manual",
+    headers: { ...(token ? { cookie: `reglament_session=${token}` } : {}), ...headers },
+  });
+const post = (path: string, form: Record<string, string>, token?: string, origin = c!.bridge.address) =>
+  fetch(`${c!.bridge.address}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      origin,
+      ...(token ? { cookie: `reglament_session=${token}` } : {}),
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+
+describe("signing in", () => {
+  it("sends a person without a token to the sign-in page, and a known token back to where they were going", async () => {
+    await start();
+    const page = await get("/console/health?lang=en");
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/console/login?next=%2Fconsole%2Fhealth%3Flang%3Den");
+    const login = await get("/console/login?next=%2Fconsole%2Fhealth");
+    expect(login.status).toBe(200);
+    expect(await login.text()).toMatch(/<form class="login" method="post" action="\/console\/login">/);
+
+    const wrong = await post("/console/login", { token: "nope", next: "/console/health" });
+    expect(wrong.status).toBe(303);
+    expect(wrong.headers.get("location")).toMatch(/^\/console\/login\?wrong=1/);
+    expect(wrong.headers.get("set-cookie")).toBeNull();
+
+    const right = await post("/console/login", { token: viewerToken, next: "/console/health" });
+    expect(right.status).toBe(303);
+    expect(right.headers.get("location")).toBe("/console/health");
+    expect(right.headers.get("set-cookie")).toMatch(
+      /^reglament_session=test-viewer-token; Path=\/console; HttpOnly; SameSite=Strict/,
+    );
+    // Sign-in never leads off the console.
+    const away = await post("/console/login", { token: viewerToken, next: "https://evil.example/" });
+    expect(away.headers.get("location")).toBe("/console");
+
+    // The stream and the API answer 401, not a redirect; the API still wants its bearer token.
+    expect((await get("/console/events")).status).toBe(401);
+    expect((await get("/api/queues", viewerToken)).status).toBe(401);
+  });
+
+  it("prints a launch link that signs in as operator when no token is configured", async () => {
+    await start({ tokens: [] });
+    const url = new URL(c!.bridge.consoleUrl);
+    expect(url.pathname).toBe("/console/launch");
+    const key = url.searchParams.get("key")!;
+    expect(key.length).toBeGreaterThan(20);
+    const launched = await get(`/console/launch?key=${key}`);
+    expect(launched.status).toBe(303);
+    expect(launched.headers.get("set-cookie")).toMatch(/reglament_session=/);
+    expect((await get("/console/queues", key)).status).toBe(200);
+    expect((await get("/console/launch?key=guess")).headers.get("location")).toBe("/console/login?wrong=1");
+  });
+});
+
+describe("the board", () => {
+  it("shows a new ticket's clocks by line from the index, in Russian or English, and refuses a bad filter with a page", async () => {
+    await start();
+    expect(await c!.webhook("d1", krasnoyarskIssue())).toBe(202);
+    const board = await until(
+      async () => (await get("/console?fragment=1", viewerToken)).text(),
+      (html) => html.includes('data-ticket="shop/701"'),
+    );
+    expect(board).toMatch(/data-ticket="shop\/701" data-clock="reaction-l1" data-state="running"/);
+    expect(board).toMatch(/data-ticket="shop\/701" data-clock="resolution" data-state="running"/);
+    // 20 working minutes from 10:00, five gone at 10:05 Krasnoyarsk time.
+    expect(board).toMatch(/reaction-l1[^\n]*02\.03\.2026 10:20<\/td><td class="n remaining">15 мин/);
+    expect(board).toMatch(/Линия 1 — 2/);
+
+    const english = await (await get("/console?lang=en&state=running&line=1", viewerToken)).text();
+    expect(english).toMatch(/<title>SLA board — Reglament<\/title>/);
+    expect(english).toMatch(/15 min/);
+    expect(english).toMatch(/Line 1 — 2/);
+    expect(english).not.toMatch(/Line 2 —/);
+
+    const bad = await get("/console?line=four", viewerToken);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await bad.text()).toMatch(/line &quot;four&quot; must be a support line number/);
+  });
+
+  it("announces a clock's change on the event stream", async () => {
+    await start();
+    const controller = new AbortController();
+    const stream = await fetch(`${c!.bridge.address}/console/events?kinds=board`, {
+      headers: { cookie: `reglament_session=${viewerToken}` },
+      signal: controller.signal,
+    });
+    expect(stream.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const reader = stream.body!.getReader();
+    let seen = "";
+    const read = (async () => {
+      const decoder = new TextDecoder();
+      while (!seen.includes("event: board")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += decoder.decode(value);
+      }
+    })();
+    const started = Date.now();
+    await c!.webhook("d1", krasnoyarskIssue());
+    await Promise.race([read, new Promise((r) => setTimeout(r, 8000))]);
+    controller.abort();
+    expect(seen).toMatch(/event: board/);
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+});
+
+describe("queue health", () => {
+  it("lets an operator retry a dead write-back and refuses it to a viewer", async () => {
+    let refuse = true;
+    await start({
+      mode: "enforce",
+      issues: [krasnoyarskIssue({ description: "" })],
+      answer: (req) => (refuse && req.method === "POST" ? { status: 503 } : undefined),
+    });
+    await c!.webhook("d1", krasnoyarskIssue({ description: "" }));
+    const dead = await until(
+      async () => (await get("/console/health?fragment=1", operatorToken)).text(),
+      (html) => html.includes('data-state="dead"'),
+      15_000,
+    );
+    const jobId = /data-job="([^"]+)" data-state="dead"/.exec(dead)![1]!;
+    expect(dead).toMatch(/<button type="submit" data-verb="retry">/);
+    const asViewer = await (await get("/console/health", viewerToken)).text();
+    expect(asViewer).not.toMatch(/data-verb="retry"/);
+    const refused = await post("/console/health/retry", { jobId }, viewerToken);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/needs an operator&#39;s token|needs an operator's token/);
+    // A signed-in operator's browser writes only from the console's own pages.
+    expect(
+      (await post("/console/health/retry", { jobId }, operatorToken, "https://evil.example")).status,
+    ).toBe(403);
+    expect((await get("/console/queues", viewerToken)).status).toBe(403);
+
+    refuse = false;
+    const retried = await post("/console/health/retry", { jobId }, operatorToken);
+    expect(retried.status).toBe(303);
+    expect(decodeURIComponent(retried.headers.get("location")!)).toBe(
+      `/console/health?done=retry ${jobId}: 1`,
+    );
+    await until(
+      async () => c!.tracker.served.filter((s) => s.method === "POST" && s.status === 200).length,
+      (posted) => posted === 1,
+    );
+    const after = await (await get("/console/health?fragment=1", operatorToken)).text();
+    expect(after).not.toMatch(/data-state="dead"/);
+    expect((await get("/console/queues", operatorToken)).status).toBe(200);
+  });
+});
