@@ -15,7 +15,7 @@ import type { WorkInspector } from "../queue/inspect.js";
 import { buildSlaReport } from "../reports/build.js";
 import { dimensions } from "../reports/sla-report.js";
 import type { DeploymentPack } from "../runtime/deployment-packs.js";
-import type { SlaBoardView } from "../sla/board-index.js";
+import type { BoardEntry, SlaBoardView } from "../sla/board-index.js";
 import { evaluateClocks } from "../sla/clocks.js";
 import { calendarFor, calendarOfProject } from "../sla/pack-sla.js";
 import { consoleCss, liveScript } from "./assets.js";
@@ -168,11 +168,15 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
         const time = packOf(e.pack)?.time;
         return time && calendarOfProject(time, e.project);
       });
-      const zoneOf = (e: { pack: string; project?: string }) => {
-        const time = packOf(e.pack)?.time;
-        return time ? calendarOfProject(time, e.project).zone : zone;
+      const shown = (e: BoardEntry) => {
+        const deployment = packOf(e.pack);
+        if (!deployment) return { zone };
+        return {
+          zone: calendarOfProject(deployment.time, e.project).zone,
+          ...(e.priority ? { priority: deployment.pack.display("priority", e.priority) } : {}),
+        };
       };
-      return html(reply, boardPage(ctx, model, query, zoneOf, q.fragment === "1"));
+      return html(reply, boardPage(ctx, model, query, shown, q.fragment === "1"));
     });
 
     scope.get<{ Params: { instance: string; id: string } }>(

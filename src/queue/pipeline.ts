@@ -440,6 +440,11 @@ export class Pipeline {
   }
 
   /** The SLA service's view of a ticket when its due job fires: fetched fresh, with roles. */
+  /** The keys of every ticket whose clocks the pipeline has handed to the SLA service. */
+  async trackedKeys(): Promise<string[]> {
+    return this.#o.redis.hkeys(`${this.prefix}:refs`);
+  }
+
   async trackedTicket(key: string): Promise<{ ticket: Ticket; deployment: DeploymentPack } | undefined> {
     const raw = await this.#o.redis.hget(`${this.prefix}:refs`, key);
     if (!raw) return undefined;

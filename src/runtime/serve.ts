@@ -206,6 +206,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     });
     await pipeline.start();
     scheduler.start((key) => sla.onDue(key));
+    await sla.fillBoardOnce(() => pipeline!.trackedKeys());
     shutdown.add(
       "SLA scheduler",
       unlessDown(() => scheduler.close()),

@@ -6,7 +6,7 @@ import type { Ticket } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
 import { type HistoryHandOff, handOff } from "../history/hand-off.js";
 import { clockRecords } from "../history/records.js";
-import { boardEntry, putBoardEntry } from "./board-index.js";
+import { boardEntry, boardIndexKey, putBoardEntry } from "./board-index.js";
 import { evaluateClocks, nextDueMoment } from "./clocks.js";
 import { slaEffects } from "./effects.js";
 import { calendarFor, type PackTime } from "./pack-sla.js";
@@ -85,6 +85,29 @@ export class SlaService {
     if (next === undefined) await this.#o.scheduler.cancel(key);
     else await this.#o.scheduler.schedule(key, next, now);
     return next;
+  }
+
+  /**
+   * Once per Redis (a marker key): every tracked ticket missing from the board index gets
+   * its due job now, so that a board added by an upgrade shows the tickets already open
+   * instead of waiting for each one's next change. Returns how many were scheduled.
+   */
+  async fillBoardOnce(tracked: () => Promise<string[]>): Promise<number> {
+    const first = await this.#o.redis.set(`${this.#o.prefix}:sla:board:filled`, "1", "NX");
+    if (first !== "OK") return 0;
+    const shown = new Set(await this.#o.redis.hkeys(boardIndexKey(this.#o.prefix)));
+    const missing = (await tracked()).filter((key) => !shown.has(key));
+    const now = this.#o.now();
+    await this.#o.scheduler.scheduleMany(
+      missing.map((ticket) => ({ ticket, at: now })),
+      now,
+    );
+    if (missing.length)
+      this.#o.logger.info(
+        { tickets: missing.length },
+        "SLA board: tracked tickets missing from it are recomputed once (the board is new in this version)",
+      );
+    return missing.length;
   }
 
   /** The due job's handler: fetches the ticket fresh and tracks it. */

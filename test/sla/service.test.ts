@@ -88,4 +88,13 @@ describe("SlaService with a controllable clock (MGERM auto-close across the May 
     await service.onDue("mgerm/SUPPORT-404");
     expect(await scheduler.dueAt("mgerm/SUPPORT-404")).toBeUndefined();
   });
+
+  it("fills the board once after an upgrade: tracked tickets missing from it get a due job now", async () => {
+    now = at("2026-04-29T12:00:00+03:00");
+    expect(await service.fillBoardOnce(async () => [ticketKey(waiting), "mgerm/SUPPORT-77"])).toBe(2);
+    expect(await scheduler.dueAt("mgerm/SUPPORT-77")).toBe(now);
+    expect(await service.fillBoardOnce(async () => ["mgerm/SUPPORT-78"])).toBe(0);
+    expect(await scheduler.dueAt("mgerm/SUPPORT-78")).toBeUndefined();
+    await scheduler.cancel("mgerm/SUPPORT-77");
+  });
 });

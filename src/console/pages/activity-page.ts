@@ -73,7 +73,7 @@ ${select(
     title: t("activity"),
     active: "activity",
     // A browsed older page stays as it is; the newest page follows the decisions as they come.
-    ...(f.before ? {} : { live: ["decisions"], every: 15000 }),
+    ...(f.before ? {} : { live: ["history"], every: 15000 }),
     body: `${banner}${filters}\n<!--live-->${live}<!--/live-->`,
   });
 }

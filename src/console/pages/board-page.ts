@@ -3,15 +3,18 @@ import { type BoardModel, type BoardQuery, type BoardRow, boardStates } from "..
 import type { TextKey } from "../i18n.js";
 import { h, layout, length, moment, type PageContext, select, withQuery } from "../layout.js";
 
+/** How an entry is shown: the zone of its calendar, and its pack's word for its priority. */
+export type EntryWords = (entry: BoardEntry) => { zone: string; priority?: string };
+
 /** The SLA board: counts per line, the filters, and each line's clocks, least time left first. */
 export function boardPage(
   ctx: PageContext,
   model: BoardModel,
   query: BoardQuery,
-  zoneOf: (entry: BoardEntry) => string,
+  shown: EntryWords,
   fragment: boolean,
 ): string {
-  const live = boardLive(ctx, model, query, zoneOf);
+  const live = boardLive(ctx, model, query, shown);
   if (fragment) return live;
   const { t } = ctx;
   const choice = (values: readonly string[]) => values.map((v) => ({ value: v, text: v }));
@@ -37,12 +40,7 @@ ${query.order === "desc" ? '<input type="hidden" name="order" value="desc">' : "
   });
 }
 
-function boardLive(
-  ctx: PageContext,
-  model: BoardModel,
-  query: BoardQuery,
-  zoneOf: (entry: BoardEntry) => string,
-): string {
+function boardLive(ctx: PageContext, model: BoardModel, query: BoardQuery, shown: EntryWords): string {
   const { t } = ctx;
   const counts = model.counts
     .map(
@@ -55,7 +53,7 @@ function boardLive(
   const head = `<tr><th>${h(t("ticket"))}</th><th class="pack">${h(t("pack"))}</th><th>${h(t("type"))}</th><th>${h(t("priority"))}</th><th>${h(t("clock"))}</th><th>${h(t("due"))}</th><th><a href="${h(withQuery(ctx.url, { order: flip, page: undefined }))}">${h(t("remaining"))} ${query.order === "asc" ? "▲" : "▼"}</a></th><th>${h(t("state"))}</th><th class="assignee">${h(t("assignee"))}</th></tr>`;
   const lines = model.lines
     .map((l) => {
-      const rows = l.rows.map((r) => row(ctx, r, zoneOf)).join("\n");
+      const rows = l.rows.map((r) => row(ctx, r, shown)).join("\n");
       const page = Math.min(query.page, l.pages);
       const pager =
         l.pages > 1
@@ -68,15 +66,15 @@ ${l.total ? `<table><thead>${head}</thead><tbody>\n${rows}\n</tbody></table>${pa
   return `<div class="counts">${counts}</div>\n${lines}\n<p class="muted">${h(t("updated"))} ${h(moment(ctx.now, ctx.zone))} (${h(ctx.zone)})</p>`;
 }
 
-function row(ctx: PageContext, r: BoardRow, zoneOf: (entry: BoardEntry) => string): string {
+function row(ctx: PageContext, r: BoardRow, shown: EntryWords): string {
   const { t } = ctx;
   const e = r.entry;
-  const zone = zoneOf(e);
+  const { zone, priority } = shown(e);
   const page = `/console/tickets/${encodeURIComponent(e.instance)}/${encodeURIComponent(e.id)}`;
   const tracker = e.url ? ` <a href="${h(e.url)}" title="${h(e.url)}" rel="noreferrer">↗</a>` : "";
   const state =
     r.state === "paused" && e.pausedBy
       ? `<span class="state paused">${h(t("paused"))}</span> <span class="muted">${h(e.pausedBy)}</span>`
       : `<span class="state ${r.state}">${h(t(r.state as TextKey))}</span>${e.pausedBy ? ` <span class="muted">(${h(t("pausedBy"))} ${h(e.pausedBy)})</span>` : ""}`;
-  return `<tr class="${r.state}" data-ticket="${h(e.key)}" data-clock="${h(r.clock.id)}" data-state="${r.state}"><td><a href="${h(page)}">${h(e.key)}</a>${tracker}</td><td class="pack">${h(e.pack)}</td><td>${h(e.type ?? "—")}</td><td>${h(e.priority ?? "—")}</td><td>${h(r.clock.title)}</td><td class="n" title="${h(zone)}">${r.clock.due !== undefined ? h(moment(r.clock.due, zone)) : "—"}</td><td class="n remaining">${r.remaining !== undefined ? h(length(r.remaining, ctx.lang)) : "—"}</td><td>${state}</td><td class="assignee">${h(e.assignee ?? "—")}</td></tr>`;
+  return `<tr class="${r.state}" data-ticket="${h(e.key)}" data-clock="${h(r.clock.id)}" data-state="${r.state}"><td><a href="${h(page)}">${h(e.key)}</a>${tracker}</td><td class="pack">${h(e.pack)}</td><td>${h(e.type ?? "—")}</td><td>${h(priority ?? e.priority ?? "—")}</td><td>${h(r.clock.title)}</td><td class="n" title="${h(zone)}">${r.clock.due !== undefined ? h(moment(r.clock.due, zone)) : "—"}</td><td class="n remaining">${r.remaining !== undefined ? h(length(r.remaining, ctx.lang)) : "—"}</td><td>${state}</td><td class="assignee">${h(e.assignee ?? "—")}</td></tr>`;
 }
