@@ -35,7 +35,7 @@ select,input,button{font:inherit}
 pre.explain{background:#f7f7f9;border:1px solid var(--line);padding:.6em .8em;white-space:pre-wrap;margin:.3em 0 1em}
 .pager{display:flex;gap:1em;align-items:center;margin:-.4em 0 1em}
 form.login{max-width:28em;display:flex;flex-direction:column;gap:.6em;margin-top:1em}
-form.login input{padding:.4em}
+form.login input{padding:.4em;width:100%}
 svg text{font-size:11px}
 @media (min-width:1800px){body{font-size:19px}}
 @media (max-width:900px){td.assignee,th.assignee,td.pack,th.pack{display:none}}
