@@ -98,7 +98,7 @@ describe("sevastopol-miac: impact × priority on creation (all 8 × 6 pairs)", (
 
 describe("sevastopol-miac: who may lower", () => {
   const lowered = ticket({ impact: "block", priority: "normal", status: "assigned" });
-  const lowering = (role: "line1" | "line2") =>
+  const lowering = (role: "line1" | "line2" | "line3" | "head_of_line2") =>
     change({ field: "priority", from: "immediate", to: "normal", actor: { id: "sidorov", role } });
 
   it("accepts a line-2 actor lowering the priority below the matrix", () => {
@@ -110,6 +110,16 @@ describe("sevastopol-miac: who may lower", () => {
   it("corrects the same lowering by a line-1 actor", () => {
     const d = decide(sevastopol, lowered, lowering("line1")).find((x) => x.rule === "impact-priority-matrix");
     expect(d?.outcome).toBe("violation");
+    expect(d?.actions[0]).toEqual({ type: "setField", field: "priority", value: "immediate" });
+  });
+
+  it("3.1, 3.2 «Сотрудники 2-ой линии ТПиС имеют право понизить»: the head of line 2 may, a line-3 developer may not", () => {
+    expect(
+      decide(sevastopol, lowered, lowering("head_of_line2")).filter((d) => d.outcome === "violation"),
+    ).toEqual([]);
+    const d = decide(sevastopol, lowered, lowering("line3")).find((x) => x.rule === "impact-priority-matrix");
+    expect(d?.outcome).toBe("violation");
+    expect(d?.citation).toMatch(/3\.2/);
     expect(d?.actions[0]).toEqual({ type: "setField", field: "priority", value: "immediate" });
   });
 
