@@ -28,10 +28,5 @@ export function packForCli(packId: string, configFile: string | undefined): Pack
 
 export function timeForCli(setup: PackSetup): PackTime {
   const settings = setup.config?.packs[setup.pack.id];
-  return packTime(
-    setup.pack,
-    settings?.calendar,
-    setup.configFile ? dirname(setup.configFile) : undefined,
-    settings?.customerCalendars,
-  );
+  return packTime(setup.pack, settings, setup.configFile ? dirname(setup.configFile) : undefined);
 }

@@ -3,6 +3,7 @@ import { AuthConfig } from "../access/tokens.js";
 import { CalendarOverride } from "../calendar/spec.js";
 import { AlertEvent } from "../domain/decision.js";
 import { Line, Role, TrackerKind } from "../domain/enums.js";
+import { SlaOverride } from "../sla/sla-spec.js";
 import { closest, describeIssues } from "../validation/explain-issues.js";
 
 export const modes = ["dry-run", "enforce"] as const;
@@ -128,6 +129,8 @@ const PackSettings = z.strictObject({
   calendar: CalendarOverride.optional(),
   /** A customer's own calendar for its tickets: project/queue → override on top of the pack's. */
   customerCalendars: z.record(z.string(), CalendarOverride).default({}),
+  /** The SLA choices the regulation leaves to the deployment: the auto-close delay, the pause statuses. */
+  sla: SlaOverride.optional(),
 });
 export type PackSettings = z.infer<typeof PackSettings>;
 

@@ -41,7 +41,7 @@ export function loadDeploymentPacks(config: Config, configFile: string): Map<str
       });
       loaded.set(id, {
         pack,
-        time: packTime(pack, settings?.calendar, dirname(configFile), settings?.customerCalendars),
+        time: packTime(pack, settings, dirname(configFile)),
       });
     } catch (err) {
       if (!isReglamentError(err)) throw err;

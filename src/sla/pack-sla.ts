@@ -5,7 +5,7 @@ import type { Ticket } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
 import { Errors } from "../errors/catalogue.js";
 import { explainIssues } from "../validation/explain-issues.js";
-import { type SlaSpec, SlaSpec as SlaSpecSchema } from "./sla-spec.js";
+import { type SlaOverride, type SlaSpec, SlaSpec as SlaSpecSchema } from "./sla-spec.js";
 
 type CalendarLists = { extraDaysOff?: string[]; extraWorkingDays?: string[]; icsFiles?: string[] } & Record<
   string,
@@ -36,10 +36,15 @@ export function calendarOfProject(time: PackTime, project: string | undefined): 
  */
 export function packTime(
   pack: LoadedPack,
-  override?: CalendarOverride,
+  settings: {
+    calendar?: CalendarOverride | undefined;
+    customerCalendars?: Readonly<Record<string, CalendarOverride>> | undefined;
+    sla?: SlaOverride | undefined;
+  } = {},
   configDir?: string,
-  customerOverrides: Readonly<Record<string, CalendarOverride>> = {},
 ): PackTime {
+  const override = settings.calendar;
+  const customerOverrides = settings.customerCalendars ?? {};
   if (pack.calendar === undefined) {
     throw Errors.PACK_INVALID.withDetails(
       [`calendar: is required: give zone, country and week`],
@@ -71,11 +76,34 @@ export function packTime(
       ),
     ]),
   );
-  if (pack.sla === undefined) return { calendar, customers };
+  const chosen = settings.sla ?? {};
+  if (pack.sla === undefined) {
+    if (Object.keys(chosen).length)
+      throw Errors.PACK_INVALID.withDetails(
+        [`packs.${pack.id}.sla: the pack sets no deadlines (its regulation has no SLA table); remove it`],
+        pack.file,
+        1,
+      );
+    return { calendar, customers };
+  }
 
-  const parsed = SlaSpecSchema.safeParse(pack.sla, { reportInput: true });
+  if (chosen.autoCloseAfter && !(pack.sla as { autoClose?: unknown }).autoClose)
+    throw Errors.PACK_INVALID.withDetails(
+      [`packs.${pack.id}.sla.autoCloseAfter: the pack closes no ticket by itself (it has no sla.autoClose)`],
+      pack.file,
+      1,
+    );
+  const written = pack.sla as { autoClose?: Record<string, unknown> } & Record<string, unknown>;
+  const input = {
+    ...written,
+    ...(chosen.pauseStatuses ? { pauseStatuses: chosen.pauseStatuses } : {}),
+    ...(chosen.autoCloseAfter && written.autoClose
+      ? { autoClose: { ...written.autoClose, after: chosen.autoCloseAfter } }
+      : {}),
+  };
+  const parsed = SlaSpecSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    const problems = explainIssues(parsed.error.issues, { input: pack.sla, schema: SlaSpecSchema }).map(
+    const problems = explainIssues(parsed.error.issues, { input, schema: SlaSpecSchema }).map(
       (p) => `sla.${p}`,
     );
     throw Errors.PACK_INVALID.withDetails(problems, pack.file, problems.length);

@@ -68,3 +68,14 @@ export const SlaSpec = z.strictObject({
   section: z.string().min(1),
 });
 export type SlaSpec = z.infer<typeof SlaSpec>;
+
+/**
+ * The SLA choices a regulation leaves to the deployment (`packs.<id>.sla`): how long a
+ * resolved ticket waits for its reporter before it closes, and which statuses pause the
+ * clocks (`[]`: none).
+ */
+export const SlaOverride = z.strictObject({
+  autoCloseAfter: Target.refine((t) => t !== "none", "auto-close needs a duration").optional(),
+  pauseStatuses: z.array(z.string().min(1)).optional(),
+});
+export type SlaOverride = z.infer<typeof SlaOverride>;

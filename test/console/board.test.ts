@@ -8,7 +8,8 @@ import { evaluateClocks } from "../../src/sla/clocks.js";
 import { packTime } from "../../src/sla/pack-sla.js";
 
 const pack = loadPack("krasnoyarsk-kmiac", { rules: ruleCatalogue });
-const time = packTime(pack);
+// As a deployment that pauses while waiting for the initiator (the regulation does not).
+const time = packTime(pack, { sla: { pauseStatuses: ["waiting"] } });
 const cal = time.calendar;
 const at = (local: string) => cal.parse(`2026-03-02T${local}:00+07:00`);
 const MIN = 60_000;

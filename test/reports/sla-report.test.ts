@@ -27,7 +27,9 @@ import { testRedisUrl } from "../helpers/redis.js";
  * production calendar: 9 March 2026 is a day off), with the report's counts computed by hand.
  */
 const pack = loadPack("krasnoyarsk-kmiac", { rules: ruleCatalogue });
-const time = packTime(pack);
+// The regulation pauses nothing; this deployment pauses while waiting for the initiator.
+const pausing = { sla: { pauseStatuses: ["waiting"] } };
+const time = packTime(pack, pausing);
 const NOW = Date.parse("2026-03-31T12:00:00+07:00");
 const l1 = { id: "pltp", line: 1 as const };
 const status = (from: string, to: string, at: string) => ({
@@ -181,9 +183,16 @@ describe("SLA report over a month of Krasnoyarsk tickets (offline, from the tick
     try {
       const file = join(dir, "march.json");
       writeFileSync(file, JSON.stringify(tickets));
+      const config = join(dir, "reglament.yaml");
+      writeFileSync(
+        config,
+        `trackers: {}\npacks:\n  krasnoyarsk-kmiac:\n    sla: ${JSON.stringify(pausing.sla)}\n`,
+      );
       const r = await cli(
         "report",
         "sla",
+        "--config",
+        config,
         "--pack",
         "krasnoyarsk-kmiac",
         "--from",
@@ -209,6 +218,8 @@ describe("SLA report over a month of Krasnoyarsk tickets (offline, from the tick
       const text = await cli(
         "report",
         "sla",
+        "--config",
+        config,
         "--pack",
         "krasnoyarsk-kmiac",
         "--from",

@@ -9,7 +9,8 @@ import { packTime } from "../../src/sla/pack-sla.js";
 import { ticket } from "../helpers/tickets.js";
 
 const kPack = loadPack("krasnoyarsk-kmiac", { rules: ruleCatalogue });
-const kTime = packTime(kPack);
+// The regulation pauses nothing; these tests run as a deployment that pauses while waiting for the initiator.
+const kTime = packTime(kPack, { sla: { pauseStatuses: ["waiting"] } });
 const cal = kTime.calendar;
 const at = (iso: string) => Date.parse(iso);
 
@@ -90,6 +91,41 @@ describe("reaction clocks (Krasnoyarsk table)", () => {
 });
 
 describe("pauses", () => {
+  it("001 (issue 18, 13): the regulation has no waiting pause — the pack pauses nothing unless the deployment chooses to", () => {
+    const own = packTime(kPack);
+    expect(own.sla!.pauseStatuses).toEqual([]);
+    const t = kTicket({
+      status: "waiting",
+      history: [
+        { field: "status", from: "new", to: "waiting", by: { id: "pltp" }, at: "2026-03-02T10:00:00+07:00" },
+      ],
+    });
+    const r = evaluateClocks(t, {
+      calendar: cal,
+      spec: own.sla!,
+      statuses: kPack.statuses,
+      now: at("2026-03-02T11:00:00+07:00"),
+    });
+    expect(r.find((c) => c.id === "resolution")).toMatchObject({
+      state: "running",
+      paused: 0,
+      elapsed: 2 * HOUR,
+    });
+  });
+
+  it("4.9 and Appendix 2 (issue 18, 12): auto-close after 10 working days by default, 5 when the deployment chooses", () => {
+    expect(packTime(kPack).sla!.autoClose!.after).toBe("10d");
+    expect(packTime(kPack, { sla: { autoCloseAfter: "5d" } }).sla!.autoClose!.after).toBe("5d");
+    const refused = (() => {
+      try {
+        packTime(loadPack("e-recipe-by", { rules: ruleCatalogue }), { sla: { autoCloseAfter: "5d" } });
+      } catch (err) {
+        return err as { details?: unknown };
+      }
+    })();
+    expect(JSON.stringify(refused?.details)).toMatch(/packs\.e-recipe-by\.sla: the pack sets no deadlines/);
+  });
+
   const history = [
     { field: "status", from: "new", to: "waiting", by: { id: "pltp" }, at: "2026-03-02T10:00:00+07:00" },
     {

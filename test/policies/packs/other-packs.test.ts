@@ -290,7 +290,7 @@ describe("aura: the time zone", () => {
     const { CalendarOverride } = await import("../../../src/calendar/spec.js");
     const a = pack("aura");
     expect(packTime(a).calendar.zone).toBe("Europe/Moscow");
-    const there = packTime(a, CalendarOverride.parse({ zone: "Asia/Yekaterinburg" }));
+    const there = packTime(a, { calendar: CalendarOverride.parse({ zone: "Asia/Yekaterinburg" }) });
     expect(there.calendar.zone).toBe("Asia/Yekaterinburg");
     // 08:00 is read in the deployment's zone.
     expect(there.calendar.iso(there.calendar.parse("2026-03-02T08:00:00"))).toBe("2026-03-02T08:00:00+05:00");
