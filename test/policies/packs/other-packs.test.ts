@@ -173,6 +173,25 @@ describe("aura", () => {
     expect(d?.message).toMatch(/«Ответственный», «Приоритет»/);
   });
 
+  it("3.4 п. 1 «назначаются исполнители запроса и его приоритет»: from its registration, not only once in work", () => {
+    const ds = decide(a, ticket({ status: "new", assignee: undefined, priority: undefined }), created());
+    const d = ds.find((x) => x.rule === "executor-and-priority");
+    expect(d?.message).toMatch(/«Ответственный», «Приоритет»/);
+    expect(d?.citation).toMatch(/3\.4, п\. 1/);
+    const assigned = decide(
+      a,
+      ticket({ status: "new", assignee: { id: "support" }, priority: "high" }),
+      created(),
+    );
+    expect(assigned.some((x) => x.rule === "executor-and-priority")).toBe(false);
+    const closed = decide(
+      a,
+      ticket({ status: "closed", assignee: undefined, priority: undefined }),
+      change({ field: "status", from: "resolved", to: "closed", actor: { id: "support", role: "line1" } }),
+    );
+    expect(closed.some((x) => x.rule === "executor-and-priority")).toBe(false);
+  });
+
   it("asks for the description of a new request", () => {
     const [d] = decide(a, ticket({ status: "new", description: "" }), created());
     expect(d?.rule).toBe("required-fields");
