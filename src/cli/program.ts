@@ -121,6 +121,18 @@ export function buildProgram(io: Io): Command {
     .action(async (opts) => (await import("./commands/calendar.js")).runCalendarBetween(opts, io));
 
   program
+    .command("pack")
+    .description("Policy packs")
+    .command("test")
+    .description(
+      "Run packs' examples (each pack YAML's examples:) and print what the pack decides otherwise; with --config, on the packs as the deployment tailors them",
+    )
+    .argument("[packs...]", "pack ids (default: the configuration's packs, or every shipped pack)")
+    .option("-c, --config <file>", "test the packs as this deployment's configuration tailors them")
+    .addOption(formatOption())
+    .action(async (packs, opts) => (await import("./commands/pack.js")).runPackTest(packs, opts, io));
+
+  program
     .command("sla")
     .description(
       "Print every SLA clock of a ticket: target, elapsed and paused working time, due moment, state",

@@ -6,7 +6,7 @@ import { packsDir } from "../paths.js";
 import { closest, explainIssues } from "../validation/explain-issues.js";
 import { readYamlSource } from "../validation/yaml-source.js";
 import { listPackIds } from "./pack-catalogue.js";
-import { PackFile, type Words } from "./pack-schema.js";
+import { type PackExamples, PackFile, type Words } from "./pack-schema.js";
 import type { AnyRule, Language } from "./rule.js";
 import { scaleNames } from "./scale-names.js";
 
@@ -32,6 +32,8 @@ export interface LoadedPack {
   /** Sections the SLA layer reads; kept as the YAML gave them. */
   calendar: unknown;
   sla: unknown;
+  /** The pack's own cases (`examples:`), run by `reglament pack test`. */
+  examples?: PackExamples;
   display(scale: "impact" | "priority" | "status" | "type", value: string): string;
   citation(section: string): string;
 }
@@ -190,6 +192,7 @@ export function loadPack(id: string, options: LoadPackOptions): LoadedPack {
     rules,
     calendar: pack.calendar,
     sla: pack.sla,
+    ...(pack.examples ? { examples: pack.examples } : {}),
     display(scale, value) {
       if (scale === "status") return statuses[value]?.label ?? value;
       return (

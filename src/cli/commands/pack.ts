@@ -1,0 +1,68 @@
+import { dirname } from "node:path";
+import { ruleCatalogue } from "../../../policies/rules/index.js";
+import type { Config } from "../../config/schema.js";
+import { listPackIds } from "../../engine/pack-catalogue.js";
+import { type ExampleResult, runPackExamples } from "../../engine/pack-examples.js";
+import { loadPack } from "../../engine/pack-loader.js";
+import { Errors, ExitCode } from "../../errors/catalogue.js";
+import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
+import { packsInUse } from "../../runtime/deployment-packs.js";
+import { packTime } from "../../sla/pack-sla.js";
+import type { Io } from "../io.js";
+
+export interface PackTestResult {
+  pack: string;
+  results: ExampleResult[];
+}
+
+/**
+ * A pack's examples, run on the pack as this deployment has it: its rules as the
+ * configuration overrides them, its parameters (the examples' own where the configuration
+ * gives none), its calendar and SLA choices.
+ */
+export function testPack(id: string, config: Config | undefined, configFile?: string): PackTestResult {
+  const own = loadPack(id, { rules: ruleCatalogue });
+  const settings = config?.packs[id];
+  const pack = loadPack(id, {
+    rules: ruleCatalogue,
+    settings: {
+      ...settings,
+      params: { ...own.examples?.params, ...settings?.params },
+      rules: settings?.rules ?? {},
+    },
+  });
+  const time =
+    pack.calendar === undefined
+      ? undefined
+      : packTime(pack, settings ?? {}, configFile && dirname(configFile));
+  return { pack: id, results: runPackExamples(pack, time) };
+}
+
+/** `reglament pack test [PACK…] [--config FILE]`: exit 1 when a case is decided otherwise than it expects. */
+export function runPackTest(ids: string[], opts: { config?: string; format: "text" | "json" }, io: Io): void {
+  const config = opts.config ? loadDeploymentConfig(opts.config).config : undefined;
+  const known = listPackIds();
+  for (const id of ids) if (!known.includes(id)) throw Errors.UNKNOWN_PACK(id, known);
+  const chosen = ids.length ? ids : config ? packsInUse(config) : known;
+  const tested = chosen.map((id) => testPack(id, config, opts.config));
+  const failed = tested.flatMap((t) => t.results.filter((r) => r.differences.length));
+  if (opts.format === "json") io.out(`${JSON.stringify(tested, null, 2)}\n`);
+  else {
+    const lines: string[] = [];
+    for (const t of tested) {
+      lines.push(`${t.pack}: ${t.results.length ? `${t.results.length} examples` : "no examples"}`);
+      for (const r of t.results) {
+        lines.push(`  ${r.differences.length ? "✗" : "✓"} ${r.name}`);
+        for (const d of r.differences) lines.push(`      ${d}`);
+      }
+    }
+    const total = tested.reduce((n, t) => n + t.results.length, 0);
+    lines.push(
+      failed.length
+        ? `${failed.length} of ${total} examples decided otherwise than the regulation expects`
+        : `all ${total} examples decided as expected`,
+    );
+    io.out(`${lines.join("\n")}\n`);
+  }
+  io.exitCode = failed.length ? ExitCode.findings : ExitCode.ok;
+}
