@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { DateTime } from "luxon";
 import { Errors } from "../errors/catalogue.js";
 import { explainIssues } from "../validation/explain-issues.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration, type Span } from "./duration.js";
 import { daysOffFromIcs } from "./ics.js";
 import { type Country, type ProductionDay, productionCalendar } from "./production.js";
 import {
@@ -88,6 +88,16 @@ function lastAtOrBelow(sorted: Float64Array, value: number): number {
 }
 
 /** Index of the first element ≥ value in a sorted array, or the length. */
+/** t itself within the day's hours, else the nearest working moment of the day before it (or its first). */
+function clampInto(intervals: readonly (readonly [number, number])[], t: number): number {
+  let clamped = intervals[0]![0];
+  for (const [s, e] of intervals) {
+    if (t < s) break;
+    clamped = Math.min(t, e);
+  }
+  return clamped;
+}
+
 function firstAtOrAbove(sorted: Float64Array, value: number): number {
   let lo = 0;
   let hi = sorted.length;
@@ -299,6 +309,75 @@ export class BusinessCalendar {
     const j = firstAtOrAbove(this.#through, target);
     if (j >= this.#through.length) this.#check(this.#rangeEnd);
     return this.#starts[j]! + (target - this.#before[j]!);
+  }
+
+  /**
+   * The moment `n` working days after t: the n-th following working day at t's time of
+   * day (t moved to the next working moment first), clamped into that day's hours — so a
+   * shortened day in between does not move it. "2 дня" from Wednesday 10:00 is Friday
+   * 10:00 whatever Thursday's hours.
+   */
+  addWorkingDays(t: number, n: number): number {
+    const start = this.nextWorkingMoment(t);
+    if (n === 0) return start;
+    let i = lastAtOrBelow(this.#dayStarts, start);
+    for (let counted = 0; counted < n; ) {
+      i++;
+      if (i >= this.days.length) this.#check(this.#rangeEnd);
+      if (this.days[i]!.intervals.length) counted++;
+    }
+    const day = this.days[i]!;
+    const local = DateTime.fromMillis(start, { zone: this.zone });
+    const [year, month, date] = day.date.split("-").map(Number) as [number, number, number];
+    const same = DateTime.fromObject(
+      {
+        year,
+        month,
+        day: date,
+        hour: local.hour,
+        minute: local.minute,
+        second: local.second,
+        millisecond: local.millisecond,
+      },
+      { zone: this.zone },
+    ).toMillis();
+    return clampInto(day.intervals, same);
+  }
+
+  /** The end of a span (`2d`, `4h`, `1d4h`) from t: its days as days, then its hours as working time. */
+  addSpan(t: number, span: Span): number {
+    const afterDays = span.days ? this.addWorkingDays(t, span.days) : t;
+    return this.addWorkingTime(afterDays, span.ms);
+  }
+
+  /** How much working time a span takes from t — what a clock started at t has to spend. */
+  spanFrom(t: number, span: Span): number {
+    return this.workingTimeBetween(t, this.addSpan(t, span));
+  }
+
+  /** Why `addSpan(t, span)` lands where it does: the days counted as days, then the working time. */
+  explainSpan(t: number, span: Span): string[] {
+    if (!span.days) return this.explainAdd(t, span.ms);
+    const start = this.nextWorkingMoment(t);
+    const afterDays = this.addWorkingDays(t, span.days);
+    const lines = [
+      `${span.days} working day${span.days === 1 ? "" : "s"} from ${this.iso(start)}: the same time of day ${span.days} working day${span.days === 1 ? "" : "s"} later, however long the days between`,
+    ];
+    for (let i = lastAtOrBelow(this.#dayStarts, start) + 1; i < this.days.length; i++) {
+      const day = this.days[i]!;
+      if (day.start > afterDays) break;
+      const why = `${day.kind}${day.note ? ` (${day.note})` : ""}`;
+      lines.push(
+        `${day.date} ${day.weekday}: ${day.intervals.length ? `counted as a day — ${why}` : `skipped — ${why}`}`,
+      );
+    }
+    if (span.ms)
+      return [
+        ...lines,
+        `then ${formatDuration(span.ms)} of working time:`,
+        ...this.explainAdd(afterDays, span.ms),
+      ];
+    return [...lines, `due ${this.iso(afterDays)}`];
   }
 
   dayOf(t: number): CalendarDay {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseDuration } from "../calendar/duration.js";
+import { DAY_MS, parseDuration, parseSpan } from "../calendar/duration.js";
 import { Change, creationOf } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
 import { Ticket } from "../domain/ticket.js";
@@ -142,7 +142,16 @@ function compareClocks(
     if (e.state && r.state !== e.state)
       differences.push(`clock ${e.clock}: expected ${e.state}, got ${r.state}`);
     if (e.target) {
-      const want = e.target === "none" ? undefined : parseDuration(e.target, calendar.dayMs);
+      // As the clock counts it: days as days from its start, in working time.
+      const span = e.target === "none" ? undefined : parseSpan(e.target, calendar.dayMs);
+      const want =
+        span === undefined
+          ? undefined
+          : r.start === undefined
+            ? parseDuration(e.target, calendar.dayMs)
+            : r.time === "working"
+              ? calendar.spanFrom(r.start, span)
+              : span.days * DAY_MS + span.ms;
       if (want !== r.target)
         differences.push(
           `clock ${e.clock}: expected the target ${e.target}, got ${r.target === undefined ? "none" : `${r.target / 60_000} min`}`,

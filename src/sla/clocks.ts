@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from "../calendar/business-calendar.js";
-import { formatDuration, parseDuration } from "../calendar/duration.js";
+import { DAY_MS, formatDuration, parseDuration, parseSpan } from "../calendar/duration.js";
 import type { Actor, Ticket } from "../domain/ticket.js";
 import type { SlaClock, SlaRow, SlaSpec } from "./sla-spec.js";
 
@@ -201,15 +201,17 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
       ],
     };
   }
-  const target = parseDuration(row.target, cal.dayMs);
+  const span = parseSpan(row.target, cal.dayMs);
   const start = clockStart(clock, ticket);
   if (start === undefined)
     return {
       ...base,
-      target,
+      target: parseDuration(row.target, cal.dayMs),
       state: "not_started",
       explain: ["not started: the ticket has not reached the executor's line"],
     };
+  // Days are working days counted as days: what a clock started at `start` may spend.
+  const target = clock.time === "working" ? cal.spanFrom(start, span) : span.days * DAY_MS + span.ms;
 
   const stop = clockStop(clock, ticket, start, input, spans);
   const end = Math.min(stop ?? now, now);
@@ -234,6 +236,11 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
 
   const explain = [
     `target ${formatDuration(target)} of ${clock.time} time (row: types ${row.types?.join(", ") ?? "any"}; priorities ${row.priorities?.join(", ") ?? "any"})`,
+    ...(span.days && clock.time === "working"
+      ? [
+          `the table's ${row.target}: ${span.days} working day${span.days === 1 ? "" : "s"} from the start end ${cal.iso(cal.addSpan(start, span))} — the same time of day, however long the days between`,
+        ]
+      : []),
     `started ${cal.iso(start)}${clock.kind === "reaction" && clock.line === "executor" ? " (reached the executor's line)" : " (ticket created)"}`,
     ...paused.map(
       ([a, b]) => `paused ${cal.iso(a)} → ${cal.iso(b)} (${formatDuration(measure(a, b))} excluded)`,
@@ -277,16 +284,17 @@ function evaluateAutoClose(ticket: Ticket, input: SlaInput, spans: StatusSpan[])
   if (!rule.statuses.includes(current.status)) {
     return { ...base, elapsed: 0, state: "not_started", explain: [`not in ${rule.statuses.join(" / ")}`] };
   }
-  const target = parseDuration(rule.after, cal.dayMs);
+  const span = parseSpan(rule.after, cal.dayMs);
   const entered = current.from;
   const reply = ticket.comments.find(
     (c) => c.public && c.author.id === ticket.reporter.id && ms(c.createdAt) >= entered,
   );
   const elapsed = cal.workingTimeBetween(entered, now);
-  const due = cal.addWorkingTime(entered, target);
+  const due = cal.addSpan(entered, span);
+  const target = cal.workingTimeBetween(entered, due);
   const explain = [
-    `in status ${current.status} since ${cal.iso(entered)}; closes after ${formatDuration(target)} of working time without the reporter's answer`,
-    ...cal.explainAdd(entered, target),
+    `in status ${current.status} since ${cal.iso(entered)}; closes after ${rule.after} of working time without the reporter's answer`,
+    ...cal.explainSpan(entered, span),
   ];
   if (reply)
     return {

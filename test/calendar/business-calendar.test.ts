@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BusinessCalendar } from "../../src/calendar/business-calendar.js";
-import { HOUR, MINUTE } from "../../src/calendar/duration.js";
+import { HOUR, MINUTE, parseSpan } from "../../src/calendar/duration.js";
 import type { ReglamentError } from "../../src/errors/catalogue.js";
 import { isoOps, packCalendar } from "../helpers/calendars.js";
 
@@ -189,5 +189,43 @@ describe("bad input", () => {
     expect(() => krasnoyarsk.addWorkingTime(krasnoyarsk.parse("2026-03-02T09:00:00+07:00"), -HOUR)).toThrow(
       /never negative/,
     );
+  });
+});
+
+describe("working days counted as days (Krasnoyarsk Appendix 2 «в рабочих часах/днях», 4.10)", () => {
+  const cal = BusinessCalendar.of({
+    zone: "Europe/Moscow",
+    week: {
+      mon: ["09:00-18:00"],
+      tue: ["09:00-12:00", "13:00-15:00"],
+      wed: ["09:00-18:00"],
+      thu: ["09:00-18:00"],
+      fri: ["09:00-18:00"],
+    },
+    breaks: ["13:00-14:00"],
+    years: [2026, 2026],
+  });
+  const add = (from: string, text: string) =>
+    cal.iso(cal.addSpan(cal.parse(from), parseSpan(text, cal.dayMs)));
+
+  it("ends on the n-th following working day at the same time of day", () => {
+    expect(add("2026-03-02T10:00:00+03:00", "1d")).toBe("2026-03-03T10:00:00+03:00");
+    expect(add("2026-03-06T10:00:00+03:00", "1d")).toBe("2026-03-09T10:00:00+03:00");
+  });
+
+  it("starts from the next working moment when given outside the hours", () => {
+    expect(add("2026-03-07T12:00:00+03:00", "1d")).toBe("2026-03-10T09:00:00+03:00");
+  });
+
+  it("clamps a time of day the day does not have into its hours: after its end, or in its break", () => {
+    expect(add("2026-03-02T16:30:00+03:00", "1d")).toBe("2026-03-03T15:00:00+03:00");
+    expect(add("2026-03-02T12:30:00+03:00", "1d")).toBe("2026-03-03T12:00:00+03:00");
+  });
+
+  it("adds hours and a fraction of a day after the days as working time", () => {
+    expect(add("2026-03-02T10:00:00+03:00", "1d1h")).toBe("2026-03-03T11:00:00+03:00");
+    // Half a standard day (8 h) is 4 working hours.
+    expect(add("2026-03-02T10:00:00+03:00", "0.5d")).toBe("2026-03-02T15:00:00+03:00");
+    expect(cal.spanFrom(cal.parse("2026-03-02T10:00:00+03:00"), parseSpan("1d", cal.dayMs))).toBe(8 * HOUR);
   });
 });

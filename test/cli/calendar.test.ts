@@ -4,6 +4,8 @@ import { packageRoot } from "../../src/paths.js";
 import { cli, cliProcess } from "../helpers/cli.js";
 
 const fixture = join(packageRoot, "test/fixtures/tickets/krasnoyarsk-paused.json");
+// The regulation pauses nothing; this deployment pauses while the initiator is asked.
+const pausing = join(packageRoot, "test/fixtures/config/krasnoyarsk-pausing.yaml");
 
 describe("reglament calendar", () => {
   it("add: Friday 15:00 + 4h on the Krasnoyarsk calendar is Tuesday 10:00", () => {
@@ -38,8 +40,8 @@ describe("reglament calendar", () => {
     expect(r.out).toMatch(/2026-02-24 tue: working.*counted 1h30m \(08:30–10:00\)/);
   });
 
-  it("add takes working days: 2d = 16 working hours", async () => {
-    expect(
+  it("Приложение 2 («в рабочих часах/днях»), 4.10: «2 дня» end on the 2nd following working day at the same time — a shortened eve in between makes it no later", async () => {
+    const add = async (from: string, duration: string, ...more: string[]) =>
       (
         await cli(
           "calendar",
@@ -47,12 +49,36 @@ describe("reglament calendar", () => {
           "--pack",
           "krasnoyarsk-kmiac",
           "--from",
-          "2026-03-02T08:30:00+07:00",
+          from,
           "--duration",
-          "2d",
+          duration,
+          ...more,
         )
-      ).out,
-    ).toBe("2026-03-03T17:30:00+07:00\n");
+      ).out;
+    // Thursday 30 April is shortened by an hour, Friday 1 May a holiday, then the weekend.
+    expect(await add("2026-04-29T10:00:00+07:00", "2d")).toBe("2026-05-04T10:00:00+07:00\n");
+    // Hours stay working hours: 16 of them end an hour later, the shortened hour counted.
+    expect(await add("2026-04-29T10:00:00+07:00", "16h")).toBe("2026-05-04T11:00:00+07:00\n");
+    expect(await add("2026-03-02T08:30:00+07:00", "2d")).toBe("2026-03-04T08:30:00+07:00\n");
+    expect(await add("2026-03-02T10:00:00+07:00", "1d2h")).toBe("2026-03-03T12:00:00+07:00\n");
+    const explained = await add("2026-04-29T10:00:00+07:00", "2d", "--explain");
+    expect(explained).toMatch(/2026-04-30 thu: counted as a day — short/);
+    expect(explained).toMatch(/2026-05-01 fri: skipped — holiday \(Праздник Весны и Труда\)/);
+    expect(explained).toMatch(/due 2026-05-04T10:00:00\+07:00\n$/);
+  });
+
+  it("a working day's time of day the next day does not have is clamped into its hours (Belarus: Friday ends at 16:45)", async () => {
+    const r = await cli(
+      "calendar",
+      "add",
+      "--pack",
+      "e-recipe-by",
+      "--from",
+      "2026-03-05T17:30:00+03:00",
+      "--duration",
+      "1d",
+    );
+    expect(r.out).toBe("2026-03-06T16:45:00+03:00\n");
   });
 
   it("between prints working minutes", async () => {
@@ -87,6 +113,8 @@ describe("reglament sla", () => {
       "sla",
       "--pack",
       "krasnoyarsk-kmiac",
+      "--config",
+      pausing,
       "--now",
       "2026-03-02T14:00:00+07:00",
       "--explain",
@@ -106,6 +134,8 @@ describe("reglament sla", () => {
       "sla",
       "--pack",
       "krasnoyarsk-kmiac",
+      "--config",
+      pausing,
       "--now",
       "2026-03-02T15:30:00+07:00",
       "--format",

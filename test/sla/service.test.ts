@@ -56,15 +56,15 @@ describe("SlaService with a controllable clock (MGERM auto-close across the May 
     now: () => now,
   });
 
-  it("schedules the auto-close 10 working days later, skipping 1, 9 and 11 May and the shortened eves", async () => {
+  it("schedules the auto-close 10 working days later at the same time of day, skipping 1, 9 and 11 May; the shortened eves count as days", async () => {
     const next = await service.track({ ticket: waiting, pack: mgerm, time });
-    expect(time.calendar.iso(next!)).toBe("2026-05-15T14:00:00+03:00");
+    expect(time.calendar.iso(next!)).toBe("2026-05-15T12:00:00+03:00");
     expect(await scheduler.dueAt(ticketKey(waiting))).toBe(next);
     expect(alerts).toEqual([]);
   });
 
   it("when the job fires, closes for no answer once: a transition, a comment and one alert", async () => {
-    now = at("2026-05-15T14:00:01+03:00");
+    now = at("2026-05-15T12:00:01+03:00");
     await service.onDue(ticketKey(waiting));
     expect(writes).toHaveLength(1);
     expect(writes[0]!.actions).toEqual([

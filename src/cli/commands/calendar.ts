@@ -1,4 +1,4 @@
-import { parseDuration } from "../../calendar/duration.js";
+import { parseSpan } from "../../calendar/duration.js";
 import type { Io } from "../io.js";
 import { readMoment } from "../moments.js";
 import { packForCli, timeForCli } from "../pack-setup.js";
@@ -15,9 +15,9 @@ export function runCalendarAdd(
 ): void {
   const { calendar } = timeForCli(packForCli(opts.pack, opts.config));
   const from = readMoment(io, "--from", opts.from, calendar);
-  const duration = parseDuration(opts.duration, calendar.dayMs);
-  if (opts.explain) io.out(`${calendar.explainAdd(from, duration).join("\n")}\n`);
-  else io.out(`${calendar.iso(calendar.addWorkingTime(from, duration))}\n`);
+  const span = parseSpan(opts.duration, calendar.dayMs);
+  if (opts.explain) io.out(`${calendar.explainSpan(from, span).join("\n")}\n`);
+  else io.out(`${calendar.iso(calendar.addSpan(from, span))}\n`);
 }
 
 export function runCalendarBetween(opts: CalendarOptions & { to: string }, io: Io): void {
