@@ -1,5 +1,6 @@
 import type { AnyRule } from "../../src/engine/rule.js";
 import assigneeOnStatus from "./assignee-on-status.js";
+import autoAssign from "./auto-assign.js";
 import commentOnFinalStatus from "./comment-on-final-status.js";
 import duplicateSuspect from "./duplicate-suspect.js";
 import escalationRouting from "./escalation-routing.js";
@@ -10,6 +11,7 @@ import personalData from "./personal-data.js";
 import reasonRequiredOnTypeChange from "./reason-required-on-type-change.js";
 import reporterAllowed from "./reporter-allowed.js";
 import requiredFields from "./required-fields.js";
+import solutionDescribed from "./solution-described.js";
 import statusKeptOnAssign from "./status-kept-on-assign.js";
 import statusMovesOn from "./status-moves-on.js";
 import statusTransitionGuard from "./status-transition-guard.js";
@@ -33,5 +35,7 @@ export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
     templateCompleteness,
     reporterAllowed,
     linkedTicketOnStatus,
+    solutionDescribed,
+    autoAssign,
   ].map((r) => [r.id, r as AnyRule]),
 );

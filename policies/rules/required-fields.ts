@@ -1,15 +1,11 @@
 import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { StatusPhase } from "../../src/domain/enums.js";
-import type { Ticket } from "../../src/domain/ticket.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { isCreation } from "../support/change-facts.js";
 import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
+import { FieldName, isMissing } from "../support/ticket-fields.js";
 import { resolveUser, UserRef } from "../support/user-ref.js";
-
-const fieldNames = ["title", "description", "type", "impact", "priority", "assignee"] as const;
-const FieldName = z.enum(fieldNames);
-type FieldName = z.infer<typeof FieldName>;
 
 const Options = z.strictObject({
   fields: z.array(FieldName).min(1),
@@ -24,20 +20,6 @@ const Options = z.strictObject({
   addressTo: UserRef.optional(),
 });
 type Options = z.infer<typeof Options>;
-
-function isMissing(ticket: Ticket, field: FieldName): boolean {
-  switch (field) {
-    case "title":
-    case "description":
-      return ticket[field].trim() === "";
-    case "type":
-    case "impact":
-    case "priority":
-      return ticket[field] === undefined;
-    case "assignee":
-      return ticket.assignee === undefined;
-  }
-}
 
 const fieldWords: Record<"ru" | "en", Record<FieldName, string>> = {
   ru: {
