@@ -9,6 +9,7 @@ import impactPriorityMatrix from "./impact-priority-matrix.js";
 import linkedTicketOnStatus from "./linked-ticket-on-status.js";
 import personalData from "./personal-data.js";
 import reasonRequiredOnTypeChange from "./reason-required-on-type-change.js";
+import reopenOnDisagreement from "./reopen-on-disagreement.js";
 import reporterAllowed from "./reporter-allowed.js";
 import requiredFields from "./required-fields.js";
 import solutionDescribed from "./solution-described.js";
@@ -37,5 +38,6 @@ export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
     linkedTicketOnStatus,
     solutionDescribed,
     autoAssign,
+    reopenOnDisagreement,
   ].map((r) => [r.id, r as AnyRule]),
 );
