@@ -4,13 +4,13 @@ import { AlertEvent } from "../../src/domain/decision.js";
 import { Line } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { enteredStatus, fieldMove, isCreation, labelAdded } from "../support/change-facts.js";
-import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
-import { resolveUser, UserRef } from "../support/user-ref.js";
+import { undeclaredParams, undeclaredTextParams, unknownStatuses } from "../support/option-refs.js";
+import { resolveText, resolveUser, TextRef, UserRef } from "../support/user-ref.js";
 
 const Trigger = z
   .strictObject({
-    /** Fires when this label is added (or present on creation). */
-    label: z.string().min(1).optional(),
+    /** Fires when this label is added (or present on creation); `{ param }`: the deployment names it. */
+    label: TextRef.optional(),
     /** Fires when the ticket enters this status. */
     status: z.string().min(1).optional(),
     /** Fires when this field is set to this value. */
@@ -48,6 +48,7 @@ export default defineRule<Options, "routed">({
   validate: (options, pack) => [
     ...undeclaredParams([options.assignTo], pack, "assignTo"),
     ...unknownStatuses([options.trigger.status], pack, "trigger.status"),
+    ...undeclaredTextParams([options.trigger.label], pack, "trigger.label"),
   ],
   needs: (options) => [
     ...(options.comment ? [{ kind: "comment" as const }] : []),
@@ -59,8 +60,9 @@ export default defineRule<Options, "routed">({
   check(input) {
     const { ticket, change, options, context } = input;
     const t = options.trigger;
+    const label = t.label === undefined ? undefined : resolveText(t.label, input);
     const fired =
-      (t.label !== undefined && labelAdded(ticket, change, t.label)) ||
+      (label !== undefined && labelAdded(ticket, change, label)) ||
       (t.status !== undefined && enteredStatus(ticket, change) === t.status) ||
       (t.field !== undefined &&
         (isCreation(change)

@@ -1,4 +1,4 @@
-import { paramsOf, type UserRef } from "./user-ref.js";
+import { paramsOf, type TextRef, textParamsOf, type UserRef } from "./user-ref.js";
 
 /** What a pack offers for options to refer to: its status values and declared parameters. */
 export interface PackRefs {
@@ -24,6 +24,17 @@ export function undeclaredParams(
   option: string,
 ): string[] {
   return paramsOf(refs)
+    .filter((p) => !pack.params.includes(p))
+    .map((p) => `${option} names parameter "${p}", which the pack does not declare under params`);
+}
+
+/** The same for the parameters text references name (a label given as `{ param }`). */
+export function undeclaredTextParams(
+  refs: readonly (TextRef | undefined)[],
+  pack: PackRefs,
+  option: string,
+): string[] {
+  return textParamsOf(refs)
     .filter((p) => !pack.params.includes(p))
     .map((p) => `${option} names parameter "${p}", which the pack does not declare under params`);
 }

@@ -29,3 +29,21 @@ export function resolveUser(ref: UserRef, input: RuleCheckInput<unknown>): strin
 export function paramsOf(refs: readonly (UserRef | undefined)[]): string[] {
   return refs.flatMap((r) => (r && typeof r === "object" && "param" in r ? [r.param] : []));
 }
+
+/**
+ * A word an option names — a label, usually — given as it is or as a deployment
+ * parameter (`{ param: accidentLabel }`), so that a team names its own marker.
+ */
+export const TextRef = z.union([z.string().min(1), z.strictObject({ param: z.string().min(1) })]);
+export type TextRef = z.infer<typeof TextRef>;
+
+/** The text a reference means, or undefined when it names a parameter the deployment left unset (the rule then stays quiet). */
+export function resolveText(ref: TextRef, input: RuleCheckInput<unknown>): string | undefined {
+  if (typeof ref === "string") return ref;
+  const value = input.context.params[ref.param];
+  return (typeof value === "string" && value) || typeof value === "number" ? String(value) : undefined;
+}
+
+export function textParamsOf(refs: readonly (TextRef | undefined)[]): string[] {
+  return refs.flatMap((r) => (r && typeof r === "object" ? [r.param] : []));
+}

@@ -186,7 +186,12 @@ export function loadPack(id: string, options: LoadPackOptions): LoadedPack {
     mode: settings?.mode ?? options.defaultMode ?? pack.mode,
     regulationFile: pack.regulation.file,
     regulationTitle: pack.regulation.title,
-    params: settings?.params ?? {},
+    params: {
+      ...Object.fromEntries(
+        Object.entries(pack.params).flatMap(([k, w]) => (w.default !== undefined ? [[k, w.default]] : [])),
+      ),
+      ...settings?.params,
+    },
     paramTitles: Object.fromEntries(Object.entries(pack.params).map(([k, w]) => [k, w[language]])),
     statuses,
     rules,

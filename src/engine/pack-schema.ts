@@ -82,8 +82,12 @@ export const PackFile = z.strictObject({
   tracker: z.union([TrackerKind, z.literal("any")]),
   language: z.enum(["ru", "en"]).default("ru"),
   mode: Mode.default("dry-run"),
-  /** Deployment facts the rules refer to, with what each names; values come from the config. */
-  params: z.record(z.string(), Words).default({}),
+  /**
+   * Deployment facts the rules refer to, with what each names; values come from the
+   * config. A `default` is the pack's choice where the regulation names none (a marker
+   * label), documented as such; without one the deployment must give the value.
+   */
+  params: z.record(z.string(), Words.extend({ default: z.string().min(1).optional() })).default({}),
   vocabulary: z.strictObject({
     statuses: z.record(z.string(), StatusEntry),
     impacts: z.record(z.string(), Words).default({}),

@@ -147,6 +147,38 @@ describe("e-recipe-by", () => {
     expect(d.map((x) => x.rule)).toEqual(["accident-report"]);
     expect(d[0]!.actions[0]).toMatchObject({ type: "createLinked", project: "FHIR-BY/ehr.platform.support" });
   });
+
+  it("4.3 (issue 18, 18): accident mode is declared by a marker label the deployment names; 4.3.4: the report is the head of support's task, with no invented labels", () => {
+    const named = pack("e-recipe-by", {
+      headOfSupport: "solovei",
+      infrastructureOwner: "bortnik",
+      accidentLabel: "ЧС",
+    });
+    const adding = (label: string) =>
+      change({
+        field: "labels",
+        from: ["Priority: High"],
+        to: ["Priority: High", label],
+        actor: { id: "nedaboi", role: "line1" },
+      });
+    expect(decide(named, gl(["Priority: High", "ЧС"]), adding("ЧС")).map((x) => x.rule)).toEqual([
+      "accident",
+    ]);
+    expect(decide(named, gl(["Priority: High", "Авария"]), adding("Авария"))).toEqual([]);
+    // Without the deployment's word, the pack's default «Авария».
+    expect(decide(e, gl(["Priority: High", "Авария"]), adding("Авария")).map((x) => x.rule)).toEqual([
+      "accident",
+    ]);
+    const closing = change({
+      field: "status",
+      from: "opened",
+      to: "closed",
+      actor: { id: "nedaboi", role: "line1" },
+    });
+    const [report] = decide(e, gl(["Авария", "Priority: High"], { status: "closed" }), closing);
+    expect(report!.actions[0]).toMatchObject({ type: "createLinked", labels: [] });
+    expect(report!.message).toMatch(/готовит @solovei/);
+  });
 });
 
 describe("aura", () => {
