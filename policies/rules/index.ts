@@ -1,6 +1,7 @@
 import type { AnyRule } from "../../src/engine/rule.js";
 import assigneeOnStatus from "./assignee-on-status.js";
 import autoAssign from "./auto-assign.js";
+import closeNeedsApproval from "./close-needs-approval.js";
 import commentOnFinalStatus from "./comment-on-final-status.js";
 import duplicateSuspect from "./duplicate-suspect.js";
 import escalationRouting from "./escalation-routing.js";
@@ -39,5 +40,6 @@ export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
     solutionDescribed,
     autoAssign,
     reopenOnDisagreement,
+    closeNeedsApproval,
   ].map((r) => [r.id, r as AnyRule]),
 );
