@@ -8,6 +8,7 @@ import escalationRouting from "./escalation-routing.js";
 import exactlyOneLabelOf from "./exactly-one-label-of.js";
 import impactPriorityMatrix from "./impact-priority-matrix.js";
 import linkedTicketOnStatus from "./linked-ticket-on-status.js";
+import onePerTicket from "./one-problem-per-ticket.js";
 import personalData from "./personal-data.js";
 import reasonRequiredOnTypeChange from "./reason-required-on-type-change.js";
 import reopenOnDisagreement from "./reopen-on-disagreement.js";
@@ -41,5 +42,6 @@ export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
     autoAssign,
     reopenOnDisagreement,
     closeNeedsApproval,
+    onePerTicket,
   ].map((r) => [r.id, r as AnyRule]),
 );
