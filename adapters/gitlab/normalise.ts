@@ -12,6 +12,7 @@ import type {
   RestNote,
   RestUser,
 } from "./payloads.js";
+import { uploadsIn } from "./uploads.js";
 
 /**
  * GitLab shapes → the neutral Ticket and Change. A GitLab ticket's id is GitLab's own
@@ -122,6 +123,10 @@ export function ticketFromRest(
     updatedAt: date(issue.updated_at, "issue updated_at"),
     comments,
     history,
+    attachments: [
+      ...uploadsIn(issue.description),
+      ...notes.filter((note) => !note.system).flatMap((note) => uploadsIn(note.body, String(note.id))),
+    ],
     custom: {},
   };
 }
@@ -174,6 +179,7 @@ function hookTicket(n: Normaliser, i: HookIssue): Ticket {
     ...(i.updated_at ? { updatedAt: date(i.updated_at, "updated_at") } : {}),
     comments: [],
     history: [],
+    attachments: uploadsIn(i.description),
     custom: {},
   };
 }

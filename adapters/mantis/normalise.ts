@@ -102,6 +102,19 @@ export function ticketFromIssue(n: MantisNormaliser, issue: MantisIssue): Ticket
       createdAt: note.created_at,
     })),
     history: issue.history.flatMap((item) => historyEntry(n, item) ?? []),
+    attachments: [
+      ...issue.attachments.map((f) => ({
+        name: f.filename,
+        ...(f.size !== undefined ? { size: f.size } : {}),
+      })),
+      ...issue.notes.flatMap((note) =>
+        note.attachments.map((f) => ({
+          name: f.filename,
+          ...(f.size !== undefined ? { size: f.size } : {}),
+          commentId: String(note.id),
+        })),
+      ),
+    ],
     custom: Object.fromEntries(issue.custom_fields.map((f) => [f.field.name, f.value])),
   };
 }

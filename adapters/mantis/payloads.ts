@@ -18,12 +18,20 @@ export const Account = z.looseObject({
 });
 export type Account = z.infer<typeof Account>;
 
+/** A file of an issue or a note (`filename`, `size`; the content is never read). */
+export const MantisFile = z.looseObject({
+  id: Id,
+  filename: z.string().min(1),
+  size: z.number().int().optional(),
+});
+
 export const MantisNote = z.looseObject({
   id: Id,
   reporter: Account,
   text: z.string(),
   view_state: EnumRef.optional(),
   created_at: z.string().min(1),
+  attachments: z.array(MantisFile).default([]),
 });
 export type MantisNote = z.infer<typeof MantisNote>;
 
@@ -54,6 +62,8 @@ export const MantisIssue = z.looseObject({
   created_at: z.string().min(1),
   updated_at: z.string().min(1),
   notes: z.array(MantisNote).default([]),
+  /** The issue's own files; a note's are under the note. */
+  attachments: z.array(MantisFile).default([]),
   custom_fields: z
     .array(z.looseObject({ field: z.looseObject({ id: Id, name: z.string() }), value: z.string() }))
     .default([]),

@@ -111,6 +111,8 @@ export function ticketFromIssue(
     updatedAt: date(issue.updatedAt, "issue updatedAt"),
     comments: commentsOut,
     history: history(n, changelog),
+    // Files are listed by a request of their own (GET /v3/issues/{key}/attachments), not read yet.
+    attachments: [],
     custom: {
       followers: issue.followers.map((f) => f.id),
       ...(issue.version ? { version: issue.version } : {}),

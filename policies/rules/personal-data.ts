@@ -35,9 +35,24 @@ const kindWords: Record<Language, Record<PersonalDataKind, string>> = {
   },
 };
 
-const placeWords: Record<Language, Record<"title" | "description" | "comment" | "label", string>> = {
-  ru: { title: "теме", description: "описании", comment: "комментарии", label: "метке" },
-  en: { title: "title", description: "description", comment: "comment", label: "label" },
+const placeWords: Record<
+  Language,
+  Record<"title" | "description" | "comment" | "label" | "attachment", string>
+> = {
+  ru: {
+    title: "теме",
+    description: "описании",
+    comment: "комментарии",
+    label: "метке",
+    attachment: "имени вложения",
+  },
+  en: {
+    title: "title",
+    description: "description",
+    comment: "comment",
+    label: "label",
+    attachment: "name of attachment",
+  },
 };
 
 export default defineRule<Options, "found">({
@@ -64,6 +79,13 @@ export default defineRule<Options, "found">({
     if (change.comment) places.push({ place: "comment", text: change.comment.body, id: change.comment.id });
     else if (isCreation(change))
       for (const c of ticket.comments) places.push({ place: "comment", text: c.body, id: c.id });
+    // «включая описание, вложения, комментарии»: the files' names, where the tracker gives
+    // them — all on creation, a comment's own with it. Named by their place, never by name.
+    ticket.attachments.forEach((file, i) => {
+      const fresh =
+        isCreation(change) || (change.comment !== undefined && file.commentId === change.comment.id);
+      if (fresh) places.push({ place: "attachment", text: file.name.replace(/_+/g, " "), id: String(i + 1) });
+    });
 
     const lang = context.language;
     const where: string[] = [];

@@ -83,6 +83,15 @@ export const HistoryEntry = z.strictObject({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
+/** A file attached to the ticket (or to one of its comments), as far as the tracker tells of it. */
+export const Attachment = z.strictObject({
+  name: z.string().min(1),
+  size: z.number().int().nonnegative().optional(),
+  /** The comment it came with, when it did. */
+  commentId: z.union([z.string(), z.number()]).transform(String).optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const Ticket = z.strictObject({
   ref: TicketRef,
   title: z.string(),
@@ -99,6 +108,8 @@ export const Ticket = z.strictObject({
   updatedAt: Timestamp.optional(),
   comments: z.array(Comment).default([]),
   history: z.array(HistoryEntry).default([]),
+  /** Files' names (MantisBT attachments, GitLab uploads); empty where the tracker does not give them. */
+  attachments: z.array(Attachment).default([]),
   /** Tracker fields the model has no name for (MantisBT custom fields, Yandex Tracker local fields). */
   custom: z.record(z.string(), z.unknown()).default({}),
 });
