@@ -44,4 +44,33 @@ describe("template-completeness", () => {
   it("refuses an invalid regular expression at load", () => {
     expect(rule.options.safeParse({ parts: [{ name: "x", patterns: ["("] }] }).success).toBe(false);
   });
+
+  it("MGERM «Тема письма — … наименование отделения в клинике»: the subject names one of the departments the deployment lists; unlisted, not asked", () => {
+    const dept = { parts: [{ name: "отделение в теме", in: "title", wordsFrom: { param: "departments" } }] };
+    const params = { departments: "Терапия; Детское отделение\nСтоматология" };
+    const run = (title: string, p: Record<string, unknown> = params) =>
+      runRule(rule, dept, ticket({ title, description: "Терапия" }), created(), { params: p });
+    expect(run("Не открывается расписание")[0]?.data?.parts).toBe("отделение в теме");
+    expect(run("Детское отделение: не открывается расписание")).toEqual([]);
+    expect(run("стоматология — нет записи")).toEqual([]);
+    // A word inside another is not the department.
+    expect(run("Нетерапияный отчёт")).toHaveLength(1);
+    expect(run("Не открывается расписание", {})).toEqual([]);
+    expect(rule.options.safeParse({ parts: [{ name: "x" }] }).success).toBe(false);
+  });
+
+  it("AURA 3.3 «скриншот (при наличии)»: a file attached stands for a part that allows it", () => {
+    const shot = {
+      parts: [{ name: "скриншот или технические детали", attachmentCounts: true, patterns: ["ошибк"] }],
+    };
+    expect(runRule(rule, shot, ticket({ description: "Не печатает" }), created())).toHaveLength(1);
+    expect(
+      runRule(
+        rule,
+        shot,
+        ticket({ description: "Не печатает", attachments: [{ name: "shot.png" }] }),
+        created(),
+      ),
+    ).toEqual([]);
+  });
 });
