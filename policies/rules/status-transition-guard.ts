@@ -13,8 +13,15 @@ const Guard = z
     after: z.array(z.string().min(1)).optional(),
     /** Or only by the ticket's reporter (e.g. "closed by the initiator"). */
     byReporter: z.boolean().default(false),
-    /** `revert` moves the ticket back to where it came from; `comment` only explains. */
-    action: z.enum(["revert", "comment"]).default("revert"),
+    /**
+     * `revert` moves the ticket back to where it came from; `comment` only explains;
+     * `revertWhereReporterCloses` reverts only where the start-up check found that the
+     * reporter may close (else nobody could: MantisBT's stock allow_reporter_close is off),
+     * and explains elsewhere.
+     */
+    action: z.enum(["revert", "comment", "revertWhereReporterCloses"]).default("revert"),
+    /** On a revert, the ticket also goes back to its reporter (the one who must close it). */
+    handBack: z.boolean().default(false),
   })
   .refine((g) => g.after !== undefined || g.byReporter, {
     message: "give `after` statuses or `byReporter: true`",
@@ -53,8 +60,11 @@ export default defineRule<Options, MessageId>({
         { kind: "comment" },
         { kind: "writeInStatus", status: guard.to },
         // A revert goes back to where the ticket came from: any allowed origin, else any status.
-        ...(guard.action === "revert"
+        ...(guard.action !== "comment"
           ? (guard.after ?? others).map((status) => ({ kind: "transition" as const, status }))
+          : []),
+        ...(guard.action !== "comment" && guard.handBack
+          ? [{ kind: "assign" as const }, { kind: "assignReporter" as const }]
           : []),
         ...(guard.byReporter && pack.statuses[guard.to]?.phase === "closed" && resolved.length
           ? [{ kind: "reporterClosesResolved" as const, resolved, closed: guard.to }]
@@ -72,13 +82,29 @@ export default defineRule<Options, MessageId>({
       const badOrigin = guard.after !== undefined && !guard.after.includes(from);
       const badActor = guard.byReporter && actor.id !== ticket.reporter.id;
       if (!badOrigin && !badActor) continue;
-      const revert = guard.action === "revert";
-      const actions: Action[] = revert ? [{ type: "transition", status: from }] : [];
+      // Reverting a close where the reporter may not close would leave a ticket nobody closes.
+      const heldBack =
+        guard.action === "revertWhereReporterCloses" && context.tracker?.reporterCloses !== true;
+      const revert = guard.action === "revert" || (guard.action === "revertWhereReporterCloses" && !heldBack);
+      const handBack = revert && guard.handBack && ticket.assignee?.id !== ticket.reporter.id;
+      const actions: Action[] = [
+        ...(revert ? [{ type: "transition" as const, status: from }] : []),
+        ...(handBack ? [{ type: "assign" as const, to: ticket.reporter.id }] : []),
+      ];
+      const back = context.display("status", from);
       const outcome = revert
         ? ru
-          ? `Статус возвращён на «${context.display("status", from)}».`
-          : `The status was set back to "${context.display("status", from)}".`
-        : "";
+          ? `Статус возвращён на «${back}»${handBack ? ", ответственный — инициатор" : ""}.`
+          : `The status was set back to "${back}"${handBack ? ", with the reporter responsible" : ""}.`
+        : heldBack
+          ? context.tracker?.reporterCloses === false
+            ? ru
+              ? "Статус не возвращён: трекер не даёт инициатору закрыть решённую заявку (стартовая проверка называет настройку)."
+              : "The status was not set back: the tracker does not let the reporter close a resolved ticket (the start-up check names the setting)."
+            : ru
+              ? "Статус не возвращён: не проверено, может ли инициатор закрыть заявку в этом трекере."
+              : "The status was not set back: whether the reporter may close a ticket in this tracker was not checked."
+          : "";
       const to = context.display("status", guard.to);
       findings.push(
         badOrigin

@@ -56,13 +56,15 @@ function regexesOf(part: Part): RegExp[] {
   return r;
 }
 
-const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const literal = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The words a parameter lists, as patterns; undefined when the deployment has not set it. */
 function wordsOf(value: unknown): RegExp[] | undefined {
   if (typeof value !== "string" && !Array.isArray(value)) return undefined;
-  const words = (Array.isArray(value) ? value.map(String) : value.split(/[,;\n]/)).map((w) => w.trim()).filter(Boolean);
-  return words.length ? words.map((w) => new RegExp(`(?<!\\p{L})${escape(w)}(?!\\p{L})`, "iu")) : undefined;
+  const words = (Array.isArray(value) ? value.map(String) : value.split(/[,;\n]/))
+    .map((w) => w.trim())
+    .filter(Boolean);
+  return words.length ? words.map((w) => new RegExp(`(?<!\\p{L})${literal(w)}(?!\\p{L})`, "iu")) : undefined;
 }
 
 export default defineRule<Options, "incomplete">({

@@ -29,6 +29,16 @@ export type TrackerNeed =
    */
   | { kind: "reporterClosesResolved"; resolved: readonly string[]; closed: string };
 
+/**
+ * What the start-up check learned of how a tracker's project works, for rules whose right
+ * action depends on it; a fact is absent where nothing was checked (an example tracker, a
+ * check that failed, an adapter that cannot tell).
+ */
+export interface TrackerFacts {
+  /** The reporter may close a resolved ticket (MantisBT: allow_reporter_close, the thresholds). */
+  reporterCloses?: boolean;
+}
+
 export interface NeedOrigin {
   pack: string;
   /** The rule entry's id, or "sla" for the pack's clocks. */

@@ -3,6 +3,7 @@ import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
 import type { StatusPhase } from "../domain/enums.js";
 import type { Ticket } from "../domain/ticket.js";
+import type { TrackerFacts } from "../domain/tracker-needs.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
 import type { LoadedPack } from "./pack-loader.js";
 import type { Finding, Language, RuleContext } from "./rule.js";
@@ -13,6 +14,8 @@ export interface EvaluationContext {
   openTicketsOfReporter?: readonly Ticket[];
   /** The re-check at the end of a grace period: findings that asked for one are judged now. */
   afterGrace?: boolean;
+  /** What the start-up check learned of the ticket's tracker project. */
+  tracker?: TrackerFacts;
 }
 
 function format(template: string, data: Record<string, string | number> | undefined): string {
@@ -90,6 +93,7 @@ export function evaluate(
     display: pack.display,
     openTicketsOfReporter: context.openTicketsOfReporter,
     ...(context.afterGrace ? { afterGrace: true } : {}),
+    ...(context.tracker ? { tracker: context.tracker } : {}),
   };
 
   const decisions: Decision[] = [];

@@ -3,7 +3,7 @@ import type { Action } from "../domain/action.js";
 import type { Change } from "../domain/change.js";
 import type { AlertEvent, Outcome } from "../domain/decision.js";
 import type { Actor, Ticket } from "../domain/ticket.js";
-import type { TrackerNeed } from "../domain/tracker-needs.js";
+import type { TrackerFacts, TrackerNeed } from "../domain/tracker-needs.js";
 
 /**
  * A rule, in the shape of an ESLint rule: an id, a description, an options schema, the
@@ -48,6 +48,8 @@ export interface RuleContext {
   display(scale: "impact" | "priority" | "status" | "type", value: string): string;
   /** Other open tickets of the same reporter, when the runtime could supply them. */
   openTicketsOfReporter?: readonly Ticket[];
+  /** What the start-up check learned of the ticket's tracker project (absent: unknown). */
+  tracker?: TrackerFacts;
   /** True when the bridge re-checks a ticket at the end of a finding's grace period. */
   afterGrace?: boolean;
 }

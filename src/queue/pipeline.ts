@@ -10,6 +10,7 @@ import type { TrackerAdapter, TrackerEvent } from "../domain/adapter.js";
 import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
 import type { Actor, Ticket, TicketRef } from "../domain/ticket.js";
+import type { TrackerFacts } from "../domain/tracker-needs.js";
 import { evaluate } from "../engine/evaluate.js";
 import { isReglamentError } from "../errors/catalogue.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
@@ -67,6 +68,8 @@ export interface PipelineOptions {
   publishAlert?: (alert: Alert) => Promise<unknown>;
   /** Where decisions and write-back outcomes are handed to the history, when it is kept. */
   history?: HistoryHandOff;
+  /** What the start-up check learned of a tracker project, for the rules that act on it. */
+  trackerFacts?: (instance: string, project: string | undefined) => TrackerFacts | undefined;
   now?: () => number;
   /** How long a worker holds a job before others may take it over (BullMQ's lock and stall check). */
   lockDurationMs?: number;
@@ -240,9 +243,11 @@ export class Pipeline {
       const ticket = this.#ticketWithRoles(instance, adapter, await adapter.fetchTicket(ref));
       const change = graceChange(job.change!, ticket);
       const rules = new Set(job.rules ?? []);
-      const decisions = evaluate(deployment.pack, ticket, change, { now: at, afterGrace: true }).filter((d) =>
-        rules.has(d.rule),
-      );
+      const decisions = evaluate(deployment.pack, ticket, change, {
+        now: at,
+        afterGrace: true,
+        ...this.#facts(instance, ticket),
+      }).filter((d) => rules.has(d.rule));
       await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
       return;
     }
@@ -281,7 +286,10 @@ export class Pipeline {
       await this.#track(deployment, ticket);
       return;
     }
-    const decisions = evaluate(deployment.pack, ticket, change, { now: at });
+    const decisions = evaluate(deployment.pack, ticket, change, {
+      now: at,
+      ...this.#facts(instance, ticket),
+    });
     await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
     this.#o.metrics.processing.observe((performance.now() - started) / 1000);
   }
@@ -440,6 +448,11 @@ export class Pipeline {
   }
 
   /** The SLA service's view of a ticket when its due job fires: fetched fresh, with roles. */
+  #facts(instance: string, ticket: Ticket): { tracker?: TrackerFacts } {
+    const tracker = this.#o.trackerFacts?.(instance, ticket.ref.project);
+    return tracker ? { tracker } : {};
+  }
+
   /** The keys of every ticket whose clocks the pipeline has handed to the SLA service. */
   async trackedKeys(): Promise<string[]> {
     return this.#o.redis.hkeys(`${this.prefix}:refs`);

@@ -4,7 +4,7 @@ import { mantisAdapterFactory } from "../../adapters/mantis/adapter.js";
 import { yandexAdapterFactory } from "../../adapters/yandex-tracker/adapter.js";
 import type { Config } from "../config/schema.js";
 import { AdapterRegistry, type RecordedRequest, type TrackerAdapter } from "../domain/adapter.js";
-import type { CapabilityProblem, PackNeed } from "../domain/tracker-needs.js";
+import type { CapabilityProblem, PackNeed, TrackerFacts } from "../domain/tracker-needs.js";
 import { packNeeds } from "../engine/pack-needs.js";
 import { Errors } from "../errors/catalogue.js";
 import type { DeploymentPack } from "./deployment-packs.js";
@@ -79,6 +79,23 @@ export interface CapabilityFinding extends CapabilityProblem {
   instance: string;
 }
 
+/** The check's findings, and the instances it could check (an unchecked one has no facts). */
+export interface CapabilityReport {
+  findings: CapabilityFinding[];
+  checked: ReadonlySet<string>;
+}
+
+/** What the report says of one project: the reporter may close unless a finding says otherwise. */
+export function trackerFactsOf(
+  report: CapabilityReport,
+  instance: string,
+  project: string | undefined,
+): TrackerFacts | undefined {
+  if (!report.checked.has(instance) || project === undefined) return undefined;
+  const found = report.findings.filter((f) => f.instance === instance && f.project === project);
+  return { reporterCloses: !found.some((f) => f.need?.kind === "reporterClosesResolved") };
+}
+
 /**
  * Start-up check of what each tracker's permissions and settings will refuse the packs
  * bound to its projects, one log line per problem naming the setting to change. A write
@@ -91,7 +108,7 @@ export async function checkTrackerCapabilities(
   packs: ReadonlyMap<string, DeploymentPack>,
   logger: Logger,
   examples: ReadonlySet<string> = new Set(),
-): Promise<CapabilityFinding[]> {
+): Promise<CapabilityReport> {
   const checks = [...adapters].flatMap(([instance, adapter]) => {
     const tracker = config.trackers[instance];
     if (examples.has(instance) || !tracker || !adapter.checkCapabilities) return [];
@@ -104,6 +121,7 @@ export async function checkTrackerCapabilities(
   });
   const results = await Promise.allSettled(checks.map((c) => c.run));
   const findings: CapabilityFinding[] = [];
+  const checked = new Set<string>();
   const fatal: string[] = [];
   for (const [i, result] of results.entries()) {
     const instance = checks[i]!.instance;
@@ -114,6 +132,7 @@ export async function checkTrackerCapabilities(
       );
       continue;
     }
+    checked.add(instance);
     for (const problem of result.value) {
       const finding = { instance, ...problem };
       findings.push(finding);
@@ -142,5 +161,5 @@ export async function checkTrackerCapabilities(
     }
   }
   if (fatal.length) throw Errors.TRACKER_PERMISSIONS_MISSING.withDetails(fatal, fatal.length);
-  return findings;
+  return { findings, checked };
 }

@@ -38,6 +38,7 @@ import {
   checkTrackerCapabilities,
   createAdapters,
   defaultAdapterRegistry,
+  trackerFactsOf,
   verifyTrackerAccess,
 } from "./adapters.js";
 import { type DeploymentPack, loadDeploymentPacks } from "./deployment-packs.js";
@@ -134,7 +135,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         .map(([name]) => name),
     );
     await verifyTrackerAccess(adapters, logger, examples);
-    await checkTrackerCapabilities(config, adapters, packs, logger, examples);
+    const capabilities = await checkTrackerCapabilities(config, adapters, packs, logger, examples);
     const prefix = config.redis.keyPrefix;
 
     const historyHandOff = config.history.enabled
@@ -197,6 +198,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       metrics,
       sla,
       publishAlert: (a) => dispatcher.publish(a),
+      trackerFacts: (instance, project) => trackerFactsOf(capabilities, instance, project),
       ...(historyHandOff ? { history: historyHandOff } : {}),
       ...(options.locks ?? {
         lockDurationMs: config.pipeline.jobLockSeconds * 1000,

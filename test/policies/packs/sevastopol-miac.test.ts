@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { impacts, priorities } from "../../../src/domain/enums.js";
-import { change, created, decide, pack, sevastopolParams, ticket } from "../../helpers/tickets.js";
+import { evaluate } from "../../../src/engine/evaluate.js";
+import { change, created, decide, NOW, pack, sevastopolParams, ticket } from "../../helpers/tickets.js";
 
 const sevastopol = pack("sevastopol-miac", sevastopolParams);
 
@@ -222,6 +223,33 @@ describe("sevastopol-miac: the rest of the regulation", () => {
       actor: { id: "sidorov", role: "line2" },
     });
     expect(decide(sevastopol, t, c).map((d) => d.rule)).toEqual(["status-transition-guard"]);
+  });
+
+  it("5 «Закрытие заявки — инициатор»: closed by another is put back to «Решена» with the reporter responsible, where the tracker lets the reporter close; elsewhere explained", () => {
+    const t = ticket({ status: "closed", reporter: { id: "ivanov" }, assignee: { id: "sidorov" } });
+    const c = change({
+      field: "status",
+      from: "resolved",
+      to: "closed",
+      actor: { id: "sidorov", role: "line2" },
+    });
+    const guard = (tracker?: { reporterCloses?: boolean }) =>
+      evaluate(sevastopol, t, c, { now: NOW, ...(tracker ? { tracker } : {}) }).find(
+        (d) => d.rule === "status-transition-guard",
+      )!;
+    const can = guard({ reporterCloses: true });
+    expect(can.actions.filter((a) => a.type !== "comment")).toEqual([
+      { type: "transition", status: "resolved" },
+      { type: "assign", to: "ivanov" },
+    ]);
+    expect(can.message).toMatch(/Статус возвращён на «Решена», ответственный — инициатор/);
+    // A stock MantisBT: reporters may not close; reverting would leave a ticket nobody may close.
+    const cannot = guard({ reporterCloses: false });
+    expect(cannot.actions.filter((a) => a.type !== "comment")).toEqual([]);
+    expect(cannot.message).toMatch(/трекер не даёт инициатору закрыть/);
+    // Unchecked (reglament check, an example tracker): explained, not reverted.
+    expect(guard().actions.filter((a) => a.type !== "comment")).toEqual([]);
+    expect(guard().message).toMatch(/не проверено, может ли инициатор/);
   });
 
   it("is deterministic", () => {
