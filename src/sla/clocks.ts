@@ -36,6 +36,8 @@ export interface ClockReport {
   /** When the target is (or was) reached, counting pauses so far; undefined while paused short of it. */
   due?: number;
   atRiskAt?: number;
+  /** Set when the due moment was extended by agreement with the reporter (Krasnoyarsk 4.8). */
+  extendedTo?: number;
   /** Why the due moment is where it is, step by step. */
   explain: string[];
 }
@@ -181,6 +183,55 @@ function stretches(spans: StatusSpan[], pause: Set<string>, start: number, end: 
   return { active, paused };
 }
 
+interface Extension {
+  until: number;
+  proposedBy: string;
+  proposedAt: number;
+  agreedAt: number;
+}
+
+/** "2026-03-10 15:00", "2026-03-10T15:00", "10.03.2026 15:00", "10.03.2026": the moment it names in the calendar's zone. */
+function proposedMoment(text: string, cal: BusinessCalendar): number | undefined {
+  const iso = /(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?/.exec(text);
+  const ru = /(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:г\.?)?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?/.exec(text);
+  const m = iso ? [iso[1], iso[2], iso[3], iso[4], iso[5]] : ru ? [ru[3], ru[2], ru[1], ru[4], ru[5]] : undefined;
+  if (!m) return undefined;
+  const [y, mo, d, h, mi] = m;
+  const date = `${y}-${mo!.padStart(2, "0")}-${d!.padStart(2, "0")}`;
+  try {
+    if (h !== undefined) return cal.parse(`${date}T${h.padStart(2, "0")}:${mi}:00`);
+    // A date alone: the end of that day's working hours.
+    const day = cal.dayOf(cal.parse(`${date}T12:00:00`));
+    return day.intervals.length ? day.intervals[day.intervals.length - 1]![1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The latest extension an executor proposed and the reporter agreed to afterwards. */
+function agreedExtension(ticket: Ticket, input: SlaInput): Extension | undefined {
+  const rule = input.spec.extension;
+  if (!rule) return undefined;
+  const command = new RegExp(rule.command, "iu");
+  const agreement = new RegExp(`(?<!не\\s)(${rule.agreement})`, "iu");
+  const publicComments = ticket.comments.filter((c) => c.public && ms(c.createdAt) <= input.now);
+  let found: Extension | undefined;
+  for (const c of publicComments) {
+    if (c.author.id === ticket.reporter.id || !isExecutor(c.author)) continue;
+    const hit = command.exec(c.body);
+    if (!hit) continue;
+    const until = proposedMoment(c.body.slice(hit.index + hit[0].length), input.calendar);
+    if (until === undefined) continue;
+    const at = ms(c.createdAt);
+    const agreed = publicComments.find(
+      (r) => r.author.id === ticket.reporter.id && ms(r.createdAt) >= at && agreement.test(r.body),
+    );
+    if (agreed && (!found || at > found.proposedAt))
+      found = { until, proposedBy: c.author.id, proposedAt: at, agreedAt: ms(agreed.createdAt) };
+  }
+  return found;
+}
+
 function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: StatusSpan[]): ClockReport {
   const { calendar: cal, now, spec } = input;
   const base = {
@@ -225,14 +276,31 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
   // While running, the last active stretch continues into the future.
   const running = stop === undefined && !pausedNow;
   const timeline: [number, number][] = active.length ? active : [[end, end]];
-  const due = reachAt(target, timeline, running, clock, cal);
-  const atRiskAt = reachAt(Math.round(target * spec.atRiskRatio), timeline, running, clock, cal);
+  let due = reachAt(target, timeline, running, clock, cal);
+  let atRiskAt = reachAt(Math.round(target * spec.atRiskRatio), timeline, running, clock, cal);
 
   let state: ClockState;
   if (stop !== undefined && stop <= now) state = elapsed <= target ? "met" : "breached";
   else if (elapsed > target) state = "breached";
   else if (elapsed >= target * spec.atRiskRatio) state = "at_risk";
   else state = pausedNow ? "paused" : "running";
+
+  // 4.8: a deadline extended by agreement counts to its new moment, with its at-risk point
+  // at the same share of what remained when the initiator agreed.
+  const extension = spec.extension?.clocks.includes(clock.id) ? agreedExtension(ticket, input) : undefined;
+  const extended = extension && (due === undefined || extension.until > due) ? extension : undefined;
+  if (extended) {
+    due = extended.until;
+    const window = clock.time === "working" ? cal.workingTimeBetween(extended.agreedAt, due) : due - extended.agreedAt;
+    atRiskAt =
+      clock.time === "working"
+        ? cal.addWorkingTime(extended.agreedAt, Math.max(0, Math.round(window * spec.atRiskRatio)))
+        : extended.agreedAt + Math.round(window * spec.atRiskRatio);
+    if (stop !== undefined && stop <= now) state = stop <= due ? "met" : "breached";
+    else if (now >= due) state = "breached";
+    else if (now >= atRiskAt) state = "at_risk";
+    else state = pausedNow ? "paused" : "running";
+  }
 
   const explain = [
     `target ${formatDuration(target)} of ${clock.time} time (row: types ${row.types?.join(", ") ?? "any"}; priorities ${row.priorities?.join(", ") ?? "any"})`,
@@ -251,8 +319,13 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
         ? `paused now (status ${currentStatus})`
         : "running",
     `elapsed ${formatDuration(elapsed)}, paused ${formatDuration(pausedTime)}`,
+    ...(extended
+      ? [
+          `extended to ${cal.iso(extended.until)} by agreement (${spec.extension!.section}): proposed by @${extended.proposedBy} ${cal.iso(extended.proposedAt)}, agreed by the reporter ${cal.iso(extended.agreedAt)}`,
+        ]
+      : []),
   ];
-  if (due !== undefined && clock.time === "working" && running && elapsed < target) {
+  if (!extended && due !== undefined && clock.time === "working" && running && elapsed < target) {
     explain.push(...cal.explainAdd(end, target - elapsed));
   }
   return {
@@ -265,6 +338,7 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
     state,
     due,
     atRiskAt,
+    ...(extended ? { extendedTo: extended.until } : {}),
     explain,
   };
 }

@@ -90,21 +90,29 @@ export function slaEffects(
       );
       continue;
     }
+    // An extended deadline is a new one: its alerts are its own (and the same as before without one).
+    const extension = r.extendedTo !== undefined ? [r.extendedTo] : [];
     if (r.state === "at_risk" && r.due !== undefined) {
       add({
         ...base,
         ...clockFacts,
-        id: alertId(ref, "sla.at_risk", r.id, r.start, r.target),
+        id: alertId(ref, "sla.at_risk", r.id, r.start, r.target, ...extension),
         type: "sla.at_risk",
         message: w.atRisk(r.title, calendar.iso(r.due)),
       });
     }
     if (r.state === "breached" && r.stoppedAt === undefined && r.target !== undefined) {
-      const overdueBy = formatDuration(r.elapsed - r.target);
+      const overdueBy = formatDuration(
+        r.extendedTo !== undefined && r.due !== undefined
+          ? r.time === "working"
+            ? calendar.workingTimeBetween(r.due, now)
+            : now - r.due
+          : r.elapsed - r.target,
+      );
       const alert: Alert = {
         ...base,
         ...clockFacts,
-        id: alertId(ref, "sla.breached", r.id, r.start, r.target),
+        id: alertId(ref, "sla.breached", r.id, r.start, r.target, ...extension),
         type: "sla.breached",
         overdueBy,
         message: w.breached(r.title, overdueBy),

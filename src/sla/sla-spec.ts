@@ -62,6 +62,20 @@ export const SlaSpec = z.strictObject({
       to: z.string().min(1),
     })
     .optional(),
+  /**
+   * Deadlines the executor may extend with the initiator's consent (Krasnoyarsk 4.8): an
+   * executor's public comment proposing a new date (`command`, then the date as
+   * `2026-03-10 15:00` or `10.03.2026 15:00`; a date alone means the end of that working
+   * day), accepted by the reporter's public reply agreeing (`agreement`, not negated).
+   */
+  extension: z
+    .strictObject({
+      section: z.string().min(1),
+      clocks: z.array(z.string().min(1)).min(1),
+      command: z.string().min(1).default("продлева\\S*\\s+срок\\S*\\s+до|продлить\\s+срок\\S*\\s+до|extend\\S*\\s+(the\\s+)?deadline\\s+to"),
+      agreement: z.string().min(1).default("согласен|согласна|согласны|не возражаю|не возражаем|подтверждаю|подтверждаем|agree"),
+    })
+    .optional(),
   /** Tell the reporter in the tracker when a deadline is missed (Krasnoyarsk 6.8). */
   notifyReporterOnBreach: z.boolean().default(false),
   /** The regulation section the SLA rests on, cited in alerts and comments. */

@@ -270,3 +270,73 @@ describe("MGERM: in work within 72 hours of calendar time", () => {
     expect(inWork({ history, status: "inProgress" }, "2026-03-10T10:00:00+03:00").state).toBe("met");
   });
 });
+
+describe("4.8: a deadline extended by agreement with the initiator", () => {
+  const own = packTime(kPack);
+  const proposal = (body: string) => ({
+    id: "c1",
+    author: { id: "vltp", line: 2 as const },
+    body,
+    createdAt: "2026-03-02T10:00:00+07:00",
+  });
+  const reply = (body: string) => ({
+    id: "c2",
+    author: { id: "mo-user" },
+    body,
+    createdAt: "2026-03-02T10:30:00+07:00",
+  });
+  const resolution = (comments: object[], nowIso: string) =>
+    evaluateClocks(kTicket({ comments: comments as never }), {
+      calendar: cal,
+      spec: own.sla!,
+      statuses: kPack.statuses,
+      now: at(nowIso),
+    }).find((c) => c.id === "resolution")!;
+
+  it("4.8 «Исполнитель может продлевать срок обращения … по договоренности с Инициатором»: moves the due moment, says who proposed and agreed, raises no breach in the extended period", () => {
+    const r = resolution(
+      [proposal("Продлеваю срок до 2026-03-04 12:00, ждём разработчика"), reply("Согласен")],
+      "2026-03-03T09:00:00+07:00",
+    );
+    expect(r.state).toBe("running");
+    expect(cal.iso(r.due!)).toBe("2026-03-04T12:00:00+07:00");
+    expect(r.extendedTo).toBe(r.due);
+    expect(r.explain.join("\n")).toMatch(
+      /extended to 2026-03-04T12:00:00\+07:00 by agreement \(4\.8\): proposed by @vltp 2026-03-02T10:00:00\+07:00, agreed by the reporter 2026-03-02T10:30:00\+07:00/,
+    );
+    const t = kTicket({
+      comments: [proposal("Продлеваю срок до 2026-03-04 12:00"), reply("Согласен")] as never,
+    });
+    const effects = (nowIso: string) =>
+      slaEffects(
+        t,
+        evaluateClocks(t, { calendar: cal, spec: own.sla!, statuses: kPack.statuses, now: at(nowIso) }),
+        { pack: kPack, sla: own.sla!, calendar: cal, now: at(nowIso) },
+      ).map((e) => `${e.alert.type}:${e.alert.clock}`);
+    expect(effects("2026-03-03T09:00:00+07:00")).not.toContain("sla.breached:resolution");
+    expect(effects("2026-03-04T12:30:00+07:00")).toContain("sla.breached:resolution");
+  });
+
+  it("a date alone is the end of that working day; a refusal, the reporter's own proposal or a line-1 one extend nothing", () => {
+    expect(
+      cal.iso(
+        resolution(
+          [proposal("Продлеваю срок до 05.03.2026"), reply("Не возражаю")],
+          "2026-03-02T11:00:00+07:00",
+        ).due!,
+      ),
+    ).toBe("2026-03-05T17:30:00+07:00");
+    expect(
+      resolution(
+        [proposal("Продлеваю срок до 05.03.2026"), reply("Не согласен")],
+        "2026-03-02T11:00:00+07:00",
+      ).extendedTo,
+    ).toBeUndefined();
+    const byLine1 = { ...proposal("Продлеваю срок до 05.03.2026"), author: { id: "pltp", line: 1 as const } };
+    expect(resolution([byLine1, reply("Согласен")], "2026-03-02T11:00:00+07:00").extendedTo).toBeUndefined();
+    const early = { ...reply("Согласен"), createdAt: "2026-03-02T09:30:00+07:00" };
+    expect(
+      resolution([proposal("Продлеваю срок до 05.03.2026"), early], "2026-03-02T11:00:00+07:00").extendedTo,
+    ).toBeUndefined();
+  });
+});
