@@ -194,7 +194,11 @@ interface Extension {
 function proposedMoment(text: string, cal: BusinessCalendar): number | undefined {
   const iso = /(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?/.exec(text);
   const ru = /(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:г\.?)?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?/.exec(text);
-  const m = iso ? [iso[1], iso[2], iso[3], iso[4], iso[5]] : ru ? [ru[3], ru[2], ru[1], ru[4], ru[5]] : undefined;
+  const m = iso
+    ? [iso[1], iso[2], iso[3], iso[4], iso[5]]
+    : ru
+      ? [ru[3], ru[2], ru[1], ru[4], ru[5]]
+      : undefined;
   if (!m) return undefined;
   const [y, mo, d, h, mi] = m;
   const date = `${y}-${mo!.padStart(2, "0")}-${d!.padStart(2, "0")}`;
@@ -291,7 +295,8 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
   const extended = extension && (due === undefined || extension.until > due) ? extension : undefined;
   if (extended) {
     due = extended.until;
-    const window = clock.time === "working" ? cal.workingTimeBetween(extended.agreedAt, due) : due - extended.agreedAt;
+    const window =
+      clock.time === "working" ? cal.workingTimeBetween(extended.agreedAt, due) : due - extended.agreedAt;
     atRiskAt =
       clock.time === "working"
         ? cal.addWorkingTime(extended.agreedAt, Math.max(0, Math.round(window * spec.atRiskRatio)))

@@ -72,8 +72,16 @@ export const SlaSpec = z.strictObject({
     .strictObject({
       section: z.string().min(1),
       clocks: z.array(z.string().min(1)).min(1),
-      command: z.string().min(1).default("продлева\\S*\\s+срок\\S*\\s+до|продлить\\s+срок\\S*\\s+до|extend\\S*\\s+(the\\s+)?deadline\\s+to"),
-      agreement: z.string().min(1).default("согласен|согласна|согласны|не возражаю|не возражаем|подтверждаю|подтверждаем|agree"),
+      command: z
+        .string()
+        .min(1)
+        .default(
+          "продлева\\S*\\s+срок\\S*\\s+до|продлить\\s+срок\\S*\\s+до|extend\\S*\\s+(the\\s+)?deadline\\s+to",
+        ),
+      agreement: z
+        .string()
+        .min(1)
+        .default("согласен|согласна|согласны|не возражаю|не возражаем|подтверждаю|подтверждаем|agree"),
     })
     .optional(),
   /** Tell the reporter in the tracker when a deadline is missed (Krasnoyarsk 6.8). */
