@@ -240,7 +240,11 @@ describe("bounded retries and back-pressure", () => {
       }),
     ]);
     expect(tracker.served.filter((s) => s.method === "GET")).toHaveLength(3);
-    const failed = await bridge.pipeline.writebackQueueOf("shop")!.getFailed();
+    // The log entry is written as the job gives up; BullMQ moves it to the failed set a moment later.
+    const failed = await until(
+      () => bridge.pipeline.writebackQueueOf("shop")!.getFailed(),
+      (jobs) => jobs.length > 0,
+    );
     expect(failed.map((j) => j.failedReason)).toEqual([
       expect.stringMatching(/gave up after 3 tries over \d+ s/),
     ]);
