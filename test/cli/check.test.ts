@@ -13,6 +13,34 @@ const tmp = (name: string, content: unknown) => {
 };
 
 describe("reglament check", () => {
+  it("gives no role to a reporter the configuration does not name, as the bridge does: 2.1 (designated reporters) still applies", async () => {
+    const file = tmp("unnamed-reporter.json", {
+      ref: { tracker: "mantis", instance: "sevastopol-mantis", id: "9" },
+      title: "Не открывается ЭМК",
+      description: "Ошибка 500",
+      type: "ЭМК",
+      impact: "minor",
+      priority: "normal",
+      status: "new",
+      reporter: { id: "stranger" },
+      createdAt: "2026-03-02T10:00:00+03:00",
+    });
+    const args = [
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--config",
+      "config/reglament.example.yaml",
+      "--format",
+      "json",
+    ];
+    const r = await cli(...args, file);
+    expect(JSON.parse(r.out).map((d: { rule: string }) => d.rule)).toContain("reporter-allowed");
+    expect(r.err).toMatch(/note: stranger has no role .* judged as the bridge would judge them/);
+    const asLine1 = await cli(...args, "--actor-role", "line1", file);
+    expect(JSON.parse(asLine1.out).map((d: { rule: string }) => d.rule)).not.toContain("reporter-allowed");
+  });
+
   it("block/normal: a violation setting priority immediate with a comment citing 3.2, exit 1", async () => {
     const r = await cli(
       "check",

@@ -112,7 +112,11 @@ export function runCheck(ticketFile: string, opts: CheckOptions, io: Io): void {
   let actor = withConfiguredRole(config, instance, change.actor);
   if (opts.actorRole) actor = { ...actor, role: opts.actorRole };
   else if (!actor.role)
-    actor = { ...actor, role: actor.id === reporter.id ? (reporter.role ?? "line1") : "line1" };
+    // The bridge gives no role to a person the configuration does not name, and neither does
+    // check: an invented role would hide the rules the bridge applies to such a person.
+    io.err(
+      `note: ${actor.id} has no role (in the file or actors.${instance} of the configuration): judged as the bridge would judge them; --actor-role judges them as another\n`,
+    );
   const subject: Ticket = {
     ...ticket,
     reporter: actor.id === reporter.id ? { ...reporter, role: actor.role } : reporter,
