@@ -114,6 +114,20 @@ export function createGitlabAdapter(
         : undefined;
     },
 
+    async listOpen(project, limit) {
+      const raw = await api.issues.all({
+        projectId: project,
+        state: "opened",
+        orderBy: "updated_at",
+        sort: "desc",
+        perPage: Math.min(limit, 100),
+        page: 1,
+      });
+      return RestIssue.array()
+        .parse(raw)
+        .map((issue) => ticketFromRest(n, issue, issue.references?.full?.split("#")[0] ?? project));
+    },
+
     async *listUpdated({ since, until, projects }) {
       for (const project of projects ?? settings.projects) {
         for (let page = 1; ; page++) {

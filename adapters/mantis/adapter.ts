@@ -9,7 +9,7 @@ import { checkMantisCapabilities } from "./capabilities.js";
 import { MantisClient } from "./client.js";
 import { type MantisNormaliser, ticketFromIssue } from "./normalise.js";
 import { MantisOptions } from "./options.js";
-import { ListingAnswer, MantisIssue } from "./payloads.js";
+import { IssuesAnswer, ListingAnswer, MantisIssue } from "./payloads.js";
 import { parsePluginEvent, verifyPluginSignature } from "./plugin-events.js";
 import { MantisWriter } from "./write-back.js";
 
@@ -94,6 +94,17 @@ export function createMantisAdapter(
       const m =
         base && url.startsWith(base) ? /\/view\.php\?(?:.*&)?id=(\d+)/.exec(url.slice(base.length)) : null;
       return m ? { tracker: "mantis", instance: n.instance, id: m[1]! } : undefined;
+    },
+
+    async listOpen(project, limit) {
+      // MantisBT's REST listing has no "open" filter: the latest issues, full, and the
+      // pipeline keeps those its pack calls open.
+      const res = await client.request<unknown>(`list the latest issues of project ${project}`, {
+        method: "GET",
+        url: "/issues",
+        params: { project_id: project, page_size: limit, page: 1 },
+      });
+      return IssuesAnswer.parse(res.data).issues.map((issue) => ticketFromIssue(n, issue));
     },
 
     async *listUpdated({ since, until, projects }) {

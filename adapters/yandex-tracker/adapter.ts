@@ -104,6 +104,18 @@ export function createYandexAdapter(
         : undefined;
     },
 
+    async listOpen(queue, limit) {
+      const res = await client.request<unknown>(`list the open issues of queue ${queue}`, {
+        method: "POST",
+        url: "/v2/issues/_search",
+        params: { perPage: Math.min(limit, 100), page: 1 },
+        data: { query: `Queue: ${queue} Resolution: empty() "Sort by": Updated DESC` },
+      });
+      return TrackerIssue.array()
+        .parse(res.data)
+        .map((issue) => ticketFromIssue(n, issue));
+    },
+
     async *listUpdated({ since, until, projects }) {
       for (const queue of projects ?? settings.queues) {
         for (let page = 1; ; page++) {

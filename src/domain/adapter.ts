@@ -96,6 +96,13 @@ export interface TrackerAdapter {
    * listing: unlike reconciliation it keeps no cursor.
    */
   listUpdated(window: ListingWindow): AsyncGenerator<UpdatedTicket[]>;
+  /**
+   * A project's open tickets (title, type, status, reporter; no comments), most recently
+   * updated first, at most `limit`: what a rule comparing a new ticket with the open ones
+   * reads (duplicates). A tracker that cannot filter by openness gives its latest tickets,
+   * and the caller keeps those its pack calls open.
+   */
+  listOpen?(project: string, limit: number): Promise<Ticket[]>;
   /** The ticket a link of this tracker points at (what a person copies from the browser), if it is one. */
   refFromUrl(url: string): TicketRef | undefined;
   /** True when the actor is the bridge's own tracker account. */

@@ -11,7 +11,7 @@ import type { Finding, Language, RuleContext } from "./rule.js";
 export interface EvaluationContext {
   /** ISO 8601 "now"; the engine never reads the clock. */
   now: string;
-  openTicketsOfReporter?: readonly Ticket[];
+  openTickets?: readonly Ticket[];
   /** The re-check at the end of a grace period: findings that asked for one are judged now. */
   afterGrace?: boolean;
   /** What the start-up check learned of the ticket's tracker project. */
@@ -91,7 +91,7 @@ export function evaluate(
     paramTitles: pack.paramTitles,
     statuses: pack.statuses,
     display: pack.display,
-    openTicketsOfReporter: context.openTicketsOfReporter,
+    openTickets: context.openTickets,
     ...(context.afterGrace ? { afterGrace: true } : {}),
     ...(context.tracker ? { tracker: context.tracker } : {}),
   };

@@ -47,7 +47,7 @@ export interface RuleContext {
   /** Display name of a value on a scale (impact, priority, status) in the pack's language. */
   display(scale: "impact" | "priority" | "status" | "type", value: string): string;
   /** Other open tickets of the same reporter, when the runtime could supply them. */
-  openTicketsOfReporter?: readonly Ticket[];
+  openTickets?: readonly Ticket[];
   /** What the start-up check learned of the ticket's tracker project (absent: unknown). */
   tracker?: TrackerFacts;
   /** True when the bridge re-checks a ticket at the end of a finding's grace period. */
@@ -75,6 +75,11 @@ export interface Rule<O = unknown, K extends string = string> {
    * working its regulation assumes), checked against the tracker's permissions at start-up.
    */
   needs?(options: O, pack: PackVocabulary): TrackerNeed[];
+  /**
+   * Whether, on this event, the rule compares the ticket with the project's open tickets
+   * (`context.openTickets`), which the runtime then lists through the adapter.
+   */
+  readsOpenTickets?(options: O, ticket: Ticket, change: Change): boolean;
   check(input: RuleCheckInput<O>): Finding<K>[];
 }
 

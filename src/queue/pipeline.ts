@@ -57,6 +57,9 @@ export interface WritebackJob {
   retry?: RetryState;
 }
 
+/** How many of a project's open tickets a new ticket is compared with (the most recently updated). */
+const OPEN_TICKETS_LIMIT = 200;
+
 export interface PipelineOptions {
   config: Config;
   adapters: ReadonlyMap<string, TrackerAdapter>;
@@ -247,6 +250,7 @@ export class Pipeline {
         now: at,
         afterGrace: true,
         ...this.#facts(instance, ticket),
+        ...(await this.#openTickets(adapter, deployment, ticket, change, log)),
       }).filter((d) => rules.has(d.rule));
       await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
       return;
@@ -289,6 +293,7 @@ export class Pipeline {
     const decisions = evaluate(deployment.pack, ticket, change, {
       now: at,
       ...this.#facts(instance, ticket),
+      ...(await this.#openTickets(adapter, deployment, ticket, change, log)),
     });
     await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
     this.#o.metrics.processing.observe((performance.now() - started) / 1000);
@@ -448,6 +453,38 @@ export class Pipeline {
   }
 
   /** The SLA service's view of a ticket when its due job fires: fetched fresh, with roles. */
+  /**
+   * The project's open tickets, listed once for this event when one of the pack's rules
+   * compares with them (a new ticket and possible duplicates), at most OPEN_TICKETS_LIMIT.
+   * A listing that fails leaves those rules without them, said in the log; the event goes on.
+   */
+  async #openTickets(
+    adapter: TrackerAdapter,
+    deployment: DeploymentPack,
+    ticket: Ticket,
+    change: Change,
+    log: Logger,
+  ): Promise<{ openTickets?: Ticket[] }> {
+    const project = ticket.ref.project;
+    const wanted = deployment.pack.rules.some((r) => r.rule.readsOpenTickets?.(r.options, ticket, change));
+    if (!wanted || !adapter.listOpen || project === undefined) return {};
+    try {
+      const listed = await adapter.listOpen(project, OPEN_TICKETS_LIMIT);
+      const statuses = deployment.pack.statuses;
+      const open = listed.filter((t) => {
+        const phase = t.status.phase ?? statuses[t.status.value]?.phase;
+        return phase !== "closed" && phase !== "cancelled" && phase !== "resolved";
+      });
+      return { openTickets: open };
+    } catch (err) {
+      log.warn(
+        { err: (err as Error).message },
+        "could not list the project's open tickets: rules comparing with them (duplicates) judged without",
+      );
+      return {};
+    }
+  }
+
   #facts(instance: string, ticket: Ticket): { tracker?: TrackerFacts } {
     const tracker = this.#o.trackerFacts?.(instance, ticket.ref.project);
     return tracker ? { tracker } : {};

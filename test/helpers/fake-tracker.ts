@@ -186,6 +186,12 @@ export const fakeTrackerFactory: AdapterFactory = {
         return { applied, skipped };
       },
       refFromUrl: () => undefined,
+      async listOpen(project, limit) {
+        const page = await call<{ issues: FakeIssue[] }>("list open issues", () =>
+          http.get("/issues", { params: { state: "open", project, limit } }),
+        );
+        return page.issues.map((i) => toTicket(instance, i));
+      },
       async *listUpdated({ since, until }) {
         const page = await call<{ issues: FakeIssue[] }>("list issues", () =>
           http.get("/issues", { params: { since } }),

@@ -36,6 +36,14 @@ export function statefulFakeTracker(
   };
   const scope = nock(base)
     .persist()
+    .get("/issues")
+    .query((q) => q.state === "open")
+    .reply((uri) => {
+      const refused = respond("GET", uri, undefined);
+      if (refused) return refused;
+      const open = [...state.values()].filter((i) => !["closed", "resolved", "duplicate"].includes(i.status));
+      return [200, { issues: open }];
+    })
     .get(/^\/issues\/[^/]+$/)
     .reply((uri) => {
       const id = decodeURIComponent(uri.split("/").pop()!);

@@ -39,8 +39,8 @@ export function pack(
 }
 
 /** Decisions of one pack on one change, with `now` fixed. */
-export function decide(p: LoadedPack, t: Ticket, c: Change, openTicketsOfReporter?: Ticket[]) {
-  return evaluate(p, t, c, { now: NOW, openTicketsOfReporter });
+export function decide(p: LoadedPack, t: Ticket, c: Change, openTickets?: Ticket[]) {
+  return evaluate(p, t, c, { now: NOW, openTickets });
 }
 
 export const sevastopolParams = { headOfLine2: "petrova" };

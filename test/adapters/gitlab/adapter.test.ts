@@ -221,3 +221,17 @@ describe("GitLab: the audit's listing of a window", () => {
     });
   });
 });
+
+describe("GitLab: a project's open issues, for the duplicates rule", () => {
+  it("asks for the opened issues, latest updated first, one bounded page", async () => {
+    nock(GITLAB)
+      .get(`${SUPPORT_API}/issues`)
+      .query({ state: "opened", order_by: "updated_at", sort: "desc", per_page: "100", page: "1" })
+      .reply(200, [restIssue(5, "2026-03-04T00:00:00.000Z"), restIssue(4, "2026-03-03T00:00:00.000Z")]);
+    const open = await adapter.listOpen!(SUPPORT, 200);
+    expect(open.map((t) => [t.ref.id, t.title, t.reporter.id])).toEqual([
+      [`${SUPPORT}#5`, "Задача 5", "pharmacy-desk"],
+      [`${SUPPORT}#4`, "Задача 4", "pharmacy-desk"],
+    ]);
+  });
+});

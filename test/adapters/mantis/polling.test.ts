@@ -42,3 +42,17 @@ describe("MantisBT polling", () => {
     expect(second.cursor).toBe(first.cursor);
   });
 });
+
+describe("MantisBT: a project's latest issues, for the duplicates rule", () => {
+  it("reads the recorded full listing (MantisBT has no 'open' filter); the pipeline keeps the open ones", async () => {
+    const recorded = mantisExchange("12-list-issues").response;
+    nock(MANTIS)
+      .get("/api/rest/issues")
+      .query({ project_id: "1", page_size: "200", page: "1" })
+      .reply(200, recorded);
+    const latest = await adapter.listOpen!("1", 200);
+    expect(latest.length).toBe((recorded.issues as unknown[]).length);
+    expect(latest[0]).toMatchObject({ ref: { tracker: "mantis", project: "1" }, title: expect.any(String) });
+    expect(latest.every((t) => typeof t.status.value === "string")).toBe(true);
+  });
+});

@@ -234,3 +234,17 @@ describe("Yandex Tracker: the audit's listing of a window", () => {
     });
   });
 });
+
+describe("Yandex Tracker: a queue's open issues, for the duplicates rule", () => {
+  it("searches the queue's unresolved issues, latest updated first, one bounded page", async () => {
+    api()
+      .post(
+        "/v2/issues/_search",
+        (b) => b.query === 'Queue: MGERM Resolution: empty() "Sort by": Updated DESC',
+      )
+      .query({ perPage: "100", page: "1" })
+      .reply(200, [trackerIssue({ key: "MGERM-7", summary: "Не открывается расписание" })]);
+    const open = await adapter.listOpen!("MGERM", 200);
+    expect(open.map((t) => [t.ref.id, t.title])).toEqual([["MGERM-7", "Не открывается расписание"]]);
+  });
+});
