@@ -17,7 +17,7 @@ import {
   ticketFromRest,
 } from "./normalise.js";
 import { GitlabOptions } from "./options.js";
-import { IssueHook, NoteHook, RestIssue, RestLabelEvent, RestNote } from "./payloads.js";
+import { IssueHook, NoteHook, RestIssue, RestLabelEvent, RestLinkedIssue, RestNote } from "./payloads.js";
 import { parseGitlabWebhook, verifyGitlabToken } from "./webhook.js";
 import { GitlabWriter } from "./write-back.js";
 
@@ -92,6 +92,22 @@ export function createGitlabAdapter(
         RestNote.array().parse(notes),
         RestLabelEvent.array().parse(events),
       );
+    },
+
+    async listLinks(ref) {
+      const { project, iid } = locate(n.instance, ref);
+      return RestLinkedIssue.array()
+        .parse(await api.links.all(project, iid))
+        .map((l) => {
+          const full = l.references?.full ?? `${l.project_id}#${l.iid}`;
+          return {
+            project: full.split("#")[0]!,
+            id: full,
+            title: l.title,
+            labels: l.labels,
+            ...(l.web_url ? { url: l.web_url } : {}),
+          };
+        });
     },
 
     async fetchFields(ref) {

@@ -153,4 +153,7 @@ export const RestLinkedIssue = z.looseObject({
   project_id: Id,
   description: z.string().nullish(),
   title: z.string(),
+  labels: z.array(z.string()).default([]),
+  web_url: z.string().optional(),
+  references: z.looseObject({ full: z.string() }).optional(),
 });

@@ -7,6 +7,7 @@ import duplicateSuspect from "./duplicate-suspect.js";
 import escalationRouting from "./escalation-routing.js";
 import exactlyOneLabelOf from "./exactly-one-label-of.js";
 import impactPriorityMatrix from "./impact-priority-matrix.js";
+import linkedIssueRequired from "./linked-issue-required.js";
 import linkedTicketOnStatus from "./linked-ticket-on-status.js";
 import onePerTicket from "./one-problem-per-ticket.js";
 import personalData from "./personal-data.js";
@@ -43,5 +44,6 @@ export const ruleCatalogue: ReadonlyMap<string, AnyRule> = new Map(
     reopenOnDisagreement,
     closeNeedsApproval,
     onePerTicket,
+    linkedIssueRequired,
   ].map((r) => [r.id, r as AnyRule]),
 );

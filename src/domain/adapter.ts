@@ -5,7 +5,7 @@ import { Errors } from "../errors/catalogue.js";
 import type { Action } from "./action.js";
 import type { Change } from "./change.js";
 import type { TrackerKind } from "./enums.js";
-import type { Actor, Ticket, TicketRef } from "./ticket.js";
+import type { Actor, LinkedTicket, Ticket, TicketRef } from "./ticket.js";
 import type { CapabilityProblem, PackNeed } from "./tracker-needs.js";
 
 /**
@@ -103,6 +103,8 @@ export interface TrackerAdapter {
    * and the caller keeps those its pack calls open.
    */
   listOpen?(project: string, limit: number): Promise<Ticket[]>;
+  /** The tickets linked to this one, where the tracker links tickets (GitLab's issue links). */
+  listLinks?(ref: TicketRef): Promise<LinkedTicket[]>;
   /** The ticket a link of this tracker points at (what a person copies from the browser), if it is one. */
   refFromUrl(url: string): TicketRef | undefined;
   /** True when the actor is the bridge's own tracker account. */

@@ -92,6 +92,17 @@ export const Attachment = z.strictObject({
 });
 export type Attachment = z.infer<typeof Attachment>;
 
+/** A ticket linked to another (GitLab's issue links): where it lives, and its labels. */
+export const LinkedTicket = z.strictObject({
+  /** The project (path or key) it belongs to. */
+  project: z.string().min(1),
+  id: z.string().min(1),
+  title: z.string().default(""),
+  labels: z.array(z.string()).default([]),
+  url: z.string().optional(),
+});
+export type LinkedTicket = z.infer<typeof LinkedTicket>;
+
 export const Ticket = z.strictObject({
   ref: TicketRef,
   title: z.string(),

@@ -2,7 +2,7 @@ import { type Action, actionTarget } from "../domain/action.js";
 import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
 import type { StatusPhase } from "../domain/enums.js";
-import type { Ticket } from "../domain/ticket.js";
+import type { LinkedTicket, Ticket } from "../domain/ticket.js";
 import type { TrackerFacts } from "../domain/tracker-needs.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
 import type { LoadedPack } from "./pack-loader.js";
@@ -16,6 +16,8 @@ export interface EvaluationContext {
   afterGrace?: boolean;
   /** What the start-up check learned of the ticket's tracker project. */
   tracker?: TrackerFacts;
+  /** The tickets linked to this one, when a rule asked for them. */
+  links?: readonly LinkedTicket[];
 }
 
 function format(template: string, data: Record<string, string | number> | undefined): string {
@@ -94,6 +96,7 @@ export function evaluate(
     openTickets: context.openTickets,
     ...(context.afterGrace ? { afterGrace: true } : {}),
     ...(context.tracker ? { tracker: context.tracker } : {}),
+    ...(context.links ? { links: context.links } : {}),
   };
 
   const decisions: Decision[] = [];

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { DAY_MS, parseDuration, parseSpan } from "../calendar/duration.js";
 import { Change, creationOf } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
-import { Ticket } from "../domain/ticket.js";
+import { LinkedTicket, Ticket } from "../domain/ticket.js";
 import { Errors } from "../errors/catalogue.js";
 import { evaluateClocks } from "../sla/clocks.js";
 import { calendarFor, type PackTime } from "../sla/pack-sla.js";
@@ -170,9 +170,22 @@ export function runPackExamples(pack: LoadedPack, time: PackTime | undefined): E
     const ticket = exampleTicket(pack, example, index);
     const change = exampleChange(pack, example, ticket, index);
     const now = example.now ?? ticket.updatedAt ?? ticket.createdAt;
+    const links = example.links?.map((l, i) => {
+      const parsed = LinkedTicket.safeParse(l, { reportInput: true });
+      if (!parsed.success)
+        throw Errors.PACK_INVALID.withDetails(
+          explainIssues(parsed.error.issues, { input: l, schema: LinkedTicket }).map(
+            (p) => `examples.cases[${index}] ("${example.name}") links[${i}].${p}`,
+          ),
+          pack.file,
+          parsed.error.issues.length,
+        );
+      return parsed.data;
+    });
+    const context = { now, ...(links ? { links } : {}) };
     const differences = [
       ...(example.decisions
-        ? compareDecisions(example.decisions, evaluate(pack, ticket, change, { now }))
+        ? compareDecisions(example.decisions, evaluate(pack, ticket, change, context))
         : []),
       ...(example.clocks ? compareClocks(example.clocks, pack, time, ticket, Date.parse(now)) : []),
     ];

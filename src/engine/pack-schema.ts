@@ -56,6 +56,8 @@ const Example = z
     ticketFile: z.string().min(1).optional(),
     change: z.record(z.string(), z.unknown()).optional(),
     now: z.iso.datetime({ offset: true }).optional(),
+    /** What the runtime would supply: the ticket's linked tickets (`{ project, id, labels }`). */
+    links: z.array(z.record(z.string(), z.unknown())).optional(),
     decisions: z.array(ExpectedDecision).optional(),
     clocks: z.array(ExpectedClock).optional(),
   })

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Action } from "../domain/action.js";
 import type { Change } from "../domain/change.js";
 import type { AlertEvent, Outcome } from "../domain/decision.js";
-import type { Actor, Ticket } from "../domain/ticket.js";
+import type { Actor, LinkedTicket, Ticket } from "../domain/ticket.js";
 import type { TrackerFacts, TrackerNeed } from "../domain/tracker-needs.js";
 
 /**
@@ -50,6 +50,8 @@ export interface RuleContext {
   openTickets?: readonly Ticket[];
   /** What the start-up check learned of the ticket's tracker project (absent: unknown). */
   tracker?: TrackerFacts;
+  /** The tickets linked to this one (absent: not asked for, or the tracker does not link). */
+  links?: readonly LinkedTicket[];
   /** True when the bridge re-checks a ticket at the end of a finding's grace period. */
   afterGrace?: boolean;
 }
@@ -80,6 +82,8 @@ export interface Rule<O = unknown, K extends string = string> {
    * (`context.openTickets`), which the runtime then lists through the adapter.
    */
   readsOpenTickets?(options: O, ticket: Ticket, change: Change): boolean;
+  /** Whether, on this event, the rule looks at the ticket's linked tickets (`context.links`). */
+  readsLinks?(options: O, ticket: Ticket, change: Change, params: Readonly<Record<string, unknown>>): boolean;
   check(input: RuleCheckInput<O>): Finding<K>[];
 }
 

@@ -9,7 +9,7 @@ import { type Action, type Effect, isEffect } from "../domain/action.js";
 import type { TrackerAdapter, TrackerEvent } from "../domain/adapter.js";
 import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
-import type { Actor, Ticket, TicketRef } from "../domain/ticket.js";
+import type { Actor, LinkedTicket, Ticket, TicketRef } from "../domain/ticket.js";
 import type { TrackerFacts } from "../domain/tracker-needs.js";
 import { evaluate } from "../engine/evaluate.js";
 import { isReglamentError } from "../errors/catalogue.js";
@@ -251,6 +251,7 @@ export class Pipeline {
         afterGrace: true,
         ...this.#facts(instance, ticket),
         ...(await this.#openTickets(adapter, deployment, ticket, change, log)),
+        ...(await this.#links(adapter, deployment, ticket, change, log)),
       }).filter((d) => rules.has(d.rule));
       await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
       return;
@@ -294,6 +295,7 @@ export class Pipeline {
       now: at,
       ...this.#facts(instance, ticket),
       ...(await this.#openTickets(adapter, deployment, ticket, change, log)),
+      ...(await this.#links(adapter, deployment, ticket, change, log)),
     });
     await this.#decide({ instance, deployment, ticket, change, deliveryId, at, decisions });
     this.#o.metrics.processing.observe((performance.now() - started) / 1000);
@@ -480,6 +482,28 @@ export class Pipeline {
       log.warn(
         { err: (err as Error).message },
         "could not list the project's open tickets: rules comparing with them (duplicates) judged without",
+      );
+      return {};
+    }
+  }
+
+  /** The ticket's linked tickets, read for this event when one of the pack's rules looks at them. */
+  async #links(
+    adapter: TrackerAdapter,
+    deployment: DeploymentPack,
+    ticket: Ticket,
+    change: Change,
+    log: Logger,
+  ): Promise<{ links?: LinkedTicket[] }> {
+    const { params } = deployment.pack;
+    const wanted = deployment.pack.rules.some((r) => r.rule.readsLinks?.(r.options, ticket, change, params));
+    if (!wanted || !adapter.listLinks) return {};
+    try {
+      return { links: await adapter.listLinks(ticket.ref) };
+    } catch (err) {
+      log.warn(
+        { err: (err as Error).message },
+        "could not read the ticket's linked tickets: rules looking at them judged without",
       );
       return {};
     }

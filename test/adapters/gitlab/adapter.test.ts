@@ -235,3 +235,31 @@ describe("GitLab: a project's open issues, for the duplicates rule", () => {
     ]);
   });
 });
+
+describe("GitLab: an issue's linked issues", () => {
+  it("reads them with their project and labels", async () => {
+    nock(GITLAB)
+      .get(`${SUPPORT_API}/issues/23/links`)
+      .reply(200, [
+        {
+          id: 900,
+          iid: 310,
+          project_id: 20,
+          title: "Выгрузка в CSV",
+          labels: ["Priority: Medium"],
+          web_url: "https://gitlab.test/FHIR-BY/ehr.platform/-/issues/310",
+          references: { full: "FHIR-BY/ehr.platform#310" },
+          link_type: "relates_to",
+        },
+      ]);
+    expect(await adapter.listLinks!(ref)).toEqual([
+      {
+        project: "FHIR-BY/ehr.platform",
+        id: "FHIR-BY/ehr.platform#310",
+        title: "Выгрузка в CSV",
+        labels: ["Priority: Medium"],
+        url: "https://gitlab.test/FHIR-BY/ehr.platform/-/issues/310",
+      },
+    ]);
+  });
+});
