@@ -80,8 +80,16 @@ export function buildProgram(io: Io): Command {
     .addOption(
       new Option(
         "--actor-role <role>",
-        "role of the change's actor (default: from the files or config, else line1)",
+        "role of the change's actor (default: from the files or config, else none, as in the bridge)",
       ).choices([...roles]),
+    )
+    .option(
+      "--open-tickets <file>",
+      "the project's open tickets (a JSON array of tickets), which the bridge lists for the duplicates rule",
+    )
+    .option(
+      "--links <file>",
+      "the ticket's linked tickets (a JSON array of { project, id, labels }), as the bridge reads them",
     )
     .addOption(formatOption())
     .option("-c, --config <file>", "take pack parameters, modes and actor roles from this configuration")

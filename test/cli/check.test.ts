@@ -13,6 +13,50 @@ const tmp = (name: string, content: unknown) => {
 };
 
 describe("reglament check", () => {
+  it("Krasnoyarsk Приложение 3, п. 2: with the project's open tickets given (as the bridge lists them), shows the duplicate suspicion", async () => {
+    const base = {
+      ref: { tracker: "yandex", instance: "kmiac", project: "KMIAC", id: "KMIAC-2" },
+      title: "Не открываются карты пациентов в регистратуре",
+      description: "Ошибка 500",
+      type: "Ошибка",
+      priority: "normal",
+      status: "new",
+      reporter: { id: "clinic-b", role: "line1" },
+      createdAt: "2026-03-02T10:00:00+07:00",
+    };
+    const open = [
+      {
+        ...base,
+        ref: { ...base.ref, id: "KMIAC-1" },
+        title: "Не открывается карта пациента в регистратуре",
+        reporter: { id: "clinic-a" },
+      },
+    ];
+    const args = [
+      "check",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--format",
+      "json",
+      "--now",
+      "2026-03-02T10:05:00+07:00",
+    ];
+    const withOpen = await cli(...args, "--open-tickets", tmp("open.json", open), tmp("new.json", base));
+    expect(
+      JSON.parse(withOpen.out).find((d: { rule: string }) => d.rule === "duplicate-suspect")?.message,
+    ).toMatch(/KMIAC-1/);
+    const without = await cli(...args, tmp("new2.json", base));
+    expect(JSON.parse(without.out).some((d: { rule: string }) => d.rule === "duplicate-suspect")).toBe(false);
+    const bad = await cli(
+      ...args,
+      "--open-tickets",
+      tmp("bad-open.json", [{ title: 1 }]),
+      tmp("new3.json", base),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/open tickets file/);
+  });
+
   it("gives no role to a reporter the configuration does not name, as the bridge does: 2.1 (designated reporters) still applies", async () => {
     const file = tmp("unnamed-reporter.json", {
       ref: { tracker: "mantis", instance: "sevastopol-mantis", id: "9" },

@@ -6,7 +6,7 @@ import type { NativeReading } from "../../domain/adapter.js";
 import { Change, creationOf } from "../../domain/change.js";
 import type { Decision } from "../../domain/decision.js";
 import type { Role, TrackerKind } from "../../domain/enums.js";
-import { Ticket } from "../../domain/ticket.js";
+import { LinkedTicket, Ticket } from "../../domain/ticket.js";
 import { evaluate } from "../../engine/evaluate.js";
 import { Errors, ExitCode } from "../../errors/catalogue.js";
 import { defaultAdapterRegistry } from "../../runtime/adapters.js";
@@ -23,6 +23,8 @@ interface CheckOptions {
   format: "json" | "text";
   config?: string;
   now?: string;
+  openTickets?: string;
+  links?: string;
 }
 
 const outcomeMark: Record<Decision["outcome"], string> = { violation: "✗", info: "i", error: "!" };
@@ -122,7 +124,17 @@ export function runCheck(ticketFile: string, opts: CheckOptions, io: Io): void {
     reporter: actor.id === reporter.id ? { ...reporter, role: actor.role } : reporter,
   };
 
-  const decisions = evaluate(pack, subject, { ...change, actor }, { now });
+  // What the bridge reads through the adapter for some rules (duplicates, linked issues), given as files.
+  const openTickets = opts.openTickets
+    ? readJsonFile(opts.openTickets, z.array(Ticket), "open tickets file")
+    : undefined;
+  const links = opts.links ? readJsonFile(opts.links, z.array(LinkedTicket), "links file") : undefined;
+  const decisions = evaluate(
+    pack,
+    subject,
+    { ...change, actor },
+    { now, ...(openTickets ? { openTickets } : {}), ...(links ? { links } : {}) },
+  );
   io.out(
     opts.format === "json"
       ? `${JSON.stringify(decisionsJson(decisions), null, 2)}\n`
