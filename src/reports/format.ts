@@ -140,8 +140,35 @@ ${body}
 `;
 }
 
+/** The SLA table's words: its column heads, the empty table's line and the chart's title. */
+export interface SlaTableWords {
+  heads: readonly string[];
+  empty: string;
+  trend: string;
+}
+
+const englishTableWords: SlaTableWords = {
+  heads: [
+    "clock",
+    "type",
+    "priority",
+    "line",
+    "tickets",
+    "met",
+    "breached",
+    "open",
+    "by agreement",
+    "% met",
+    "median",
+    "p90",
+    "worst overruns",
+  ],
+  empty: "no clock started in this period",
+  trend: "12 месяцев / 12 months — % met",
+};
+
 /** The SLA table (and the trend chart, when there is one) as an HTML fragment. */
-export function slaTableHtml(doc: SlaReportDocument): string {
+export function slaTableHtml(doc: SlaReportDocument, words: SlaTableWords = englishTableWords): string {
   const cell = (v: string | number | null, cls = "") =>
     `<td${cls ? ` class="${cls}"` : ""}>${escapeHtml(show(v as number | null))}</td>`;
   const rows = doc.rows
@@ -162,11 +189,11 @@ export function slaTableHtml(doc: SlaReportDocument): string {
     return `<g><rect x="${i * 46 + 10}" y="${140 - h}" width="34" height="${h}" fill="${(t.percentMet ?? 0) >= 90 ? "#2e7d32" : "#c62828"}"/><text x="${i * 46 + 27}" y="${135 - h}" text-anchor="middle">${show(t.percentMet)}</text><text x="${i * 46 + 27}" y="158" text-anchor="middle">${escapeHtml(t.month.slice(2))}</text></g>`;
   };
   const chart = months.length
-    ? `<h2>12 месяцев / 12 months — % met</h2><svg width="${months.length * 46 + 20}" height="165" role="img" aria-label="trend">${months.map(bar).join("")}</svg>`
+    ? `<h2>${escapeHtml(words.trend)}</h2><svg width="${months.length * 46 + 20}" height="165" role="img" aria-label="trend">${months.map(bar).join("")}</svg>`
     : "";
-  return `<table><thead><tr><th>clock</th><th>type</th><th>priority</th><th>line</th><th>tickets</th><th>met</th><th>breached</th><th>open</th><th>by agreement</th><th>% met</th><th>median</th><th>p90</th><th>worst overruns</th></tr></thead>
+  return `<table><thead><tr>${words.heads.map((w) => `<th>${escapeHtml(w)}</th>`).join("")}</tr></thead>
 <tbody>
-${rows || '<tr><td colspan="13">no clock started in this period</td></tr>'}
+${rows || `<tr><td colspan="13">${escapeHtml(words.empty)}</td></tr>`}
 </tbody></table>
 ${chart}`;
 }

@@ -143,6 +143,19 @@ describe("the board", () => {
   });
 });
 
+describe("the history's pages", () => {
+  it("say so when the history is off, and refuse a bad month with a page", async () => {
+    await start();
+    const compliance = await (await get("/console/compliance", viewerToken)).text();
+    expect(compliance).toMatch(/История выключена \(history\.enabled: false\)/);
+    expect(compliance).toMatch(/name="month" value="2026-03"/);
+    expect(await (await get("/console/activity?lang=en", viewerToken)).text()).toMatch(/The history is off/);
+    const bad = await get("/console/compliance?month=2026-13", viewerToken);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/month &quot;2026-13&quot; must be YYYY-MM/);
+  });
+});
+
 describe("queue health", () => {
   it("lets an operator retry a dead write-back and refuses it to a viewer", async () => {
     let refuse = true;

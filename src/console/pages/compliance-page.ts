@@ -26,9 +26,29 @@ ${select(
   const body =
     "problem" in input.report
       ? `<p class="notice">${h(input.report.problem)}</p>`
-      : `<p class="muted">${h(input.report.from)} … ${h(input.report.to)} (${h(input.report.zone)})</p>${slaTableHtml(input.report)}`;
+      : `<p class="muted">${h(input.report.from)} … ${h(input.report.to)} (${h(input.report.zone)})</p>${slaTableHtml(input.report, ctx.lang === "ru" ? russianTableWords : undefined)}`;
   return layout(ctx, { title: t("compliance"), active: "compliance", body: `${form}\n${body}` });
 }
+
+const russianTableWords = {
+  heads: [
+    "срок",
+    "тип",
+    "приоритет",
+    "линия",
+    "заявок",
+    "соблюдён",
+    "нарушен",
+    "идёт",
+    "по договорённости",
+    "% соблюдения",
+    "медиана",
+    "p90",
+    "худшие просрочки",
+  ],
+  empty: "в этом периоде не начат ни один срок",
+  trend: "12 месяцев — % соблюдения",
+};
 
 /** "2026-03" → "2026-04". */
 export function nextMonth(month: string): string {
