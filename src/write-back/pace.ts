@@ -24,11 +24,12 @@ return math.max(1, tonumber(oldest[2]) + window - now)
 `;
 
 /**
- * A quarter second over a second: a write is counted when it is let go, and it reaches the
- * tracker some milliseconds later (more on a loaded machine), so the tracker still never
- * sees more than the rate in any second of its own. The steady rate is thus 4/5 of it.
+ * Half a second over a second: a write is counted when it is let go, and it reaches the
+ * tracker some milliseconds later — on a loaded machine a quarter second was seen not to
+ * be enough — so the tracker still never sees more than the rate in any second of its
+ * own. The steady rate is thus 2/3 of it.
  */
-const windowMs = 1250;
+const windowMs = 1500;
 
 export class TrackerPace {
   #seq = 0;
