@@ -124,7 +124,8 @@ describe("reglament serve (a real process)", () => {
       return serve
         .output()
         .split("\n")
-        .filter((l) => l && !l.startsWith("Reglament listening"));
+        // The command's own two lines (where it listens, the console's link) are not log lines.
+        .filter((l) => l && !l.startsWith("Reglament listening") && !l.startsWith("Console: "));
     };
     const json = await run();
     expect(JSON.parse(json[0]!)).toMatchObject({ level: 30, msg: expect.stringMatching(/Server listening/) });
