@@ -121,11 +121,13 @@ describe("reglament serve (a real process)", () => {
         { env: { REDIS_URL: testRedisUrl(2) } },
       );
       await serve.stop();
-      return serve
-        .output()
-        .split("\n")
-        // The command's own two lines (where it listens, the console's link) are not log lines.
-        .filter((l) => l && !l.startsWith("Reglament listening") && !l.startsWith("Console: "));
+      return (
+        serve
+          .output()
+          .split("\n")
+          // The command's own two lines (where it listens, the console's link) are not log lines.
+          .filter((l) => l && !l.startsWith("Reglament listening") && !l.startsWith("Console: "))
+      );
     };
     const json = await run();
     expect(JSON.parse(json[0]!)).toMatchObject({ level: 30, msg: expect.stringMatching(/Server listening/) });
