@@ -3,7 +3,7 @@ import type { Action } from "../../src/domain/action.js";
 import { StatusPhase } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { enteredStatus, isCreation } from "../support/change-facts.js";
-import { undeclaredParams, undeclaredTextParams, unknownStatuses } from "../support/option-refs.js";
+import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
 import { resolveText, resolveUser, TextRef, UserRef } from "../support/user-ref.js";
 
 const Options = z.strictObject({
@@ -42,11 +42,7 @@ export default defineRule<Options, MessageId>({
     },
   },
   validate: (options, pack) => [
-    ...undeclaredTextParams(
-      [options.labelPrefix, options.confirmedLabel],
-      pack,
-      "labelPrefix / confirmedLabel",
-    ),
+    ...undeclaredParams([options.labelPrefix, options.confirmedLabel], pack, "labelPrefix / confirmedLabel"),
     ...undeclaredParams([options.approver], pack, "approver"),
     ...unknownStatuses([options.revertTo], pack, "revertTo"),
   ],

@@ -4,7 +4,7 @@ import { AlertEvent } from "../../src/domain/decision.js";
 import { Line } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { enteredStatus, fieldMove, isCreation, labelAdded } from "../support/change-facts.js";
-import { undeclaredParams, undeclaredTextParams, unknownStatuses } from "../support/option-refs.js";
+import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
 import { resolveText, resolveUser, TextRef, UserRef } from "../support/user-ref.js";
 
 const Trigger = z
@@ -48,7 +48,7 @@ export default defineRule<Options, "routed">({
   validate: (options, pack) => [
     ...undeclaredParams([options.assignTo], pack, "assignTo"),
     ...unknownStatuses([options.trigger.status], pack, "trigger.status"),
-    ...undeclaredTextParams([options.trigger.label], pack, "trigger.label"),
+    ...undeclaredParams([options.trigger.label], pack, "trigger.label"),
   ],
   needs: (options) => [
     ...(options.comment ? [{ kind: "comment" as const }] : []),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { isCreation, labelAdded } from "../support/change-facts.js";
-import { undeclaredTextParams } from "../support/option-refs.js";
+import { undeclaredParams } from "../support/option-refs.js";
 import { resolveText, TextRef } from "../support/user-ref.js";
 
 const Options = z.strictObject({
@@ -46,7 +46,7 @@ export default defineRule<Options, MessageId>({
         'An issue labelled "{label}" needs a {purpose}: linked issue "{title}" was created in project {project}.',
     },
   },
-  validate: (options, pack) => undeclaredTextParams([options.label], pack, "label"),
+  validate: (options, pack) => undeclaredParams([options.label], pack, "label"),
   needs: (options) => [
     { kind: "comment" },
     ...(options.mode === "create" ? [{ kind: "createLinked" as const, project: options.project }] : []),

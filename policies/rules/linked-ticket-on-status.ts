@@ -2,7 +2,7 @@ import { z } from "zod";
 import { StatusPhase } from "../../src/domain/enums.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { enteredStatus } from "../support/change-facts.js";
-import { undeclaredParams, undeclaredTextParams } from "../support/option-refs.js";
+import { undeclaredParams } from "../support/option-refs.js";
 import { resolveText, resolveUser, TextRef, UserRef } from "../support/user-ref.js";
 
 const Options = z.strictObject({
@@ -32,7 +32,7 @@ export default defineRule<Options, "created">({
     en: { created: 'A {purpose} is required{to}: linked issue "{title}" was created in project {project}.' },
   },
   validate: (options, pack) => [
-    ...undeclaredTextParams([options.label], pack, "label"),
+    ...undeclaredParams([options.label], pack, "label"),
     ...undeclaredParams([options.addressTo], pack, "addressTo"),
   ],
   needs: (options, pack) => [

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { defineRule } from "../../src/engine/rule.js";
 import { isCreation } from "../support/change-facts.js";
-import { undeclaredTextParams, unknownStatuses } from "../support/option-refs.js";
+import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
 
 const validPatterns = (ps: readonly string[]) =>
   ps.every((p) => {
@@ -84,7 +84,7 @@ export default defineRule<Options, "incomplete">({
   },
   validate: (options, pack) => [
     ...unknownStatuses([options.requestStatus], pack, "requestStatus"),
-    ...undeclaredTextParams(
+    ...undeclaredParams(
       options.parts.map((p) => p.wordsFrom),
       pack,
       "parts[].wordsFrom",

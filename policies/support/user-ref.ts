@@ -26,7 +26,7 @@ export function resolveUser(ref: UserRef, input: RuleCheckInput<unknown>): strin
   throw Errors.PACK_PARAM_MISSING(input.context.packId, ref.param);
 }
 
-export function paramsOf(refs: readonly (UserRef | undefined)[]): string[] {
+export function paramsOf(refs: readonly (UserRef | TextRef | undefined)[]): string[] {
   return refs.flatMap((r) => (r && typeof r === "object" && "param" in r ? [r.param] : []));
 }
 
@@ -42,8 +42,4 @@ export function resolveText(ref: TextRef, input: RuleCheckInput<unknown>): strin
   if (typeof ref === "string") return ref;
   const value = input.context.params[ref.param];
   return (typeof value === "string" && value) || typeof value === "number" ? String(value) : undefined;
-}
-
-export function textParamsOf(refs: readonly (TextRef | undefined)[]): string[] {
-  return refs.flatMap((r) => (r && typeof r === "object" ? [r.param] : []));
 }

@@ -69,22 +69,10 @@ export function renderSlaReport(doc: SlaReportDocument, format: ReportFormat): s
 
 function textReport(doc: SlaReportDocument): string {
   const head = `SLA compliance — ${doc.pack}, clocks started ${doc.from} … ${doc.to} (${doc.zone})`;
-  if (!doc.rows.length) return `${head}\nno clock started in this period\n`;
+  if (!doc.rows.length) return `${head}\n${englishTableWords.empty}\n`;
   const table = [
-    [
-      "clock",
-      "type",
-      "priority",
-      "line",
-      "tickets",
-      "met",
-      "breached",
-      "open",
-      "by agreement",
-      "% met",
-      "median",
-      "p90",
-    ],
+    // The HTML table's heads but the last (the worst overruns are listed below the table).
+    englishTableWords.heads.slice(0, -1),
     ...doc.rows.map((r) => [
       r.clock,
       r.type,
