@@ -6,8 +6,9 @@ import { Ticket } from "../src/domain/ticket.js";
 import { listPackIds } from "../src/engine/pack-catalogue.js";
 import { loadPack } from "../src/engine/pack-loader.js";
 import { connectRedis } from "../src/redis/connection.js";
+import { KeySpace } from "../src/redis/key-space.js";
 import { startBridge } from "../src/runtime/serve.js";
-import { boardEntry, boardIndexKey } from "../src/sla/board-index.js";
+import { boardEntry, boardIndexKey, boardTickets } from "../src/sla/board-index.js";
 import { evaluateClocks } from "../src/sla/clocks.js";
 import { packTime } from "../src/sla/pack-sla.js";
 import { fakeTrackerFactory } from "../test/helpers/fake-tracker.js";
@@ -22,6 +23,8 @@ import { silentLogger } from "../test/helpers/logger.js";
 const TICKETS = 10_000;
 const REQUESTS = 200;
 const prefix = "bench-console";
+// The configuration below keeps the default number of partitions.
+const keys = new KeySpace(prefix, 8);
 const token = "bench-viewer";
 
 function percentile(sorted: number[], p: number): number {
@@ -73,10 +76,10 @@ export async function run(): Promise<void> {
       now,
     });
     const entry = boardEntry(ticket, pack, reports, now);
-    if (entry) tx.hset(boardIndexKey(prefix), entry.key, JSON.stringify(entry));
+    if (entry) tx.hset(boardIndexKey(keys, entry.key), entry.key, JSON.stringify(entry));
   }
   await tx.exec();
-  const indexed = await redis.hlen(boardIndexKey(prefix));
+  const indexed = (await boardTickets(redis, keys)).length;
   console.log(
     `  index: ${indexed.toLocaleString("en-US")} tickets written in ${Math.round(performance.now() - started)} ms`,
   );

@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { connectRedis } from "../src/redis/connection.js";
+import { KeySpace } from "../src/redis/key-space.js";
 import { SlaScheduler } from "../src/sla/scheduler.js";
 
 /**
@@ -13,7 +14,7 @@ export async function run(): Promise<void> {
   const redis = await connectRedis(url);
   await redis.flushdb();
   const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info("memory"))![1]);
-  const scheduler = new SlaScheduler(redis, "bench", pino({ level: "silent" }));
+  const scheduler = new SlaScheduler(redis, new KeySpace("bench", 1), pino({ level: "silent" }));
   await scheduler.queue.waitUntilReady();
   const before = await usedMemory();
 

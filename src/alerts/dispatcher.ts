@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { type HistoryHandOff, handOff } from "../history/hand-off.js";
 import { type HistoryRecord, recordKey } from "../history/records.js";
+import type { RedisClient } from "../redis/connection.js";
 import { workerConnection } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
 import { isConnectionError } from "../redis/outage.js";
 import type { Alert } from "./alert.js";
 import { signedHeaders } from "./signature.js";
@@ -18,8 +19,8 @@ interface DeliveryJob {
 }
 
 export interface DispatcherOptions {
-  connection: Redis;
-  prefix: string;
+  connection: RedisClient;
+  keys: KeySpace;
   endpoints: readonly Endpoint[];
   logger: Logger;
   /** First retry delay; doubles each attempt up to `maxDelayMs`. */
@@ -46,11 +47,11 @@ const DAY = 24 * 3600_000;
 export class AlertDispatcher {
   readonly queue: Queue<DeliveryJob>;
   readonly #opts: Required<
-    Omit<DispatcherOptions, "connection" | "prefix" | "endpoints" | "logger" | "history">
+    Omit<DispatcherOptions, "connection" | "keys" | "endpoints" | "logger" | "history">
   > &
     DispatcherOptions;
   #worker: Worker<DeliveryJob> | undefined;
-  #workerConnection: Redis | undefined;
+  #workerConnection: RedisClient | undefined;
 
   constructor(options: DispatcherOptions) {
     this.#opts = {
@@ -62,7 +63,10 @@ export class AlertDispatcher {
       now: Date.now,
       ...options,
     };
-    this.queue = new Queue<DeliveryJob>("alerts", { connection: options.connection, prefix: options.prefix });
+    this.queue = new Queue<DeliveryJob>("alerts", {
+      connection: options.connection,
+      prefix: options.keys.queuePrefix("alerts"),
+    });
     this.queue.on("error", (err) => {
       if (!isConnectionError(err)) options.logger.error({ err }, "alert queue error");
     });
@@ -75,10 +79,12 @@ export class AlertDispatcher {
     );
   }
 
-  async #record(records: HistoryRecord[]): Promise<void> {
+  /** Hands records about `alert` to the history, in the stream of its ticket's partition. */
+  async #record(alert: Alert, records: HistoryRecord[]): Promise<void> {
     if (!this.#opts.history) return;
     const tx = this.#opts.connection.multi();
-    handOff(tx, this.#opts.history, records);
+    const ticket = alert.ticket ? `${alert.ticket.instance}/${alert.ticket.id}` : undefined;
+    handOff(tx, this.#opts.history, ticket, records);
     await tx
       .exec()
       .catch((err) =>
@@ -108,7 +114,7 @@ export class AlertDispatcher {
 
   /** Queues the alert for every endpoint that takes it, once per alert id; returns the endpoints newly queued. */
   async publish(alert: Alert): Promise<string[]> {
-    await this.#record([
+    await this.#record(alert, [
       {
         kind: "alert",
         key: alert.id,
@@ -124,7 +130,7 @@ export class AlertDispatcher {
     ]);
     const queued: string[] = [];
     for (const endpoint of this.endpointsFor(alert)) {
-      const seenKey = `${this.#opts.prefix}:alerts:seen:${alert.id}:${endpoint.name}`;
+      const seenKey = this.#opts.keys.plain(`alerts:seen:${alert.id}:${endpoint.name}`);
       const first = await this.#opts.connection.set(seenKey, "1", "PX", this.#opts.rememberMs, "NX");
       if (first !== "OK") {
         this.#opts.logger.debug(
@@ -164,7 +170,7 @@ export class AlertDispatcher {
       throw new UnrecoverableError(`alert endpoint "${job.data.endpoint}" is no longer configured`);
     if (this.#opts.now() - job.timestamp > this.#opts.giveUpAfterMs) {
       log.error("alert not delivered within 24 h; giving up");
-      await this.#record([
+      await this.#record(alert, [
         this.#delivery(alert, endpoint.name, "given-up", null, "not delivered within 24 h"),
       ]);
       throw new UnrecoverableError("not delivered within the retry window");
@@ -183,21 +189,23 @@ export class AlertDispatcher {
       await response.arrayBuffer().catch(() => undefined);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "alert delivery failed; will retry");
-      await this.#record([this.#delivery(alert, endpoint.name, "retrying", null, (err as Error).message)]);
+      await this.#record(alert, [
+        this.#delivery(alert, endpoint.name, "retrying", null, (err as Error).message),
+      ]);
       throw err;
     }
     if (status >= 200 && status < 300) {
       log.info({ status }, "alert delivered");
-      await this.#record([this.#delivery(alert, endpoint.name, "delivered", status, null)]);
+      await this.#record(alert, [this.#delivery(alert, endpoint.name, "delivered", status, null)]);
       return;
     }
     if (status === 410) {
       log.error({ status }, "alert endpoint is gone (410); not retrying");
-      await this.#record([this.#delivery(alert, endpoint.name, "refused", status, "410 Gone")]);
+      await this.#record(alert, [this.#delivery(alert, endpoint.name, "refused", status, "410 Gone")]);
       throw new UnrecoverableError("endpoint answered 410 Gone");
     }
     log.warn({ status }, "alert endpoint refused the delivery; will retry");
-    await this.#record([
+    await this.#record(alert, [
       this.#delivery(alert, endpoint.name, "retrying", status, `endpoint answered ${status}`),
     ]);
     throw new Error(`endpoint answered ${status}`);
@@ -208,7 +216,7 @@ export class AlertDispatcher {
     this.#workerConnection = workerConnection(this.#opts.connection);
     this.#worker = new Worker<DeliveryJob>("alerts", (job) => this.deliver(job), {
       connection: this.#workerConnection,
-      prefix: this.#opts.prefix,
+      prefix: this.#opts.keys.queuePrefix("alerts"),
       concurrency,
       settings: {
         backoffStrategy: (attemptsMade: number) =>

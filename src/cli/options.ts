@@ -15,6 +15,14 @@ export function positiveInteger(max: number) {
   };
 }
 
+/** A TCP port to listen on; 0 lets the system choose. */
+export function parsePort(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n > 65535)
+    throw new InvalidArgumentError("expected a port from 0 to 65535 (0: any free one)");
+  return n;
+}
+
 export interface TicketOption {
   instance: string;
   id: string;

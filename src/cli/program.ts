@@ -8,9 +8,17 @@ import { packageRoot } from "../paths.js";
 import { workStates } from "../queue/work-states.js";
 import { reportFormats } from "../reports/format.js";
 import { dimensions } from "../reports/sla-report.js";
+import { bridgeRoles } from "../runtime/roles.js";
 import { logFormats } from "../server/log-formats.js";
 import type { Io } from "./io.js";
-import { dimensionList, momentOption, positiveInteger, sinceOption, ticketOption } from "./options.js";
+import {
+  dimensionList,
+  momentOption,
+  parsePort,
+  positiveInteger,
+  sinceOption,
+  ticketOption,
+} from "./options.js";
 
 /**
  * What the CLI accepts: every command, its options and their validation. A command's code
@@ -48,6 +56,19 @@ export function buildProgram(io: Io): Command {
         "--log-format <format>",
         "log lines: readable (pretty) or JSON (default: pretty on a terminal, else json)",
       ).choices([...logFormats]),
+    )
+    .addOption(
+      new Option(
+        "--role <role>",
+        "what this process does: ingest (webhooks, API, console), worker (queues, clocks, alerts, history) or all",
+      )
+        .choices([...bridgeRoles])
+        .default("all"),
+    )
+    .addOption(
+      new Option("--port <port>", "listen on this port instead of server.port (0: any free one)").argParser(
+        parsePort,
+      ),
     )
     .action(async (opts) => (await import("./commands/serve.js")).runServe(opts, io));
 

@@ -71,13 +71,55 @@ const HistoryConfig = z.strictObject({
 });
 export type HistoryConfig = z.infer<typeof HistoryConfig>;
 
-const RedisConfig = z.strictObject({
-  /** redis://… ; when absent (and REDIS_URL is unset) `serve` starts a private redis-server. */
-  url: z.string().min(1).optional(),
-  keyPrefix: z.string().min(1).default("reglament"),
-  /** Where the private redis-server keeps its append-only file. */
-  dataDir: z.string().min(1).default("var/redis"),
+const RedisNode = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(6379),
 });
+
+const RedisSentinel = z.strictObject({
+  /** The master's name, as the sentinels know it (`sentinel monitor <name> …`). */
+  name: z.string().min(1),
+  sentinels: z.array(RedisNode).min(1, { message: "needs at least one sentinel (host and port)" }),
+  /** The data nodes' password (requirepass); take it from the environment: `${REDIS_PASSWORD}`. */
+  password: z.string().min(1).optional(),
+  /** The sentinels' own password, when they have one. */
+  sentinelPassword: z.string().min(1).optional(),
+  db: z.number().int().min(0).default(0),
+  /**
+   * Replicas that must hold an accepted webhook before it is answered 202 (Redis WAIT), so a
+   * failover right after the answer loses nothing; 0 answers on the master's word alone.
+   */
+  waitForReplicas: z.number().int().min(0).default(1),
+  /** How long an answer waits for those replicas before it says 503 and the tracker resends. */
+  waitTimeoutMs: z.number().int().min(1).default(1000),
+});
+
+const RedisCluster = z.strictObject({
+  /** Some of the cluster's masters; the rest are discovered from them. */
+  nodes: z.array(RedisNode).min(1, { message: "needs at least one node (host and port)" }),
+  password: z.string().min(1).optional(),
+});
+
+const RedisConfig = z
+  .strictObject({
+    /** redis://… ; when absent (and REDIS_URL is unset) `serve` starts a private redis-server. */
+    url: z.string().min(1).optional(),
+    /** A master watched by Redis Sentinel: the bridge follows a failover to the promoted replica. */
+    sentinel: RedisSentinel.optional(),
+    /** A Redis Cluster: the partitions spread over its shards (see KeySpace). */
+    cluster: RedisCluster.optional(),
+    keyPrefix: z
+      .string()
+      .min(1)
+      .regex(/^[^{}]+$/, { message: "may not hold { or }: the bridge puts its own hash tags around it" })
+      .default("reglament"),
+    /** Where the private redis-server keeps its append-only file. */
+    dataDir: z.string().min(1).default("var/redis"),
+  })
+  .refine((r) => [r.url, r.sentinel, r.cluster].filter(Boolean).length <= 1, {
+    message: "give one of url, sentinel or cluster: they are three ways to reach one Redis",
+  });
+export type RedisConfig = z.infer<typeof RedisConfig>;
 
 const ProjectBinding = z.strictObject({ pack: z.string().min(1) });
 

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { duplicateConnection, type RedisClient } from "../redis/connection.js";
 import type { SlaBoardView } from "../sla/board-index.js";
 
 /**
@@ -26,12 +26,12 @@ const COALESCE_MS = 100;
 
 export class LiveUpdates {
   readonly #clients = new Set<Client>();
-  #subscriber: Redis | undefined;
+  #subscriber: RedisClient | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #stopBoard: (() => void) | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly channels: Partial<Record<Exclude<LiveKind, "board">, string>>,
     private readonly board: SlaBoardView,
     private readonly logger: Logger,
@@ -41,7 +41,7 @@ export class LiveUpdates {
     this.#stopBoard = this.board.listen(() => this.#emit("board"));
     const byChannel = new Map(Object.entries(this.channels).map(([kind, ch]) => [ch, kind as LiveKind]));
     if (byChannel.size) {
-      const subscriber = this.redis.duplicate({ enableAutoPipelining: false });
+      const subscriber = duplicateConnection(this.redis, { enableAutoPipelining: false });
       this.#subscriber = subscriber;
       subscriber.on("error", () => {});
       subscriber.on("message", (channel: string) => {

@@ -208,7 +208,7 @@ export const Errors = {
     "REG_REDIS_URL_REQUIRED",
     {},
     (command: string) =>
-      `${command} reads the bridge's Redis: set REDIS_URL or redis.url in the configuration, or start the bridge (\`reglament serve\`) so that its private redis-server runs on this configuration's redis.dataDir`,
+      `${command} reads the bridge's Redis: set REDIS_URL, or redis.url, redis.sentinel or redis.cluster in the configuration, or start the bridge (\`reglament serve\`) so that its private redis-server runs on this configuration's redis.dataDir`,
   ),
   REDIS_BINARY_MISSING: define(
     "REG_REDIS_BINARY_MISSING",
@@ -279,6 +279,18 @@ export const Errors = {
     "REG_REDIS_UNREACHABLE",
     { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },
     (url: string, reason: string) => `Redis at ${url} does not answer: ${reason}`,
+  ),
+  REDIS_NOT_REPLICATED: define(
+    "REG_REDIS_NOT_REPLICATED",
+    { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },
+    (confirmed: number, wanted: number, timeoutMs: number) =>
+      `only ${confirmed} of ${wanted} Redis replicas confirmed the event within ${timeoutMs} ms; it is not answered as accepted, so the tracker sends it again — check the replicas (redis-cli INFO replication), or lower redis.sentinel.waitForReplicas`,
+  ),
+  REDIS_LAYOUT_MISMATCH: define(
+    "REG_REDIS_LAYOUT_MISMATCH",
+    { exitCode: ExitCode.badInput },
+    (prefix: string, stored: number, configured: number) =>
+      `the Redis keys under "${prefix}" are laid out for ${stored} partitions, the configuration says pipeline.partitions: ${configured}; every ticket's keys live in the slot of its partition, so changing the number would lose them — set pipeline.partitions back to ${stored}, or give the new layout its own redis.keyPrefix`,
   ),
   SERVER_LISTEN_FAILED: define(
     "REG_SERVER_LISTEN_FAILED",

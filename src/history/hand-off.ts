@@ -1,14 +1,16 @@
 import type { ChainableCommander } from "ioredis";
+import type { KeySpace } from "../redis/key-space.js";
 import { type HistoryRecord, redactRecord } from "./records.js";
 
 /**
  * How the hot path hands records to the history: one Redis stream entry per decision-log
  * entry, added in the same MULTI as the pipeline's own writes, so a record exists exactly
- * when the decision does. The history writer drains the stream into the database.
+ * when the decision does. There is one stream per partition, in the slot of the
+ * partition's tickets (a MULTI must stay in one slot of a Cluster); the history writer
+ * drains them all into the database.
  */
 export interface HistoryHandOff {
-  /** The stream's key. */
-  key: string;
+  keys: KeySpace;
   /**
    * The most entries the stream keeps while the database is away; past it the oldest are
    * trimmed (and counted by the writer): the bound that keeps Redis from filling up.
@@ -18,10 +20,21 @@ export interface HistoryHandOff {
   redact?: (text: string) => string;
 }
 
-export const historyStreamKey = (prefix: string) => `${prefix}:history`;
+/** The hand-off stream of the partition of `ticket` (`instance/id`); records of no ticket go to the first. */
+export const historyStreamOf = (keys: KeySpace, ticket: string | undefined) =>
+  keys.ofPartition(ticket === undefined ? 0 : keys.partitionOf(ticket), "history");
 
-export function handOff(tx: ChainableCommander, to: HistoryHandOff, records: readonly HistoryRecord[]): void {
+export const historyStreams = (keys: KeySpace) => keys.allPartitions("history");
+
+/** Adds the records to the transaction; `ticket` is the one the transaction writes, whose slot it is in. */
+export function handOff(
+  tx: ChainableCommander,
+  to: HistoryHandOff,
+  ticket: string | undefined,
+  records: readonly HistoryRecord[],
+): void {
   if (!records.length) return;
   const kept = to.redact ? records.map((r) => redactRecord(r, to.redact!)) : records;
-  tx.xadd(to.key, "MAXLEN", "~", String(to.maxBacklog), "*", "r", JSON.stringify(kept));
+  const perStream = Math.max(1000, Math.ceil(to.maxBacklog / to.keys.partitions));
+  tx.xadd(historyStreamOf(to.keys, ticket), "MAXLEN", "~", String(perStream), "*", "r", JSON.stringify(kept));
 }

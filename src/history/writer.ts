@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { hostname } from "node:os";
-import type { Redis } from "ioredis";
+import { Cluster } from "ioredis";
 import type { Logger } from "pino";
 import type { Alert } from "../alerts/alert.js";
 import { Errors } from "../errors/catalogue.js";
+import { duplicateConnection, type RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
 import type { HistoryRecord } from "./records.js";
 import type { HistoryStore } from "./store.js";
 
@@ -19,12 +21,16 @@ export interface HistoryStatus {
   behind: boolean;
 }
 
-/** Announces each stored batch; named after the stream it drains. */
-export const historyStoredChannel = (streamKey: string) => `${streamKey}:stored`;
+/** Announces each stored batch. */
+export const historyStoredChannel = (keys: KeySpace) => keys.channel("history:stored");
 
 export interface HistoryWriterOptions {
-  redis: Redis;
-  key: string;
+  redis: RedisClient;
+  /** The hand-off streams (one per partition) and where a stored batch is announced. */
+  streams: readonly string[];
+  storedChannel: string;
+  /** False in a process that only reads the history (`serve --role ingest`): it opens the store and leaves the streams to the workers. */
+  drain?: boolean;
   /** Opens (and migrates) the store; retried until it succeeds. */
   open: () => Promise<HistoryStore>;
   logger: Logger;
@@ -49,11 +55,12 @@ export interface HistoryWriterOptions {
  * process had taken is claimed by another, and idempotent keys make a replay harmless.
  */
 export class HistoryWriter {
-  readonly #o: Required<Omit<HistoryWriterOptions, "onBacklog" | "onBehind" | "retentionDays">> &
-    Pick<HistoryWriterOptions, "onBacklog" | "onBehind" | "retentionDays">;
+  readonly #o: Required<Omit<HistoryWriterOptions, "onBacklog" | "onBehind" | "retentionDays" | "drain">> &
+    Pick<HistoryWriterOptions, "onBacklog" | "onBehind" | "retentionDays" | "drain">;
   #prunedAt = 0;
+  #grouped = false;
   readonly #consumer = `${hostname()}-${process.pid}`;
-  #reader: Redis | undefined;
+  #reader: RedisClient | undefined;
   #store: HistoryStore | undefined;
   #status: HistoryStatus = { state: "starting", backlog: 0, behind: false };
   #stopping = false;
@@ -87,7 +94,7 @@ export class HistoryWriter {
 
   async #run(): Promise<void> {
     // A dedicated connection: the blocking read must not hold up the pipeline's commands.
-    this.#reader = this.#o.redis.duplicate();
+    this.#reader = duplicateConnection(this.#o.redis, {});
     this.#reader.on("error", () => {});
     let backoff = 1000;
     while (!this.#stopping) {
@@ -102,9 +109,12 @@ export class HistoryWriter {
           this.#status.where = this.#store.where;
           this.#o.logger.info({ where: this.#store.where }, "history store ready");
         }
-        await this.#ensureGroup();
-        await this.#prune();
-        const written = await this.#drainOnce();
+        const drain = this.#o.drain !== false;
+        if (drain) {
+          await this.#ensureGroup();
+          await this.#prune();
+        }
+        const written = drain ? await this.#drainOnce() : 0;
         if (this.#status.state === "failing")
           this.#o.logger.info(
             { where: this.#status.where },
@@ -113,9 +123,11 @@ export class HistoryWriter {
         this.#status.state = "writing";
         delete this.#status.lastError;
         backoff = 1000;
-        if (!written) await this.#idle(1000);
+        if (!written) await (drain ? this.#waitForNew() : this.#idle(1000));
       } catch (err) {
         if (this.#stopping) break;
+        // A Redis that lost its data lost the consumer groups too.
+        this.#grouped = false;
         const message = (err as Error).message;
         if (this.#status.state !== "failing" || this.#status.lastError !== message)
           this.#o.logger.warn(
@@ -142,17 +154,28 @@ export class HistoryWriter {
   }
 
   async #ensureGroup(): Promise<void> {
-    try {
-      await this.#o.redis.xgroup("CREATE", this.#o.key, group, "0", "MKSTREAM");
-    } catch (err) {
-      if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+    if (this.#grouped) return;
+    for (const key of this.#o.streams) {
+      try {
+        await this.#o.redis.xgroup("CREATE", key, group, "0", "MKSTREAM");
+      } catch (err) {
+        if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+      }
     }
+    this.#grouped = true;
   }
 
-  /** One batch: this process's unacknowledged entries first, then others' stale ones, then new ones. */
+  /** One batch from each stream; returns how many records were stored. */
   async #drainOnce(): Promise<number> {
+    let written = 0;
+    for (const key of this.#o.streams) written += await this.#drainStream(key);
+    return written;
+  }
+
+  /** One batch of a stream: this process's unacknowledged entries first, then others' stale ones, then new ones. */
+  async #drainStream(key: string): Promise<number> {
     const reader = this.#reader!;
-    const { key, batchSize } = this.#o;
+    const { batchSize } = this.#o;
     let entries = parseEntries(
       await reader.xreadgroup("GROUP", group, this.#consumer, "COUNT", batchSize, "STREAMS", key, "0"),
     );
@@ -170,18 +193,7 @@ export class HistoryWriter {
     }
     if (!entries.length) {
       entries = parseEntries(
-        await reader.xreadgroup(
-          "GROUP",
-          group,
-          this.#consumer,
-          "COUNT",
-          batchSize,
-          "BLOCK",
-          1000,
-          "STREAMS",
-          key,
-          ">",
-        ),
+        await reader.xreadgroup("GROUP", group, this.#consumer, "COUNT", batchSize, "STREAMS", key, ">"),
       );
     }
     if (!entries.length) return 0;
@@ -197,13 +209,15 @@ export class HistoryWriter {
       .xack(key, group, ...ids)
       .xdel(key, ...ids)
       // Live pages that read the history (the console's activity feed) hear that it grew.
-      .publish(historyStoredChannel(key), String(records.length))
+      .publish(this.#o.storedChannel, String(records.length))
       .exec();
     return records.length;
   }
 
   async #measure(): Promise<void> {
-    const backlog = await this.#o.redis.xlen(this.#o.key).catch(() => this.#status.backlog);
+    const backlog = await Promise.all(this.#o.streams.map((k) => this.#o.redis.xlen(k)))
+      .then((lengths) => lengths.reduce((a, b) => a + b, 0))
+      .catch(() => this.#status.backlog);
     this.#status.backlog = backlog;
     this.#o.onBacklog?.(backlog);
     const behind = backlog > this.#o.alertBacklog;
@@ -213,7 +227,7 @@ export class HistoryWriter {
       const occurredAt = new Date(this.#o.now()).toISOString();
       await this.#o
         .onBehind?.({
-          id: `alert_history_${createHash("sha256").update(`${this.#o.key}\u0000${occurredAt}`).digest("hex").slice(0, 24)}`,
+          id: `alert_history_${createHash("sha256").update(`${this.#o.storedChannel}\u0000${occurredAt}`).digest("hex").slice(0, 24)}`,
           type: "history.behind",
           occurredAt,
           pack: "",
@@ -224,6 +238,29 @@ export class HistoryWriter {
         );
     }
     this.#status.behind = behind;
+  }
+
+  /**
+   * Waits for entries to arrive. A single Redis blocks on all the streams at once; what
+   * arrives is this consumer's, read as its own pending entries next round. A Cluster
+   * cannot block on keys of several slots: it is looked at again shortly.
+   */
+  async #waitForNew(): Promise<void> {
+    const reader = this.#reader!;
+    if (reader instanceof Cluster) return this.#idle(100);
+    const { streams, batchSize } = this.#o;
+    await reader.xreadgroup(
+      "GROUP",
+      group,
+      this.#consumer,
+      "COUNT",
+      batchSize,
+      "BLOCK",
+      1000,
+      "STREAMS",
+      ...streams,
+      ...streams.map(() => ">"),
+    );
   }
 
   #idle(ms: number): Promise<void> {

@@ -1,10 +1,11 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Action } from "../domain/action.js";
 import type { Decision } from "../domain/decision.js";
 import type { Ticket } from "../domain/ticket.js";
 import { type HistoryHandOff, handOff } from "../history/hand-off.js";
 import { historyRecords } from "../history/records.js";
+import type { RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
 
 /** One entry of a ticket's decision log: what was decided on an event, or what became of its write-back. */
 export type LogEntry =
@@ -55,7 +56,7 @@ export interface RetrySummary {
 }
 
 /** Announces each entry with its ticket's key, for live pages. */
-export const decisionsChannel = (prefix: string) => `${prefix}:decisions:changed`;
+export const decisionsChannel = (keys: KeySpace) => keys.channel("decisions:changed");
 
 /**
  * Every decision and write-back result, kept in Redis: a capped list per ticket (for the
@@ -64,8 +65,8 @@ export const decisionsChannel = (prefix: string) => `${prefix}:decisions:changed
  */
 export class DecisionLog {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly logger: Logger,
     private readonly history?: HistoryHandOff,
     private readonly perTicket = 100,
@@ -73,11 +74,11 @@ export class DecisionLog {
   ) {}
 
   #ticketKey(instance: string, id: string): string {
-    return `${this.prefix}:decisions:${instance}:${id}`;
+    return this.keys.ticket(`${instance}/${id}`, "decisions");
   }
 
   #retryKey(instance: string, id: string): string {
-    return `${this.prefix}:retries:${instance}:${id}`;
+    return this.keys.ticket(`${instance}/${id}`, "retries");
   }
 
   /** Updates the ticket's one summary of a job's retries. */
@@ -103,23 +104,24 @@ export class DecisionLog {
   /** `ticket`: the ticket the decisions saw, kept in the history as the version they rest on. */
   async record(instance: string, id: string, entry: LogEntry, ticket?: Ticket): Promise<void> {
     const json = JSON.stringify(entry);
+    const ticketKey = `${instance}/${id}`;
     const tx = this.redis.multi();
-    if (this.history) handOff(tx, this.history, historyRecords(instance, id, entry, ticket));
+    if (this.history) handOff(tx, this.history, ticketKey, historyRecords(instance, id, entry, ticket));
     await tx
       .lpush(this.#ticketKey(instance, id), json)
       .ltrim(this.#ticketKey(instance, id), 0, this.perTicket - 1)
       .xadd(
-        `${this.prefix}:decision-stream:${instance}`,
+        this.keys.ofPartition(this.keys.partitionOf(ticketKey), `decision-stream:${instance}`),
         "MAXLEN",
         "~",
-        String(this.perInstance),
+        String(Math.max(1000, Math.ceil(this.perInstance / this.keys.partitions))),
         "*",
         "ticket",
         id,
         "entry",
         json,
       )
-      .publish(decisionsChannel(this.prefix), `${instance}/${id}`)
+      .publish(decisionsChannel(this.keys), ticketKey)
       .exec();
     if (entry.type === "decisions") {
       for (const d of entry.decisions) {

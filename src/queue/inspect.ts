@@ -1,7 +1,8 @@
 import { type Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Config } from "../config/schema.js";
 import type { TicketRef } from "../domain/ticket.js";
+import type { RedisClient } from "../redis/connection.js";
+import { keySpaceOf } from "../redis/key-space.js";
 import { eventsQueue, partitionOf, ticketKey, writebackQueue } from "./names.js";
 import type { RetryState } from "./retry-budget.js";
 import { type WorkState, workStates } from "./work-states.js";
@@ -50,15 +51,16 @@ export class WorkInspector {
 
   constructor(
     private readonly config: Config,
-    redis: Redis,
+    redis: RedisClient,
     private readonly now: () => number = Date.now,
   ) {
+    const keys = keySpaceOf(config);
     const names = [
       ...Array.from({ length: config.pipeline.partitions }, (_, i) => eventsQueue(i)),
       ...Object.keys(config.trackers).map(writebackQueue),
     ];
     this.#queues = names.map((name) => {
-      const q = new Queue<AnyJobData>(name, { connection: redis, prefix: config.redis.keyPrefix });
+      const q = new Queue<AnyJobData>(name, { connection: redis, prefix: keys.queuePrefix(name) });
       // A failed read is answered to whoever asked; a lost connection is the outage line's.
       q.on("error", () => {});
       return q;

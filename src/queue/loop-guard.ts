@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
 import { type Action, actionTarget } from "../domain/action.js";
 import type { Change } from "../domain/change.js";
+import type { RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
 
 /**
  * Keeps the bridge from arguing with itself or with a person. What the bridge writes is
@@ -12,8 +13,8 @@ import type { Change } from "../domain/change.js";
  */
 export class LoopGuard {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly echoTtlMs = 15 * 60_000,
     private readonly maxWritesPerField = 3,
     private readonly windowMs = 3600_000,
@@ -41,7 +42,7 @@ export class LoopGuard {
   }
 
   #echoKey(ticket: string): string {
-    return `${this.prefix}:own-writes:${ticket}`;
+    return this.keys.ticket(ticket, "own-writes");
   }
 
   /** Remembers what a write-back is about to write. */
@@ -67,7 +68,7 @@ export class LoopGuard {
   }
 
   #countKey(ticket: string, target: string): string {
-    return `${this.prefix}:writes:${ticket}:${target}`;
+    return this.keys.ticket(ticket, "writes", target);
   }
 
   /**

@@ -14,9 +14,7 @@ export function ticketKey(ref: Pick<TicketRef, "instance" | "id">): string {
   return `${ref.instance}/${ref.id}`;
 }
 
-export function partitionOf(key: string, partitions: number): number {
-  return createHash("sha1").update(key).digest().readUInt32BE(0) % partitions;
-}
+export { partitionOf } from "../redis/key-space.js";
 
 /** BullMQ job ids may not contain ":"; a delivery id from a tracker may. */
 export function safeJobId(id: string): string {

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { type Alert, alertId } from "../alerts/alert.js";
 import { withConfiguredRole } from "../config/actors.js";
@@ -16,16 +15,20 @@ import { isReglamentError } from "../errors/catalogue.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
 import type { HistoryHandOff } from "../history/hand-off.js";
 import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
+import type { RedisClient } from "../redis/connection.js";
 import { workerConnection } from "../redis/connection.js";
+import { type KeySpace, keySpaceOf } from "../redis/key-space.js";
 import { isConnectionError } from "../redis/outage.js";
+import { ReplicaAck } from "../redis/replica-ack.js";
 import type { DeploymentPack } from "../runtime/deployment-packs.js";
 import type { SlaService } from "../sla/service.js";
 import { converge, type Refusal } from "../write-back/converge.js";
 import { TrackerPace } from "../write-back/pace.js";
 import { planActions, planOf, type WritebackPlan, writable } from "../write-back/plan.js";
 import { DecisionLog, type LogEntry } from "./decision-log.js";
+import { Inbox } from "./inbox.js";
 import { LoopGuard } from "./loop-guard.js";
-import { eventsQueue, partitionOf, reconcileQueue, safeJobId, ticketKey, writebackQueue } from "./names.js";
+import { eventsQueue, reconcileQueue, safeJobId, ticketKey, writebackQueue } from "./names.js";
 import { RetryBudget, type RetryState } from "./retry-budget.js";
 import { diffSnapshot, SnapshotStore } from "./snapshots.js";
 import { TicketOrder, waitTurnMs } from "./ticket-order.js";
@@ -64,7 +67,7 @@ export interface PipelineOptions {
   config: Config;
   adapters: ReadonlyMap<string, TrackerAdapter>;
   packs: ReadonlyMap<string, DeploymentPack>;
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   metrics: PipelineMetrics;
   sla?: SlaService;
@@ -74,6 +77,11 @@ export interface PipelineOptions {
   /** What the start-up check learned of a tracker project, for the rules that act on it. */
   trackerFacts?: (instance: string, project: string | undefined) => TrackerFacts | undefined;
   now?: () => number;
+  /**
+   * Replicas that must hold an accepted event before `enqueue` resolves (Redis WAIT), so a
+   * failover cannot lose what was answered 202.
+   */
+  replicas?: { count: number; timeoutMs: number };
   /** How long a worker holds a job before others may take it over (BullMQ's lock and stall check). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -99,17 +107,20 @@ export interface PipelineOptions {
 export class Pipeline {
   readonly #o: PipelineOptions;
   readonly prefix: string;
+  readonly keys: KeySpace;
   readonly log: DecisionLog;
   readonly guard: LoopGuard;
   readonly snapshots: SnapshotStore;
   readonly #events: Queue<EventJob>[];
   readonly #eventOrder: TicketOrder[];
+  readonly #inbox: Inbox<EventJob>;
+  readonly #replicas: ReplicaAck | undefined;
   readonly #writebacks = new Map<string, Queue<WritebackJob>>();
   readonly #writebackOrder = new Map<string, TicketOrder>();
   readonly #pace = new Map<string, TrackerPace>();
   readonly #reconcile: Queue<{ instance: string }>;
   readonly #workers: Worker[] = [];
-  readonly #workerConnections: Redis[] = [];
+  readonly #workerConnections: RedisClient[] = [];
   readonly #now: () => number;
   readonly #budget: RetryBudget;
 
@@ -117,25 +128,38 @@ export class Pipeline {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     this.prefix = options.config.redis.keyPrefix;
+    const keys = keySpaceOf(options.config);
+    this.keys = keys;
     const connection = options.redis;
     const { retry } = options.config.pipeline;
     this.#budget = new RetryBudget(retry.attempts, retry.maxSeconds * 1000);
-    this.log = new DecisionLog(connection, this.prefix, options.logger, options.history);
-    this.guard = new LoopGuard(connection, this.prefix);
-    this.snapshots = new SnapshotStore(connection, this.prefix);
-    this.#events = Array.from(
-      { length: options.config.pipeline.partitions },
-      (_, i) => new Queue<EventJob>(eventsQueue(i), { connection, prefix: this.prefix }),
+    this.log = new DecisionLog(connection, keys, options.logger, options.history);
+    this.guard = new LoopGuard(connection, keys);
+    this.snapshots = new SnapshotStore(connection, keys);
+    const queue = <T>(name: string) => new Queue<T>(name, { connection, prefix: keys.queuePrefix(name) });
+    this.#events = Array.from({ length: options.config.pipeline.partitions }, (_, i) =>
+      queue<EventJob>(eventsQueue(i)),
     );
-    this.#eventOrder = this.#events.map((q) => new TicketOrder(connection, this.prefix, q as Queue));
+    this.#eventOrder = this.#events.map((q) => new TicketOrder(connection, keys, q as Queue));
+    this.#inbox = new Inbox({
+      redis: connection,
+      keys,
+      queues: this.#events,
+      orders: this.#eventOrder,
+      jobOptions: (jobId) => this.#jobOptions(jobId, { removeOnFail: { age: 7 * 24 * 3600 } }),
+      logger: options.logger.child({ part: "inbox" }),
+    });
+    this.#replicas = options.replicas?.count
+      ? new ReplicaAck(connection, options.replicas.count, options.replicas.timeoutMs)
+      : undefined;
     for (const instance of options.adapters.keys()) {
-      const queue = new Queue<WritebackJob>(writebackQueue(instance), { connection, prefix: this.prefix });
-      this.#writebacks.set(instance, queue);
-      this.#writebackOrder.set(instance, new TicketOrder(connection, this.prefix, queue as Queue));
+      const writebacks = queue<WritebackJob>(writebackQueue(instance));
+      this.#writebacks.set(instance, writebacks);
+      this.#writebackOrder.set(instance, new TicketOrder(connection, keys, writebacks as Queue));
       const perSecond = options.config.trackers[instance]?.writesPerSecond ?? 5;
       this.#pace.set(instance, new TrackerPace(connection, this.prefix, instance, perSecond));
     }
-    this.#reconcile = new Queue(reconcileQueue, { connection, prefix: this.prefix });
+    this.#reconcile = queue(reconcileQueue);
     for (const q of this.queues) {
       q.on("error", (err) => {
         if (!isConnectionError(err)) options.logger.error({ err, queue: q.name }, "queue error");
@@ -164,28 +188,23 @@ export class Pipeline {
   }
 
   #partition(ref: TicketRef): number {
-    return partitionOf(ticketKey(ref), this.#events.length);
+    return this.keys.partitionOf(ticketKey(ref));
   }
 
-  /** Durably enqueues events; resolves once Redis has them. Returns how many were new. */
+  /**
+   * Durably accepts events (see Inbox); resolves once Redis — and, where configured, its
+   * replicas — holds them. Returns how many were new.
+   */
   async enqueue(
     instance: string,
     events: readonly TrackerEvent[],
     source: EventJob["source"] = "webhook",
   ): Promise<{ accepted: number; duplicates: number }> {
-    let accepted = 0;
-    let duplicates = 0;
-    for (const [index, e] of events.entries()) {
-      const key = ticketKey(e.ref);
-      const partition = this.#partition(e.ref);
-      const queue = this.#events[partition]!;
-      const jobId = safeJobId(events.length > 1 ? `${e.deliveryId}#${index}` : e.deliveryId);
-      // The job id makes the add idempotent (Redis keeps the first); the seen-mark tells the
-      // sender whether this delivery was new and lists it in the ticket's order. Both go out
-      // in one round trip; a crash between them loses nothing (an unlisted job still runs).
-      const [, first] = await Promise.all([
-        queue.add(
-          "event",
+    const firsts = await Promise.all(
+      events.map((e, index) =>
+        this.#inbox.accept(
+          ticketKey(e.ref),
+          safeJobId(events.length > 1 ? `${e.deliveryId}#${index}` : e.deliveryId),
           {
             instance,
             deliveryId: e.deliveryId,
@@ -194,17 +213,12 @@ export class Pipeline {
             change: e.change,
             ...(e.ticket ? { ticket: e.ticket } : {}),
           },
-          this.#jobOptions(jobId, { removeOnFail: { age: 7 * 24 * 3600 } }),
         ),
-        this.#eventOrder[partition]!.enterIfNew(`${this.prefix}:delivery:{${key}}:${jobId}`, key, jobId),
-      ]);
-      if (Number(first) !== 1) {
-        duplicates++;
-        continue;
-      }
-      accepted++;
-    }
-    return { accepted, duplicates };
+      ),
+    );
+    await this.#replicas?.settle();
+    const accepted = firsts.filter(Boolean).length;
+    return { accepted, duplicates: events.length - accepted };
   }
 
   #pack(instance: string, ref: TicketRef): DeploymentPack | undefined {
@@ -450,7 +464,7 @@ export class Pipeline {
 
   async #track(deployment: DeploymentPack, ticket: Ticket): Promise<void> {
     if (!this.#o.sla || !deployment.time.sla) return;
-    await this.#o.redis.hset(`${this.prefix}:refs`, ticketKey(ticket.ref), JSON.stringify(ticket.ref));
+    await this.#o.redis.hset(this.keys.plain("refs"), ticketKey(ticket.ref), JSON.stringify(ticket.ref));
     await this.#o.sla.track({ ticket, pack: deployment.pack, time: deployment.time });
   }
 
@@ -516,11 +530,11 @@ export class Pipeline {
 
   /** The keys of every ticket whose clocks the pipeline has handed to the SLA service. */
   async trackedKeys(): Promise<string[]> {
-    return this.#o.redis.hkeys(`${this.prefix}:refs`);
+    return this.#o.redis.hkeys(this.keys.plain("refs"));
   }
 
   async trackedTicket(key: string): Promise<{ ticket: Ticket; deployment: DeploymentPack } | undefined> {
-    const raw = await this.#o.redis.hget(`${this.prefix}:refs`, key);
+    const raw = await this.#o.redis.hget(this.keys.plain("refs"), key);
     if (!raw) return undefined;
     const ref = JSON.parse(raw) as TicketRef;
     const adapter = this.#o.adapters.get(ref.instance);
@@ -775,7 +789,7 @@ export class Pipeline {
   async reconcile(instance: string, maxPages = 50): Promise<number> {
     const adapter = this.#o.adapters.get(instance);
     if (!adapter) return 0;
-    const cursorKey = `${this.prefix}:cursor:${instance}`;
+    const cursorKey = this.keys.plain(`cursor:${instance}`);
     let cursor = (await this.#o.redis.get(cursorKey)) ?? undefined;
     let total = 0;
     // Trackers give seconds: two changes in one second share an update time, so the run is
@@ -811,7 +825,7 @@ export class Pipeline {
     // A job abandoned by a crashed process is taken over, however often that happens: losing it would lose an event.
     const worker = new Worker<T>(name, processor, {
       connection,
-      prefix: this.prefix,
+      prefix: this.keys.queuePrefix(name),
       maxStalledCount: 100,
       ...locks,
       ...options,
@@ -828,6 +842,7 @@ export class Pipeline {
 
   /** Starts the workers of this process; any number of processes may share the queues. */
   async start(): Promise<void> {
+    this.#inbox.startFeeding();
     for (const [i, queue] of this.#events.entries()) {
       await queue.setGlobalConcurrency(1);
       await this.#worker<EventJob>(eventsQueue(i), (job, token) => this.#runEvent(job, token), {
@@ -866,6 +881,7 @@ export class Pipeline {
 
   /** Queue depths and ages for /metrics. */
   async observeQueues(): Promise<void> {
+    this.#o.metrics.queueDepth.set({ queue: "inbox", state: "waiting" }, await this.#inbox.backlog());
     for (const queue of this.queues) {
       const counts = await queue.getJobCounts("waiting", "active", "delayed", "failed");
       for (const [state, n] of Object.entries(counts))
@@ -884,6 +900,7 @@ export class Pipeline {
    * takes them over.
    */
   async close(force = false): Promise<void> {
+    await this.#inbox.close();
     await Promise.all(this.#workers.map((w) => w.close(force)));
     for (const c of this.#workerConnections) c.disconnect();
     await Promise.all(this.queues.map((q) => q.close()));

@@ -1,6 +1,7 @@
-import type { Redis } from "ioredis";
 import { type Change, creationOf, type FieldChange } from "../domain/change.js";
 import type { Actor, Ticket } from "../domain/ticket.js";
+import type { RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
 
 /** What the bridge remembers of a ticket to tell, later, what changed since it last looked. */
 export interface Snapshot {
@@ -99,12 +100,12 @@ function firstSighting(ticket: Ticket): Change {
 
 export class SnapshotStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
   ) {}
 
   #key(instance: string, id: string): string {
-    return `${this.prefix}:snapshot:${instance}:${id}`;
+    return this.keys.ticket(`${instance}/${id}`, "snapshot");
   }
 
   async get(instance: string, id: string): Promise<Snapshot | undefined> {

@@ -1,5 +1,7 @@
 import { Job, type Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
+import { LuaScript } from "../redis/lua-script.js";
 
 /**
  * One ticket's jobs of one queue run strictly one after another and in the order they
@@ -12,38 +14,30 @@ import type { Redis } from "ioredis";
  * lost). A head whose job is finished, or has not existed for a while, is dropped, so a
  * crash between the add and the listing cannot hold a ticket back for ever.
  */
-const enterScript = `
+/** Lists a job as its ticket's last (KEYS: the list and its hash of listing times). */
+export const enterLua = `
 redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return 1
 `;
-
-/** Marks a delivery seen and, only when it is new, lists its job: one round trip. */
-const enterIfNewScript = `
-if redis.call('SET', KEYS[3], '1', 'EX', 86400, 'NX') then
-${enterScript.replace("return 1", "")}
-  return 1
-end
-return 0
-`;
+const enterScript = new LuaScript(`${enterLua}return 1`);
 
 /** Returns "" when the job may run, else the head it waits for. */
-const turnScript = `
+const turnScript = new LuaScript(`
 local head = redis.call('LINDEX', KEYS[1], 0)
 if not head or head == ARGV[1] then return '' end
 if not redis.call('LPOS', KEYS[1], ARGV[1]) then return '' end
 return head
-`;
+`);
 
-const leaveScript = `
+const leaveScript = new LuaScript(`
 redis.call('LREM', KEYS[1], 0, ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 return redis.call('LINDEX', KEYS[1], 0) or ''
-`;
+`);
 
-const ttlMs = 7 * 24 * 3600_000;
+export const orderTtlMs = 7 * 24 * 3600_000;
 /** How long a listed job may be missing from its queue before it is taken for lost. */
 const missingGraceMs = 10_000;
 /** How long a job that is not at the head waits before it looks again (it is promoted sooner when the head leaves). */
@@ -51,44 +45,37 @@ export const waitTurnMs = 2000;
 
 export class TicketOrder {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keySpace: KeySpace,
     private readonly queue: Queue,
   ) {}
 
+  /** The ticket's list of job ids and its hash of listing times, in the ticket's slot. */
   keys(ticket: string): [string, string] {
-    const base = `${this.prefix}:order:${this.queue.name}:{${ticket}}`;
+    const base = this.keySpace.ticket(ticket, "order", this.queue.name);
     return [base, `${base}:at`];
   }
 
   /** Lists the job as the ticket's last; send it in the same round trip as the job's add. */
   enter(ticket: string, jobId: string): Promise<unknown> {
-    return this.redis.eval(enterScript, 2, ...this.keys(ticket), jobId, Date.now(), ttlMs);
-  }
-
-  /**
-   * Lists the job only if `seenKey` (the delivery's seen-mark, in the ticket's hash slot)
-   * was not set yet; resolves to 1 for a new delivery, 0 for a repeated one.
-   */
-  enterIfNew(seenKey: string, ticket: string, jobId: string): Promise<unknown> {
-    return this.redis.eval(enterIfNewScript, 3, ...this.keys(ticket), seenKey, jobId, Date.now(), ttlMs);
+    return enterScript.run(this.redis, this.keys(ticket), [jobId, Date.now(), orderTtlMs]);
   }
 
   /** True when the job may run now. */
   async mayRun(ticket: string, jobId: string): Promise<boolean> {
     const keys = this.keys(ticket);
     for (let guard = 0; guard < 100; guard++) {
-      const head = String(await this.redis.eval(turnScript, 2, ...keys, jobId));
+      const head = String(await turnScript.run(this.redis, keys, [jobId]));
       if (head === "") return true;
       const state = await this.queue.getJobState(head);
       if (state === "completed" || state === "failed") {
-        await this.redis.eval(leaveScript, 2, ...keys, head);
+        await leaveScript.run(this.redis, keys, [head]);
         continue;
       }
       if (state === "unknown") {
         const at = Number(await this.redis.hget(keys[1], head));
         if (!at || Date.now() - at > missingGraceMs) {
-          await this.redis.eval(leaveScript, 2, ...keys, head);
+          await leaveScript.run(this.redis, keys, [head]);
           continue;
         }
       }
@@ -99,7 +86,7 @@ export class TicketOrder {
 
   /** The job is done (or dead): the next job of the ticket is woken at once. */
   async leave(ticket: string, jobId: string): Promise<void> {
-    const next = String(await this.redis.eval(leaveScript, 2, ...this.keys(ticket), jobId));
+    const next = String(await leaveScript.run(this.redis, this.keys(ticket), [jobId]));
     if (!next) return;
     const job = await Job.fromId(this.queue, next);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { RedisClient } from "./connection.js";
 
 /**
  * Tells a Redis outage once: one log line when the bridge's connection goes away, one
@@ -12,7 +12,7 @@ export class RedisOutage {
   #stopped = false;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly logger: Logger,
     where: string,
   ) {

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { redactPersonalData } from "../../policies/support/personal-data-detectors.js";
 import { AccessControl } from "../access/tokens.js";
@@ -11,7 +10,7 @@ import { LiveUpdates } from "../console/live.js";
 import { consoleRoutes } from "../console/routes.js";
 import type { AdapterRegistry } from "../domain/adapter.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
-import { historyStreamKey } from "../history/hand-off.js";
+import { historyStreams } from "../history/hand-off.js";
 import { openHistoryStore } from "../history/open.js";
 import { HistoryWriter, historyReadiness, historyStoredChannel } from "../history/writer.js";
 import { pipelineMetrics } from "../metrics/pipeline-metrics.js";
@@ -20,7 +19,15 @@ import { decisionsChannel } from "../queue/decision-log.js";
 import { WorkInspector } from "../queue/inspect.js";
 import { eventsQueue, reconcileQueue, writebackQueue } from "../queue/names.js";
 import { Pipeline } from "../queue/pipeline.js";
-import { connectRedis, pingWithin, redactUrl } from "../redis/connection.js";
+import {
+  connectRedisClient,
+  describeTarget,
+  pingWithin,
+  type RedisClient,
+  redisTarget,
+} from "../redis/connection.js";
+import { checkKeyLayout } from "../redis/key-layout.js";
+import { keySpaceOf } from "../redis/key-space.js";
 import { startLocalRedis } from "../redis/local-server.js";
 import { RedisOutage } from "../redis/outage.js";
 import { buildApp } from "../server/app.js";
@@ -42,6 +49,7 @@ import {
   verifyTrackerAccess,
 } from "./adapters.js";
 import { type DeploymentPack, loadDeploymentPacks } from "./deployment-packs.js";
+import type { BridgeRole } from "./roles.js";
 import { Shutdown } from "./shutdown.js";
 
 export interface BridgeOptions {
@@ -60,6 +68,12 @@ export interface BridgeOptions {
   locks?: { lockDurationMs: number; stalledIntervalMs: number };
   /** The clock the SLA clocks and decisions read (tests move it across working days). */
   clock?: () => number;
+  /**
+   * What this process does: `ingest` answers webhooks, the API and the console; `worker`
+   * runs the queues' workers, the feeders, the SLA clocks, alerts and the history writer
+   * (and answers only /healthz, /readyz and /metrics); `all` (the default) both.
+   */
+  role?: BridgeRole;
 }
 
 export interface RunningBridge {
@@ -71,7 +85,7 @@ export interface RunningBridge {
    * this run (sign-in as operator), so the one who started the bridge can open it.
    */
   consoleUrl: string;
-  redis: Redis;
+  redis: RedisClient;
   /** Where Redis came from, for the start-up line: the URL (password hidden) or the private server. */
   redisSource: string;
   logger: Logger;
@@ -98,21 +112,21 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const enforcing = [...packs.values()].filter((d) => d.pack.mode === "enforce").map((d) => d.pack.id);
     if (enforcing.length && options.defaultedSecrets?.length)
       throw Errors.SECRET_DEFAULTED(options.defaultedSecrets, enforcing);
-    const givenUrl = env.REDIS_URL || config.redis.url;
-    let redisUrl: string;
+    const role = options.role ?? "all";
+    const ingests = role !== "worker";
+    const works = role !== "ingest";
+    let target = redisTarget(config.redis, env);
     let redisSource: string;
-    if (givenUrl) {
-      redisUrl = givenUrl;
-      redisSource = redactUrl(givenUrl);
-    } else {
+    if (target) redisSource = describeTarget(target);
+    else {
       const local = await startLocalRedis({ dataDir: config.redis.dataDir, logger });
       shutdown.add("private redis-server", () => local.stop());
-      redisUrl = local.url;
+      target = { kind: "url", url: local.url };
       redisSource = `private redis-server at ${local.url} (data in ${local.dataDir})`;
     }
 
     // Auto-pipelining batches the commands of concurrent webhooks into one round trip.
-    const redis = await connectRedis(redisUrl, { enableOfflineQueue: true, enableAutoPipelining: true });
+    const redis = await connectRedisClient(target, { enableOfflineQueue: true, enableAutoPipelining: true });
     const outage = new RedisOutage(redis, logger, redisSource);
     // While Redis is away nothing can be closed cleanly: what waits on it is abandoned after
     // a second, as a crash would leave it (jobs' locks lapse and are taken over; nothing is lost).
@@ -136,19 +150,20 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     );
     await verifyTrackerAccess(adapters, logger, examples);
     const capabilities = await checkTrackerCapabilities(config, adapters, packs, logger, examples);
-    const prefix = config.redis.keyPrefix;
+    const keys = keySpaceOf(config);
+    await checkKeyLayout(redis, keys, logger);
 
     const historyHandOff = config.history.enabled
-      ? { key: historyStreamKey(prefix), maxBacklog: config.history.maxBacklog, redact: redactPersonalData }
+      ? { keys, maxBacklog: config.history.maxBacklog, redact: redactPersonalData }
       : undefined;
     const dispatcher = new AlertDispatcher({
       connection: redis,
-      prefix,
+      keys,
       ...(historyHandOff ? { history: historyHandOff } : {}),
       endpoints: config.alerts.endpoints,
       logger: logger.child({ part: "alerts" }),
     });
-    dispatcher.start();
+    if (works) dispatcher.start();
     shutdown.add(
       "alert dispatcher",
       unlessDown(() => dispatcher.close()),
@@ -156,7 +171,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const history = config.history.enabled
       ? new HistoryWriter({
           redis,
-          key: historyStreamKey(config.redis.keyPrefix),
+          streams: historyStreams(keys),
+          storedChannel: historyStoredChannel(keys),
+          drain: works,
           open: () => openHistoryStore(config.history),
           logger: logger.child({ part: "history" }),
           batchSize: config.history.batchSize,
@@ -173,12 +190,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       shutdown.add("history writer", () => history.close());
     }
 
-    const scheduler = new SlaScheduler(redis, prefix, logger.child({ part: "sla" }));
+    const scheduler = new SlaScheduler(redis, keys, logger.child({ part: "sla" }));
     let pipeline: Pipeline | undefined;
     const sla = new SlaService({
       scheduler,
       redis,
-      prefix,
+      keys,
       ...(historyHandOff ? { history: historyHandOff } : {}),
       logger: logger.child({ part: "sla" }),
       publish: (alert) => dispatcher.publish(alert),
@@ -199,6 +216,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       sla,
       publishAlert: (a) => dispatcher.publish(a),
       trackerFacts: (instance, project) => trackerFactsOf(capabilities, instance, project),
+      ...(target.kind === "sentinel" && target.sentinel.waitForReplicas
+        ? { replicas: { count: target.sentinel.waitForReplicas, timeoutMs: target.sentinel.waitTimeoutMs } }
+        : {}),
       ...(historyHandOff ? { history: historyHandOff } : {}),
       ...(options.locks ?? {
         lockDurationMs: config.pipeline.jobLockSeconds * 1000,
@@ -206,9 +226,11 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       }),
       ...(options.clock ? { now: options.clock } : {}),
     });
-    await pipeline.start();
-    scheduler.start((key) => sla.onDue(key));
-    await sla.fillBoardOnce(() => pipeline!.trackedKeys());
+    if (works) {
+      await pipeline.start();
+      scheduler.start((key) => sla.onDue(key));
+      await sla.fillBoardOnce(() => pipeline!.trackedKeys());
+    }
     shutdown.add(
       "SLA scheduler",
       unlessDown(() => scheduler.close()),
@@ -235,62 +257,64 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       ],
       beforeMetrics: () => pipeline!.observeQueues(),
     });
-    await webhookRoutes(app, { config, adapters, pipeline, metrics });
-    await decisionsApi(app, { config, log: pipeline.log, history });
-    await reportsApi(app, { packs, history, ...(options.clock ? { now: options.clock } : {}) });
-    await auditApi(app, { config, packs, adapters, ...(options.clock ? { now: options.clock } : {}) });
-    const inspector = new WorkInspector(config, redis);
-    shutdown.add(
-      "queue inspector",
-      unlessDown(() => inspector.close()),
-    );
-    await queuesApi(app, { config, inspector });
+    if (ingests) {
+      await webhookRoutes(app, { config, adapters, pipeline, metrics });
+      await decisionsApi(app, { config, log: pipeline.log, history });
+      await reportsApi(app, { packs, history, ...(options.clock ? { now: options.clock } : {}) });
+      await auditApi(app, { config, packs, adapters, ...(options.clock ? { now: options.clock } : {}) });
+      const inspector = new WorkInspector(config, redis);
+      shutdown.add(
+        "queue inspector",
+        unlessDown(() => inspector.close()),
+      );
+      await queuesApi(app, { config, inspector });
 
-    const board = new SlaBoardView(redis, prefix, logger.child({ part: "console" }));
-    await board.start();
-    shutdown.add("SLA board", () => board.close());
-    const live = new LiveUpdates(
-      redis,
-      {
-        decisions: decisionsChannel(prefix),
-        ...(history ? { history: historyStoredChannel(historyStreamKey(prefix)) } : {}),
-      },
-      board,
-      logger.child({ part: "console" }),
-    );
-    await live.start();
-    const shownQueues = [
-      ...Array.from({ length: config.pipeline.partitions }, (_, i) => eventsQueue(i)),
-      ...Object.keys(config.trackers).map(writebackQueue),
-      reconcileQueue,
-      "sla",
-      "alerts",
-    ].map((name) => {
-      const q = new Queue(name, { connection: redis, prefix });
-      q.on("error", () => {});
-      return q;
-    });
-    shutdown.add(
-      "console queues",
-      unlessDown(async () => {
-        await Promise.all(shownQueues.map((q) => q.close()));
-      }),
-    );
-    await consoleRoutes(app, {
-      config,
-      packs,
-      access,
-      board,
-      live,
-      log: pipeline.log,
-      inspector,
-      history,
-      tracked: (key) => pipeline!.trackedTicket(key),
-      queues: shownQueues,
-      now: options.clock ?? Date.now,
-    });
-    // Live pages hold their connections open; they are ended first so the server can close.
-    app.addHook("preClose", () => live.close());
+      const board = new SlaBoardView(redis, keys, logger.child({ part: "console" }));
+      await board.start();
+      shutdown.add("SLA board", () => board.close());
+      const live = new LiveUpdates(
+        redis,
+        {
+          decisions: decisionsChannel(keys),
+          ...(history ? { history: historyStoredChannel(keys) } : {}),
+        },
+        board,
+        logger.child({ part: "console" }),
+      );
+      await live.start();
+      const shownQueues = [
+        ...Array.from({ length: config.pipeline.partitions }, (_, i) => eventsQueue(i)),
+        ...Object.keys(config.trackers).map(writebackQueue),
+        reconcileQueue,
+        "sla",
+        "alerts",
+      ].map((name) => {
+        const q = new Queue(name, { connection: redis, prefix: keys.queuePrefix(name) });
+        q.on("error", () => {});
+        return q;
+      });
+      shutdown.add(
+        "console queues",
+        unlessDown(async () => {
+          await Promise.all(shownQueues.map((q) => q.close()));
+        }),
+      );
+      await consoleRoutes(app, {
+        config,
+        packs,
+        access,
+        board,
+        live,
+        log: pipeline.log,
+        inspector,
+        history,
+        tracked: (key) => pipeline!.trackedTicket(key),
+        queues: shownQueues,
+        now: options.clock ?? Date.now,
+      });
+      // Live pages hold their connections open; they are ended first so the server can close.
+      app.addHook("preClose", () => live.close());
+    }
     shutdown.add("http server", () => app.close());
 
     let address: string;

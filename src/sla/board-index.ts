@@ -1,6 +1,8 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
 import type { Logger } from "pino";
 import type { Ticket } from "../domain/ticket.js";
+import { duplicateConnection, type RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
 import type { ClockReport, ClockState } from "./clocks.js";
 
 /**
@@ -90,19 +92,28 @@ export function boardEntry(
   };
 }
 
-export const boardIndexKey = (prefix: string) => `${prefix}:sla:board`;
-export const boardChannel = (prefix: string) => `${prefix}:sla:board:changed`;
+/** The hash of the board entries of the tickets of one partition: the key of `ticket`'s. */
+export const boardIndexKey = (keys: KeySpace, ticket: string) =>
+  keys.ofPartition(keys.partitionOf(ticket), "sla:board");
+export const boardIndexKeys = (keys: KeySpace) => keys.allPartitions("sla:board");
+export const boardChannel = (keys: KeySpace) => keys.channel("sla:board:changed");
 
 /** Puts the ticket's entry (or its absence) into a transaction, with the change announced. */
 export function putBoardEntry(
   tx: ChainableCommander,
-  prefix: string,
-  key: string,
+  keys: KeySpace,
+  ticket: string,
   entry: BoardEntry | undefined,
 ): void {
-  if (entry) tx.hset(boardIndexKey(prefix), key, JSON.stringify(entry));
-  else tx.hdel(boardIndexKey(prefix), key);
-  tx.publish(boardChannel(prefix), key);
+  if (entry) tx.hset(boardIndexKey(keys, ticket), ticket, JSON.stringify(entry));
+  else tx.hdel(boardIndexKey(keys, ticket), ticket);
+  tx.publish(boardChannel(keys), ticket);
+}
+
+/** Every ticket the board shows, from all partitions. */
+export async function boardTickets(redis: RedisClient, keys: KeySpace): Promise<string[]> {
+  const all = await Promise.all(boardIndexKeys(keys).map((k) => redis.hkeys(k)));
+  return all.flat();
 }
 
 export type BoardListener = (key: string) => void;
@@ -116,17 +127,17 @@ export type BoardListener = (key: string) => void;
 export class SlaBoardView {
   readonly #entries = new Map<string, BoardEntry>();
   readonly #listeners = new Set<BoardListener>();
-  #subscriber: Redis | undefined;
+  #subscriber: RedisClient | undefined;
   #loaded: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly logger: Logger,
   ) {}
 
   async start(): Promise<void> {
-    const subscriber = this.redis.duplicate({ enableAutoPipelining: false });
+    const subscriber = duplicateConnection(this.redis, { enableAutoPipelining: false });
     this.#subscriber = subscriber;
     subscriber.on("error", () => {});
     subscriber.on("message", (_channel, key: string) => {
@@ -138,20 +149,21 @@ export class SlaBoardView {
     subscriber.on("ready", () => {
       if (this.#loaded) this.#loaded = this.#loadAll();
     });
-    await subscriber.subscribe(boardChannel(this.prefix));
+    await subscriber.subscribe(boardChannel(this.keys));
     this.#loaded = this.#loadAll();
     await this.#loaded;
   }
 
   async #loadAll(): Promise<void> {
-    const all = await this.redis.hgetall(boardIndexKey(this.prefix));
+    const parts = await Promise.all(boardIndexKeys(this.keys).map((k) => this.redis.hgetall(k)));
     this.#entries.clear();
-    for (const [key, raw] of Object.entries(all)) this.#entries.set(key, JSON.parse(raw) as BoardEntry);
+    for (const all of parts)
+      for (const [key, raw] of Object.entries(all)) this.#entries.set(key, JSON.parse(raw) as BoardEntry);
     for (const l of this.#listeners) l("*");
   }
 
   async #refresh(key: string): Promise<void> {
-    const raw = await this.redis.hget(boardIndexKey(this.prefix), key);
+    const raw = await this.redis.hget(boardIndexKey(this.keys, key), key);
     if (raw) this.#entries.set(key, JSON.parse(raw) as BoardEntry);
     else this.#entries.delete(key);
     for (const l of this.#listeners) l(key);

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { RedisClient } from "../redis/connection.js";
 import { workerConnection } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
 import { isConnectionError } from "../redis/outage.js";
 
 export interface DueJob {
@@ -25,14 +26,18 @@ const RETRY_AFTER_FAILURE_MS = 60_000;
 export class SlaScheduler {
   readonly queue: Queue<DueJob>;
   #worker: Worker<DueJob> | undefined;
-  #workerConnection: Redis | undefined;
+  #workerConnection: RedisClient | undefined;
 
   constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
+    private readonly connection: RedisClient,
+    private readonly keys: KeySpace,
     private readonly logger: Logger,
   ) {
-    this.queue = new Queue<DueJob>("sla", { connection, prefix, streams: { events: { maxLen: 1000 } } });
+    this.queue = new Queue<DueJob>("sla", {
+      connection,
+      prefix: keys.queuePrefix("sla"),
+      streams: { events: { maxLen: 1000 } },
+    });
     this.queue.on("error", (err) => {
       if (!isConnectionError(err)) this.logger.error({ err }, "SLA queue error");
     });
@@ -49,7 +54,7 @@ export class SlaScheduler {
 
   /** ticket → its due moment (base 36), the one job the ticket has. */
   get #index(): string {
-    return `${this.prefix}:sla:due`;
+    return this.keys.plain("sla:due");
   }
 
   async #current(ticket: string): Promise<number | undefined> {
@@ -142,7 +147,7 @@ export class SlaScheduler {
         // The handler scheduled the next moment, or there is none: forget this one.
         if ((await this.#current(ticket)) === at) await this.connection.hdel(this.#index, ticket);
       },
-      { connection: this.#workerConnection, prefix: this.prefix, concurrency },
+      { connection: this.#workerConnection, prefix: this.keys.queuePrefix("sla"), concurrency },
     );
     this.#worker.on("error", (err) => {
       if (!isConnectionError(err)) this.logger.error({ err }, "SLA worker error");

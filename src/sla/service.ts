@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Alert } from "../alerts/alert.js";
 import type { Action } from "../domain/action.js";
@@ -6,7 +5,9 @@ import type { Ticket } from "../domain/ticket.js";
 import type { LoadedPack } from "../engine/pack-loader.js";
 import { type HistoryHandOff, handOff } from "../history/hand-off.js";
 import { clockRecords } from "../history/records.js";
-import { boardEntry, boardIndexKey, putBoardEntry } from "./board-index.js";
+import type { RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/key-space.js";
+import { boardEntry, boardTickets, putBoardEntry } from "./board-index.js";
 import { evaluateClocks, nextDueMoment } from "./clocks.js";
 import { slaEffects } from "./effects.js";
 import { calendarFor, type PackTime } from "./pack-sla.js";
@@ -26,8 +27,8 @@ export type AlertPublisher = (alert: Alert) => Promise<unknown>;
 
 export interface SlaServiceOptions {
   scheduler: SlaScheduler;
-  redis: Redis;
-  prefix: string;
+  redis: RedisClient;
+  keys: KeySpace;
   source: TicketSource;
   sink: ActionSink;
   publish: AlertPublisher;
@@ -64,13 +65,13 @@ export class SlaService {
     const calendar = calendarFor(time, ticket);
     const reports = evaluateClocks(ticket, { calendar, spec: time.sla, statuses: pack.statuses, now });
     const tx = this.#o.redis.multi();
-    putBoardEntry(tx, this.#o.prefix, key, boardEntry(ticket, pack, reports, now));
+    putBoardEntry(tx, this.#o.keys, key, boardEntry(ticket, pack, reports, now));
     if (this.#o.history)
-      handOff(tx, this.#o.history, clockRecords(ticket, pack.id, reports, new Date(now).toISOString()));
+      handOff(tx, this.#o.history, key, clockRecords(ticket, pack.id, reports, new Date(now).toISOString()));
     await tx.exec();
     for (const effect of slaEffects(ticket, reports, { pack, sla: time.sla, calendar, now })) {
       const first = await this.#o.redis.set(
-        `${this.#o.prefix}:sla:done:${effect.id}`,
+        this.#o.keys.plain(`sla:done:${effect.id}`),
         "1",
         "PX",
         this.#o.rememberMs,
@@ -93,9 +94,9 @@ export class SlaService {
    * instead of waiting for each one's next change. Returns how many were scheduled.
    */
   async fillBoardOnce(tracked: () => Promise<string[]>): Promise<number> {
-    const first = await this.#o.redis.set(`${this.#o.prefix}:sla:board:filled`, "1", "NX");
+    const first = await this.#o.redis.set(this.#o.keys.plain("sla:board:filled"), "1", "NX");
     if (first !== "OK") return 0;
-    const shown = new Set(await this.#o.redis.hkeys(boardIndexKey(this.#o.prefix)));
+    const shown = new Set(await boardTickets(this.#o.redis, this.#o.keys));
     const missing = (await tracked()).filter((key) => !shown.has(key));
     const now = this.#o.now();
     await this.#o.scheduler.scheduleMany(
@@ -117,7 +118,7 @@ export class SlaService {
       this.#o.logger.warn({ ticket: key }, "due ticket no longer found; its clocks are dropped");
       await this.#o.scheduler.cancel(key);
       const tx = this.#o.redis.multi();
-      putBoardEntry(tx, this.#o.prefix, key, undefined);
+      putBoardEntry(tx, this.#o.keys, key, undefined);
       await tx.exec();
       return;
     }

@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
 import { TrackerRequestError } from "../errors/tracker-error.js";
+import type { RedisClient } from "../redis/connection.js";
+import { LuaScript } from "../redis/lua-script.js";
 
 /**
  * One tracker instance's write pace, shared by every bridge process through Redis: at
@@ -7,7 +8,7 @@ import { TrackerRequestError } from "../errors/tracker-error.js";
  * machines whose clocks differ still agree), and a pause window set when the tracker
  * answers 429/503 with Retry-After, which holds back every write to that instance.
  */
-const acquireScript = `
+const acquireScript = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local paused = redis.call('PTTL', KEYS[2])
@@ -21,7 +22,7 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
-`;
+`);
 
 /**
  * Half a second over a second: a write is counted when it is let go, and it reaches the
@@ -35,7 +36,7 @@ export class TrackerPace {
   #seq = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly instance: string,
     private readonly perSecond: number,
@@ -44,7 +45,7 @@ export class TrackerPace {
   ) {}
 
   #keys(): [string, string] {
-    const base = `${this.prefix}:pace:{${this.instance}}`;
+    const base = `{${this.prefix}:pace:${this.instance}}`;
     return [`${base}:window`, `${base}:paused`];
   }
 
@@ -54,14 +55,11 @@ export class TrackerPace {
     for (;;) {
       const member = `${process.pid}-${Date.now()}-${this.#seq++}`;
       const wait = Number(
-        await this.redis.eval(
-          acquireScript,
-          2,
-          ...this.#keys(),
+        await acquireScript.run(this.redis, this.#keys(), [
           Math.max(1, Math.floor(this.perSecond)),
           windowMs,
           member,
-        ),
+        ]),
       );
       if (wait <= 0) return;
       if (Date.now() - started + wait > this.maxWaitMs) {

@@ -7,6 +7,7 @@ import { alertId } from "../../src/alerts/alert.js";
 import { AlertDispatcher } from "../../src/alerts/dispatcher.js";
 import { sign } from "../../src/alerts/signature.js";
 import { connectRedis } from "../../src/redis/connection.js";
+import { KeySpace } from "../../src/redis/key-space.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   dispatcher = new AlertDispatcher({
     connection: redis,
-    prefix: "test-alerts",
+    keys: new KeySpace("test-alerts", 4),
     logger: silentLogger,
     baseDelayMs: 100,
     endpoints: [

@@ -6,7 +6,7 @@ import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
 import { testAuth, until } from "../helpers/bridge-http.js";
 import { type FakeIssue, fakeIssue, fakeTrackerConfig, fakeTrackerFactory } from "../helpers/fake-tracker.js";
 import { silentLogger } from "../helpers/logger.js";
-import { testRedisUrl } from "../helpers/redis.js";
+import { deleteKeysOf, testRedisUrl } from "../helpers/redis.js";
 import { statefulFakeTracker } from "../helpers/stateful-fake-tracker.js";
 
 /** The audit through the API: started in the background by an operator, its progress and report read back. */
@@ -26,8 +26,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   const redis = await connectRedis(redisUrl);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeysOf(redis, prefix);
   redis.disconnect();
   nock.enableNetConnect();
 });

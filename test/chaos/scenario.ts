@@ -2,6 +2,7 @@ import { Job, Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { eventsQueue, partitionOf, safeJobId, ticketKey, writebackQueue } from "../../src/queue/names.js";
 import type { RetryState } from "../../src/queue/retry-budget.js";
+import { KeySpace } from "../../src/redis/key-space.js";
 import { type Delivery, GitlabStub, PROJECT, settled, users } from "./gitlab-stub.js";
 import { BridgeProcess, type BridgeSettings, RedisProcess } from "./processes.js";
 
@@ -188,13 +189,16 @@ async function load(
 /** Until every hook is delivered and every job has ended (bounded). */
 async function settle(stub: GitlabStub, redis: Redis, prefix: string, ms = 90_000): Promise<void> {
   const queues = [...Array.from({ length: PARTITIONS }, (_, i) => eventsQueue(i)), writebackQueue("gl")].map(
-    (name) => new Queue(name, { connection: redis, prefix }),
+    (name) =>
+      new Queue(name, { connection: redis, prefix: new KeySpace(prefix, PARTITIONS).queuePrefix(name) }),
   );
+  const inboxes = new KeySpace(prefix, PARTITIONS).allPartitions("inbox");
   const end = Date.now() + ms;
   let quiet = 0;
   try {
     while (Date.now() < end) {
       let busy = stub.pending;
+      for (const inbox of inboxes) busy += await redis.xlen(inbox);
       for (const q of queues) {
         const c = await q.getJobCounts("waiting", "active", "delayed", "prioritized");
         busy += Object.values(c).reduce((a, b) => a + b, 0);
@@ -221,9 +225,16 @@ async function count(
 ): Promise<ChaosCounts> {
   const events = Array.from(
     { length: PARTITIONS },
-    (_, i) => new Queue(eventsQueue(i), { connection: redis, prefix }),
+    (_, i) =>
+      new Queue(eventsQueue(i), {
+        connection: redis,
+        prefix: new KeySpace(prefix, PARTITIONS).queuePrefix(eventsQueue(i)),
+      }),
   );
-  const writebacks = new Queue(writebackQueue("gl"), { connection: redis, prefix });
+  const writebacks = new Queue(writebackQueue("gl"), {
+    connection: redis,
+    prefix: new KeySpace(prefix, PARTITIONS).queuePrefix(writebackQueue("gl")),
+  });
   try {
     const accepted = stub.deliveries.filter((d) => d.acceptedAt !== undefined);
     const jobOf = async (d: Delivery) => {

@@ -48,7 +48,10 @@ export function strictNock(): void {
  * each test's bridge stopped and its mocks dropped after it, the file's Redis DB emptied
  * at the end.
  */
-export function bridgeTestEnvironment(redisUrl: string, stopBridge: () => Promise<unknown>): void {
+export function bridgeTestEnvironment(
+  redis: string | (() => Promise<void>),
+  stopBridge: () => Promise<unknown>,
+): void {
   beforeAll(() => {
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
@@ -58,9 +61,11 @@ export function bridgeTestEnvironment(redisUrl: string, stopBridge: () => Promis
     nock.cleanAll();
   });
   afterAll(async () => {
-    const redis = await connectRedis(redisUrl);
-    await redis.flushdb();
-    redis.disconnect();
+    if (typeof redis === "string") {
+      const client = await connectRedis(redis);
+      await client.flushdb();
+      client.disconnect();
+    } else await redis();
     nock.enableNetConnect();
   });
 }

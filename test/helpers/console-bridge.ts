@@ -1,16 +1,18 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { configSchema } from "../../src/config/schema.js";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
 import { listPackIds } from "../../src/engine/pack-catalogue.js";
+import type { RedisClient } from "../../src/redis/connection.js";
 import { connectRedis } from "../../src/redis/connection.js";
+import { KeySpace } from "../../src/redis/key-space.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
 import { SlaScheduler } from "../../src/sla/scheduler.js";
 import { testToken } from "./auth.js";
 import { type FakeIssue, fakeIssue, fakeTrackerFactory } from "./fake-tracker.js";
 import { silentLogger } from "./logger.js";
+import { deleteKeysOf } from "./redis.js";
 import { statefulFakeTracker } from "./stateful-fake-tracker.js";
 
 export const CONSOLE_TRACKER = "https://console-tracker.test";
@@ -96,8 +98,8 @@ export async function startConsoleBridge(o: {
     registry: new AdapterRegistry([fakeTrackerFactory]),
     clock: () => now,
   });
-  const redis: Redis = await connectRedis(o.redisUrl);
-  const sla = new Queue("sla", { connection: redis, prefix: o.prefix });
+  const redis: RedisClient = await connectRedis(o.redisUrl);
+  const sla = new Queue("sla", { connection: redis, prefix: new KeySpace(o.prefix, 1).queuePrefix("sla") });
   return {
     bridge,
     tracker,
@@ -129,8 +131,7 @@ export async function startConsoleBridge(o: {
     async stop() {
       await sla.close();
       await bridge.shutdown.run("test end");
-      const keys = await redis.keys(`${o.prefix}*`);
-      if (keys.length) await redis.del(...keys);
+      await deleteKeysOf(redis, o.prefix);
       redis.disconnect();
     },
   };

@@ -10,3 +10,12 @@ export function testRedisUrl(db: number): string {
 
 /** A URL where nothing listens: for "Redis unreachable" cases. */
 export const deadRedisUrl = "redis://127.0.0.1:1";
+
+/** Deletes every key a bridge with this key prefix wrote: plain `<prefix>:…` and tagged `{<prefix>:…}…`. */
+export async function deleteKeysOf(
+  redis: { keys(pattern: string): Promise<string[]>; del(...keys: string[]): Promise<number> },
+  prefix: string,
+): Promise<void> {
+  const keys = [...(await redis.keys(`${prefix}:*`)), ...(await redis.keys(`{${prefix}:*`))];
+  for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+}

@@ -6,10 +6,11 @@ import { ruleCatalogue } from "../../policies/rules/index.js";
 import { Ticket, type TicketInput } from "../../src/domain/ticket.js";
 import { loadPack } from "../../src/engine/pack-loader.js";
 import { openEmbedded, openPostgres } from "../../src/history/database.js";
-import { historyStreamKey } from "../../src/history/hand-off.js";
+import { historyStreams } from "../../src/history/hand-off.js";
 import { HistoryStore } from "../../src/history/store.js";
-import { HistoryWriter } from "../../src/history/writer.js";
+import { HistoryWriter, historyStoredChannel } from "../../src/history/writer.js";
 import { connectRedis } from "../../src/redis/connection.js";
+import { KeySpace } from "../../src/redis/key-space.js";
 import { buildSlaReport } from "../../src/reports/build.js";
 import { csvField, renderSlaReport } from "../../src/reports/format.js";
 import type { SlaRow } from "../../src/reports/sla-report.js";
@@ -278,6 +279,7 @@ describe.each([
   ],
 ] as const)("SLA report from the history on %s", (name, backend) => {
   const prefix = `report-${name}-${process.pid}`;
+  const keys = new KeySpace(prefix, 4);
   let redis: Awaited<ReturnType<typeof connectRedis>>;
   let env: Awaited<ReturnType<typeof backend>>;
   let writer: HistoryWriter;
@@ -286,7 +288,8 @@ describe.each([
     env = await backend();
     writer = new HistoryWriter({
       redis,
-      key: historyStreamKey(prefix),
+      streams: historyStreams(keys),
+      storedChannel: historyStoredChannel(keys),
       open: async () => {
         const s = await env.store();
         await s.migrate();
@@ -299,24 +302,24 @@ describe.each([
   }, 120_000);
   afterAll(async () => {
     await writer.close();
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
+    const written = [...(await redis.keys(`${prefix}*`)), ...(await redis.keys(`{${prefix}*`))];
+    if (written.length) await redis.del(...written);
     redis.disconnect();
     await env.cleanup();
   });
 
   it("the service hands each clock's state to the history; the report from it equals the offline one", async () => {
-    const scheduler = new SlaScheduler(redis, prefix, silentLogger);
+    const scheduler = new SlaScheduler(redis, keys, silentLogger);
     const service = new SlaService({
       scheduler,
       redis,
-      prefix,
+      keys,
       source: async () => undefined,
       sink: async () => {},
       publish: async () => {},
       logger: silentLogger,
       now: () => NOW,
-      history: { key: historyStreamKey(prefix), maxBacklog: 10_000 },
+      history: { keys, maxBacklog: 10_000 },
     });
     // Each ticket is tracked twice (a change and its due job): the states are stored once.
     for (const t of [...tickets, ...tickets]) await service.track({ ticket: t, pack, time });

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectRedis } from "../../src/redis/connection.js";
+import { KeySpace } from "../../src/redis/key-space.js";
 import { SlaScheduler } from "../../src/sla/scheduler.js";
 import { silentLogger } from "../helpers/logger.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
 const redis = await connectRedis(testRedisUrl(3));
-const scheduler = new SlaScheduler(redis, "test-sla", silentLogger);
+const scheduler = new SlaScheduler(redis, new KeySpace("test-sla", 1), silentLogger);
 const fired: { ticket: string; at: number; firedAt: number }[] = [];
 
 beforeAll(() => {
@@ -65,7 +66,7 @@ describe("SlaScheduler (real Redis)", () => {
   });
 
   it("a handler may schedule the ticket's next moment from inside its own job", async () => {
-    const chained = new SlaScheduler(redis, "test-sla-chain", silentLogger);
+    const chained = new SlaScheduler(redis, new KeySpace("test-sla-chain", 1), silentLogger);
     const seen: number[] = [];
     const start = Date.now();
     chained.start(async (ticket, at) => {

@@ -5,6 +5,7 @@ import type { Action } from "../../src/domain/action.js";
 import type { Ticket } from "../../src/domain/ticket.js";
 import { loadPack } from "../../src/engine/pack-loader.js";
 import { connectRedis } from "../../src/redis/connection.js";
+import { KeySpace } from "../../src/redis/key-space.js";
 import { packTime } from "../../src/sla/pack-sla.js";
 import { SlaScheduler } from "../../src/sla/scheduler.js";
 import { SlaService, ticketKey } from "../../src/sla/service.js";
@@ -13,7 +14,7 @@ import { testRedisUrl } from "../helpers/redis.js";
 import { ticket } from "../helpers/tickets.js";
 
 const redis = await connectRedis(testRedisUrl(5));
-const scheduler = new SlaScheduler(redis, "test-sla-service", silentLogger);
+const scheduler = new SlaScheduler(redis, new KeySpace("test-sla-service", 4), silentLogger);
 afterAll(async () => {
   await scheduler.close();
   await redis.flushdb();
@@ -48,7 +49,7 @@ describe("SlaService with a controllable clock (MGERM auto-close across the May 
   const service = new SlaService({
     scheduler,
     redis,
-    prefix: "test-sla-service",
+    keys: new KeySpace("test-sla-service", 4),
     source: async (key) => (key === ticketKey(waiting) ? { ticket: waiting, pack: mgerm, time } : undefined),
     sink: async (t, actions, reason) => void writes.push({ ticket: t, actions, reason }),
     publish: async (a) => void alerts.push(a),

@@ -6,6 +6,7 @@ import { Errors } from "../../errors/catalogue.js";
 import { openHistoryStore } from "../../history/open.js";
 import { DecisionLog, type LogEntry, type RetrySummary } from "../../queue/decision-log.js";
 import { WorkInspector } from "../../queue/inspect.js";
+import { keySpaceOf } from "../../redis/key-space.js";
 import { csv } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
@@ -150,7 +151,7 @@ export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void
   if (!(instance in config.trackers)) throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
   const redis = await redisForCli(config, "reglament decisions");
   try {
-    const log = new DecisionLog(redis, config.redis.keyPrefix, pino({ level: "silent" }));
+    const log = new DecisionLog(redis, keySpaceOf(config), pino({ level: "silent" }));
     const inspector = new WorkInspector(config, redis);
     const [entries, retries, work] = await Promise.all([
       log.recent(instance, id, opts.limit),

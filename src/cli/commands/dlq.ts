@@ -3,6 +3,7 @@ import { resolveConfigPath } from "../../config/load.js";
 import { Errors } from "../../errors/catalogue.js";
 import { writebackQueue } from "../../queue/names.js";
 import type { WritebackJob } from "../../queue/pipeline.js";
+import { keySpaceOf } from "../../redis/key-space.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import { planActions } from "../../write-back/plan.js";
 import type { Io } from "../io.js";
@@ -29,7 +30,7 @@ async function withFailed(
     for (const instance of instances) {
       const queue = new Queue<WritebackJob>(writebackQueue(instance), {
         connection: redis,
-        prefix: config.redis.keyPrefix,
+        prefix: keySpaceOf(config).queuePrefix(writebackQueue(instance)),
       });
       await act(queue, instance);
       await queue.close();

@@ -1,24 +1,38 @@
 import { resolveConfigPath } from "../../config/load.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import { loadDeploymentPacks } from "../../runtime/deployment-packs.js";
+import type { BridgeRole } from "../../runtime/roles.js";
 import { startBridge } from "../../runtime/serve.js";
 import type { LogFormat } from "../../server/log-formats.js";
 import type { Io } from "../io.js";
 
-export async function runServe(opts: { config?: string; logFormat?: LogFormat }, io: Io): Promise<void> {
+export async function runServe(
+  opts: { config?: string; logFormat?: LogFormat; role?: BridgeRole; port?: number },
+  io: Io,
+): Promise<void> {
   const file = resolveConfigPath(opts.config);
-  const { config, defaultedSecrets } = loadDeploymentConfig(file);
+  const loaded = loadDeploymentConfig(file);
+  const { defaultedSecrets } = loaded;
+  const config =
+    opts.port === undefined
+      ? loaded.config
+      : { ...loaded.config, server: { ...loaded.config.server, port: opts.port } };
   const packs = loadDeploymentPacks(config, file);
+  const role = opts.role ?? "all";
   const bridge = await startBridge({
     config,
     configFile: file,
     packs,
     defaultedSecrets,
+    role,
     ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
   });
+  const what = role === "all" ? "" : `, role ${role}`;
   io.out(
-    `Reglament listening on ${bridge.address} (mode ${config.mode}, config ${file}, redis ${bridge.redisSource})\n` +
-      `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs in as operator for this run)" : ""}\n`,
+    `Reglament listening on ${bridge.address} (mode ${config.mode}${what}, config ${file}, redis ${bridge.redisSource})\n` +
+      (role === "worker"
+        ? ""
+        : `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs in as operator for this run)" : ""}\n`),
   );
   bridge.shutdown.onSignals();
   await new Promise(() => {});
