@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { Errors } from "../errors/catalogue.js";
 
@@ -132,26 +132,42 @@ export class AccessControl {
    * an operator's page, and 403 for a signed-in browser's write that another site sent.
    */
   protect(app: FastifyInstance, isProtected: (url: string) => boolean): void {
-    app.addHook("onRequest", async (request, reply) => {
-      if (!isProtected(request.url)) return;
-      const path = request.url.split("?")[0]!;
-      const who = this.identify(request);
-      const reads = request.method === "GET" || request.method === "HEAD";
-      if (!who) {
-        if (reads && isConsolePage(path))
-          return reply.redirect(`/console/login?next=${encodeURIComponent(request.url)}`, 303);
-        throw Errors.UNAUTHORIZED(path, this.enabledRoles);
-      }
-      if ((!reads || isOperatorPage(path)) && who.role !== "operator") {
-        const refusal = Errors.FORBIDDEN(who.name, request.method, path);
-        // bull-board's routes answer errors with their own handler (a 500): the refusal is sent here.
-        if (isOperatorPage(path))
-          return reply.code(refusal.httpStatus).send({ error: refusal.code, message: refusal.message });
-        throw refusal;
-      }
-      if (!reads && !request.headers.authorization && !sameOrigin(request))
-        throw Errors.CROSS_SITE(request.method, path);
+    // A callback hook: the open paths (webhooks above all) pass without a promise each.
+    app.addHook("onRequest", (request, reply, done) => {
+      if (!isProtected(request.url)) return done();
+      this.#check(request, reply).then(
+        (answered) => {
+          if (!answered) done();
+        },
+        (err: Error) => done(err),
+      );
     });
+  }
+
+  /** Resolves to true when it answered the request itself (a redirect, a refusal). */
+  async #check(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    const path = request.url.split("?")[0]!;
+    const who = this.identify(request);
+    const reads = request.method === "GET" || request.method === "HEAD";
+    if (!who) {
+      if (reads && isConsolePage(path)) {
+        reply.redirect(`/console/login?next=${encodeURIComponent(request.url)}`, 303);
+        return true;
+      }
+      throw Errors.UNAUTHORIZED(path, this.enabledRoles);
+    }
+    if ((!reads || isOperatorPage(path)) && who.role !== "operator") {
+      const refusal = Errors.FORBIDDEN(who.name, request.method, path);
+      // bull-board's routes answer errors with their own handler (a 500): the refusal is sent here.
+      if (isOperatorPage(path)) {
+        reply.code(refusal.httpStatus).send({ error: refusal.code, message: refusal.message });
+        return true;
+      }
+      throw refusal;
+    }
+    if (!reads && !request.headers.authorization && !sameOrigin(request))
+      throw Errors.CROSS_SITE(request.method, path);
+    return false;
   }
 }
 

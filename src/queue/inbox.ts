@@ -5,26 +5,34 @@ import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/key-space.js";
 import { LuaScript } from "../redis/lua-script.js";
 import { isConnectionError } from "../redis/outage.js";
-import { enterLua, orderTtlMs, type TicketOrder } from "./ticket-order.js";
+import type { TicketOrder } from "./ticket-order.js";
 
 /**
  * Where an accepted webhook lands first: one Redis stream per partition, in the slot of
- * the partition's tickets. Accepting is one script — the delivery's seen-mark, the job's
- * place in its ticket's order, the entry in the stream — so the webhook is answered 202 as
- * soon as Redis holds it, for a few microseconds of Redis time (a BullMQ job costs ten times
- * that, and it is made off the request's path).
+ * the partition's tickets. Accepting is one script — the delivery's seen-mark and, when it
+ * is new, the entry in the stream — so the webhook is answered 202 as soon as Redis holds
+ * it, for a few microseconds of Redis time (a BullMQ job costs ten times that, and it is
+ * made off the request's path). What arrives in one turn of the event loop goes in one call
+ * per partition.
  *
- * A feeder in each worker process turns the entries into BullMQ jobs, in stream order, and
- * deletes them once the jobs exist. One process at a time feeds a partition (a lease that
- * lapses when its holder dies), so a ticket's jobs are made in the order they arrived;
- * the job id is the delivery's, so a feeder that died between making the jobs and deleting
- * the entries makes nothing twice when the next one reads them again.
+ * A feeder in each worker process turns the entries into BullMQ jobs, in stream order —
+ * listing each in its ticket's order first — and deletes them once the jobs exist. One
+ * process at a time feeds a partition (a lease that lapses when its holder dies), so a
+ * ticket's jobs are listed and made in the order they arrived; the job id is the
+ * delivery's, so a feeder that died between making the jobs and deleting the entries makes
+ * nothing twice when the next one reads them again.
  */
 const acceptScript = new LuaScript(`
-if not redis.call('SET', KEYS[3], '1', 'EX', 86400, 'NX') then return 0 end
-${enterLua}
-redis.call('XADD', KEYS[4], '*', 'j', ARGV[4])
-return 1
+local firsts = {}
+for i = 2, #KEYS do
+  if redis.call('SET', KEYS[i], '1', 'EX', 86400, 'NX') then
+    redis.call('XADD', KEYS[1], '*', 'j', ARGV[i - 1])
+    firsts[#firsts + 1] = 1
+  else
+    firsts[#firsts + 1] = 0
+  end
+end
+return firsts
 `);
 
 const leaseScript = new LuaScript(`
@@ -59,10 +67,21 @@ export interface InboxOptions<T> {
   logger: Logger;
 }
 
+interface Pending {
+  ticket: string;
+  jobId: string;
+  payload: string;
+  resolve: (first: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
 export class Inbox<T> {
   readonly #o: InboxOptions<T>;
   readonly #feeder = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   #loop: Promise<void> | undefined;
+  /** Events accepted in this turn of the event loop, per partition: sent together at its end. */
+  #batches = new Map<number, Pending[]>();
+  #flushing = false;
   #stopping = false;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -79,17 +98,41 @@ export class Inbox<T> {
    * Accepts one event of `ticket` as job `jobId`; resolves to false when the delivery was
    * accepted before (its seen-mark is kept a day).
    */
-  async accept(ticket: string, jobId: string, data: T): Promise<boolean> {
-    const { keys } = this.#o;
-    const partition = keys.partitionOf(ticket);
-    const [list, at] = this.#o.orders[partition]!.keys(ticket);
-    const first = await acceptScript.run(
-      this.#o.redis,
-      [list, at, keys.ticket(ticket, "delivery", jobId), this.stream(partition)],
-      [jobId, Date.now(), orderTtlMs, JSON.stringify({ id: jobId, data })],
-    );
-    this.wake();
-    return Number(first) === 1;
+  accept(ticket: string, jobId: string, data: T): Promise<boolean> {
+    const partition = this.#o.keys.partitionOf(ticket);
+    return new Promise<boolean>((resolve, reject) => {
+      let batch = this.#batches.get(partition);
+      if (!batch) this.#batches.set(partition, (batch = []));
+      batch.push({ ticket, jobId, payload: JSON.stringify({ id: jobId, ticket, data }), resolve, reject });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** One script per partition for what arrived together: the keys of one call share a slot. */
+  #flush(): void {
+    this.#flushing = false;
+    const batches = this.#batches;
+    this.#batches = new Map();
+    for (const [partition, batch] of batches) {
+      const keys: string[] = [this.stream(partition)];
+      const args: string[] = [];
+      for (const e of batch) {
+        keys.push(this.#o.keys.ticketIn(partition, e.ticket, "delivery", e.jobId));
+        args.push(e.payload);
+      }
+      acceptScript.run(this.#o.redis, keys, args).then(
+        (firsts) => {
+          for (const [i, e] of batch.entries()) e.resolve(Number((firsts as number[])[i]) === 1);
+          this.wake();
+        },
+        (err: unknown) => {
+          for (const e of batch) e.reject(err);
+        },
+      );
+    }
   }
 
   /** Entries not yet made into jobs, across all partitions. */
@@ -138,11 +181,20 @@ export class Inbox<T> {
     if (Number(mine) !== 1) return 0;
     const entries = await redis.xrange(stream, "-", "+", "COUNT", batch);
     if (!entries.length) return 0;
-    const jobs = entries.map(([, fields]) => {
-      const { id, data } = JSON.parse(fields[fields.indexOf("j") + 1]!) as { id: string; data: T };
-      return { name: "event", data, opts: this.#o.jobOptions(id) };
-    });
-    await this.#o.queues[partition]!.addBulk(jobs as Parameters<Queue<T>["addBulk"]>[0]);
+    const events = entries.map(
+      ([, fields]) => JSON.parse(fields[fields.indexOf("j") + 1]!) as { id: string; ticket: string; data: T },
+    );
+    // Each job takes its place in its ticket's order before it exists, in the order the
+    // events arrived (a listed job not made yet is waited for a while; see TicketOrder).
+    await this.#o.orders[partition]!.enterMany(
+      events.map((e) => ({ ticket: e.ticket, jobId: e.id })),
+      partition,
+    );
+    await this.#o.queues[partition]!.addBulk(
+      events.map((e) => ({ name: "event", data: e.data, opts: this.#o.jobOptions(e.id) })) as Parameters<
+        Queue<T>["addBulk"]
+      >[0],
+    );
     await redis.xdel(stream, ...entries.map(([id]) => id));
     return entries.length;
   }

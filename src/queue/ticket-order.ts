@@ -14,16 +14,27 @@ import { LuaScript } from "../redis/lua-script.js";
  * lost). A head whose job is finished, or has not existed for a while, is dropped, so a
  * crash between the add and the listing cannot hold a ticket back for ever.
  */
-/** Lists a job as its ticket's last (KEYS: the list and its hash of listing times). */
-export const enterLua = `
+/** Lists a job as its ticket's last (KEYS: the list and its hash of listing times); the inbox does the same. */
+const enterScript = new LuaScript(`
 redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-`;
-const enterScript = new LuaScript(`${enterLua}return 1`);
+return 1
+`);
 
 /** Returns "" when the job may run, else the head it waits for. */
+const enterManyScript = new LuaScript(`
+for i = 1, #KEYS / 2 do
+  local list, at, job = KEYS[i * 2 - 1], KEYS[i * 2], ARGV[i + 2]
+  redis.call('RPUSH', list, job)
+  redis.call('HSET', at, job, ARGV[1])
+  redis.call('PEXPIRE', list, ARGV[2])
+  redis.call('PEXPIRE', at, ARGV[2])
+end
+return 1
+`);
+
 const turnScript = new LuaScript(`
 local head = redis.call('LINDEX', KEYS[1], 0)
 if not head or head == ARGV[1] then return '' end
@@ -51,14 +62,21 @@ export class TicketOrder {
   ) {}
 
   /** The ticket's list of job ids and its hash of listing times, in the ticket's slot. */
-  keys(ticket: string): [string, string] {
-    const base = this.keySpace.ticket(ticket, "order", this.queue.name);
+  keys(ticket: string, partition = this.keySpace.partitionOf(ticket)): [string, string] {
+    const base = this.keySpace.ticketIn(partition, ticket, "order", this.queue.name);
     return [base, `${base}:at`];
   }
 
   /** Lists the job as the ticket's last; send it in the same round trip as the job's add. */
   enter(ticket: string, jobId: string): Promise<unknown> {
     return enterScript.run(this.redis, this.keys(ticket), [jobId, Date.now(), orderTtlMs]);
+  }
+
+  /** Lists jobs in this order, each as its ticket's last; all of one partition, in one round trip. */
+  async enterMany(jobs: readonly { ticket: string; jobId: string }[], partition: number): Promise<void> {
+    if (!jobs.length) return;
+    const keys = jobs.flatMap((j) => this.keys(j.ticket, partition));
+    await enterManyScript.run(this.redis, keys, [Date.now(), orderTtlMs, ...jobs.map((j) => j.jobId)]);
   }
 
   /** True when the job may run now. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Config } from "../config/schema.js";
 
 /**
@@ -33,7 +33,12 @@ export class KeySpace {
 
   /** A key of one ticket: `name` is the kind, `rest` what identifies it within the kind. */
   ticket(ticket: string, name: string, ...rest: string[]): string {
-    return [this.slot(this.partitionOf(ticket)), name, ticket, ...rest].join(":");
+    return this.ticketIn(this.partitionOf(ticket), ticket, name, ...rest);
+  }
+
+  /** The same, for a caller that knows the ticket's partition already (the digest is not free). */
+  ticketIn(partition: number, ticket: string, name: string, ...rest: string[]): string {
+    return [this.slot(partition), name, ticket, ...rest].join(":");
   }
 
   /** A key of one partition (its inbox, its history hand-off, its board entries). */
@@ -69,5 +74,5 @@ export function keySpaceOf(config: Pick<Config, "redis" | "pipeline">): KeySpace
 }
 
 export function partitionOf(key: string, partitions: number): number {
-  return createHash("sha1").update(key).digest().readUInt32BE(0) % partitions;
+  return hash("sha1", key, "buffer").readUInt32BE(0) % partitions;
 }

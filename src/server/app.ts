@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { type AccessControl, isProtectedPath } from "../access/tokens.js";
@@ -52,6 +52,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
+    // A webhook is counted in /metrics and logged when it is refused or decided; two log
+    // lines for each of thousands a second would cost more than the delivery itself.
+    logController: new LogController({
+      disableRequestLogging: (request: { url?: string }) => request.url?.startsWith("/webhooks/") ?? false,
+    }),
   });
 
   // A keep-alive connection that was busy when close() began would hold the server open
@@ -60,8 +65,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook("preClose", async () => {
     closing = true;
   });
-  app.addHook("onSend", async (_request, reply) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
+    done(null, payload);
   });
   options.access.protect(app, isProtectedPath);
 
