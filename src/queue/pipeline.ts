@@ -15,8 +15,7 @@ import { isReglamentError } from "../errors/catalogue.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
 import type { HistoryHandOff } from "../history/hand-off.js";
 import type { PipelineMetrics } from "../metrics/pipeline-metrics.js";
-import type { RedisClient } from "../redis/connection.js";
-import { workerConnection } from "../redis/connection.js";
+import { duplicateConnection, type RedisClient, workerConnection } from "../redis/connection.js";
 import { type KeySpace, keySpaceOf } from "../redis/key-space.js";
 import { isConnectionError } from "../redis/outage.js";
 import { ReplicaAck } from "../redis/replica-ack.js";
@@ -121,6 +120,7 @@ export class Pipeline {
   readonly #reconcile: Queue<{ instance: string }>;
   readonly #workers: Worker[] = [];
   readonly #workerConnections: RedisClient[] = [];
+  readonly #ownConnection: RedisClient;
   readonly #now: () => number;
   readonly #budget: RetryBudget;
 
@@ -130,13 +130,18 @@ export class Pipeline {
     this.prefix = options.config.redis.keyPrefix;
     const keys = keySpaceOf(options.config);
     this.keys = keys;
-    const connection = options.redis;
+    // The bridge's own commands get a connection of their own, on which nothing defines
+    // scripts: BullMQ defines its scripts on the queues' connection, and ioredis copies every
+    // defined script onto each pipeline a connection builds — every auto-pipelined batch.
+    const connection = duplicateConnection(options.redis, {});
+    this.#ownConnection = connection;
     const { retry } = options.config.pipeline;
     this.#budget = new RetryBudget(retry.attempts, retry.maxSeconds * 1000);
     this.log = new DecisionLog(connection, keys, options.logger, options.history);
     this.guard = new LoopGuard(connection, keys);
     this.snapshots = new SnapshotStore(connection, keys);
-    const queue = <T>(name: string) => new Queue<T>(name, { connection, prefix: keys.queuePrefix(name) });
+    const queue = <T>(name: string) =>
+      new Queue<T>(name, { connection: options.redis, prefix: keys.queuePrefix(name) });
     this.#events = Array.from({ length: options.config.pipeline.partitions }, (_, i) =>
       queue<EventJob>(eventsQueue(i)),
     );
@@ -904,6 +909,7 @@ export class Pipeline {
     await Promise.all(this.#workers.map((w) => w.close(force)));
     for (const c of this.#workerConnections) c.disconnect();
     await Promise.all(this.queues.map((q) => q.close()));
+    this.#ownConnection.disconnect();
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeLoopbackPort as freePort } from "../../src/redis/local-server.js";
+import type { BridgeRole } from "../../src/runtime/roles.js";
 
 /**
  * The real processes of a chaos run: a private redis-server keeping an append-only file
@@ -104,9 +105,14 @@ export class BridgeProcess {
     readonly port: number,
     readonly configFile: string,
     private readonly redisUrl: string,
+    readonly role: BridgeRole,
   ) {}
 
-  static async start(settings: BridgeSettings, prefix: string): Promise<BridgeProcess> {
+  static async start(
+    settings: BridgeSettings,
+    prefix: string,
+    role: BridgeRole = "all",
+  ): Promise<BridgeProcess> {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "reglament-chaos-bridge-"));
     const configFile = join(dir, "reglament.yaml");
@@ -147,7 +153,7 @@ export class BridgeProcess {
         },
       }),
     );
-    const b = new BridgeProcess(port, configFile, settings.redisUrl);
+    const b = new BridgeProcess(port, configFile, settings.redisUrl, role);
     await b.up();
     return b;
   }
@@ -163,7 +169,7 @@ export class BridgeProcess {
   async up(): Promise<void> {
     this.#child = spawn(
       process.execPath,
-      [join(root, "bin/reglament.js"), "serve", "--config", this.configFile],
+      [join(root, "bin/reglament.js"), "serve", "--config", this.configFile, "--role", this.role],
       {
         cwd: root,
         env: { ...process.env, REDIS_URL: this.redisUrl, NODE_ENV: "production" },

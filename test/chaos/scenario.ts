@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { eventsQueue, partitionOf, safeJobId, ticketKey, writebackQueue } from "../../src/queue/names.js";
 import type { RetryState } from "../../src/queue/retry-budget.js";
 import { KeySpace } from "../../src/redis/key-space.js";
+import type { BridgeRole } from "../../src/runtime/roles.js";
 import { type Delivery, GitlabStub, PROJECT, settled, users } from "./gitlab-stub.js";
 import { BridgeProcess, type BridgeSettings, RedisProcess } from "./processes.js";
 
@@ -20,6 +21,8 @@ export const faults = [
   "endless-503",
   "priority-switch",
   "two-bridges",
+  "three-bridges",
+  "split-roles",
 ] as const;
 export type Fault = (typeof faults)[number];
 
@@ -33,6 +36,8 @@ export const faultDescriptions: Record<Fault, string> = {
   "priority-switch":
     "half the issues: a person adds a priority and removes the old one while the hooks are on their way",
   "two-bridges": "two bridge processes on one Redis, each hook sent to either",
+  "three-bridges": "three bridge processes on one Redis, each hook sent to any of them",
+  "split-roles": "`serve --role ingest` taking the hooks, two `serve --role worker` processes doing the work",
 };
 
 export interface ChaosCounts {
@@ -85,10 +90,18 @@ export async function runChaos(fault: Fault, options: ChaosOptions): Promise<Cha
     retry,
   };
   const prefix = "chaos";
-  const bridges = [await BridgeProcess.start(settings, prefix)];
-  if (fault === "two-bridges") bridges.push(await BridgeProcess.start(settings, prefix));
+  const roles: BridgeRole[] =
+    fault === "two-bridges"
+      ? ["all", "all"]
+      : fault === "three-bridges"
+        ? ["all", "all", "all"]
+        : fault === "split-roles"
+          ? ["ingest", "worker", "worker"]
+          : ["all"];
+  const bridges: BridgeProcess[] = [];
+  for (const role of roles) bridges.push(await BridgeProcess.start(settings, prefix, role));
   const retarget = () => {
-    stub.targets = bridges.filter((b) => b.running).map((b) => b.webhookUrl);
+    stub.targets = bridges.filter((b) => b.running && b.role !== "worker").map((b) => b.webhookUrl);
   };
   retarget();
   const unavailable = new Set<number>(fault === "endless-503" ? [2, 5, 8] : []);
