@@ -6,14 +6,16 @@ import { fakeIssue } from "../test/helpers/fake-tracker.js";
 /**
  * The other side of bench/pipeline, in its own process so that it does not share the
  * bridge's event loop: a stub tracker (answers the adapter's read, patch and comment) and
- * the webhook sender. Prints `tracker <url>`, then waits for `go <webhook url> <count>` on
- * stdin and prints one JSON line of timings once every ticket got its comment.
+ * the webhook sender. Prints `tracker <url>`, then, for each `go <webhook url> <count>` on
+ * stdin, sends that many webhooks of new tickets and prints one JSON line of timings once
+ * every one of them got its comment.
  */
 const issue = (id: string) => fakeIssue({ id });
 let corrected = 0;
 let expected = Number.POSITIVE_INFINITY;
 let done: () => void = () => {};
-const allDone = new Promise<void>((ok) => (done = ok));
+// Each run's tickets are new ones: ids go on from where the last run stopped.
+let firstId = 10_000;
 
 const tracker = createServer((req, res) => {
   req.resume();
@@ -35,11 +37,15 @@ for await (const line of createInterface({ input: process.stdin })) {
   const [verb, url, n] = line.split(" ");
   if (verb !== "go" || !url) continue;
   expected = Number(n);
+  corrected = 0;
+  const allDone = new Promise<void>((ok) => (done = ok));
   const started = performance.now();
+  const base = firstId;
+  firstId += expected;
   let next = 0;
   const sender = async () => {
     while (next < expected) {
-      const id = String(10_000 + next++);
+      const id = String(base + next++);
       const res = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", "x-test-token": "s3cret" },
@@ -56,7 +62,6 @@ for await (const line of createInterface({ input: process.stdin })) {
   const acceptedMs = performance.now() - started;
   await Promise.race([allDone, new Promise((r) => setTimeout(r, 120_000))]);
   console.log(JSON.stringify({ acceptedMs, doneMs: performance.now() - started, corrected }));
-  break;
 }
 tracker.close();
 process.exit(0);

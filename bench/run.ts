@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: runs every benchmark, or the ones named (`npm run bench -- policy`).
+ * `npm run bench`: runs every benchmark, or the ones named (`npm run bench -- policy`,
+ * `npm run bench -- pipeline --processes 1,2`).
  * Each prints its own figures and, where it compares, the ratio to its baseline.
  */
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
@@ -12,9 +13,12 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   history: () => import("./history.js"),
   audit: () => import("./audit.js"),
   console: () => import("./console.js"),
+  soak: () => import("./soak.js"),
 };
 
-const wanted = process.argv.slice(2);
+// Names choose benchmarks; `--flag value` pairs are the benchmarks' own (bench/pipeline's --processes).
+const args = process.argv.slice(2);
+const wanted = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
 for (const name of wanted) {
   if (!(name in benches)) {
     console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(", ")}`);

@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axi
 import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { recorded } from "../support/dry-run.js";
+import { keepAliveAgents } from "../support/keep-alive.js";
 
 /**
  * MantisBT's REST API over axios. Authorization is the bare token (released 2.x does not
@@ -25,6 +26,7 @@ export class MantisClient {
       baseURL: `${baseUrl.replace(/\/+$/, "")}/api/rest`,
       headers: { authorization: token, "content-type": "application/json" },
       timeout: timeoutMs,
+      ...keepAliveAgents(),
     });
   }
 

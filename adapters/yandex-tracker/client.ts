@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axi
 import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { recorded } from "../support/dry-run.js";
+import { keepAliveAgents } from "../support/keep-alive.js";
 import type { YandexOptions } from "./options.js";
 
 /**
@@ -29,6 +30,7 @@ export class YandexClient {
         ...(options.cloudOrgId ? { "x-cloud-org-id": options.cloudOrgId } : {}),
       },
       timeout: options.requestTimeoutMs,
+      ...keepAliveAgents(),
     });
   }
 

@@ -51,7 +51,7 @@ export class WorkInspector {
 
   constructor(
     private readonly config: Config,
-    redis: RedisClient,
+    private readonly redis: RedisClient,
     private readonly now: () => number = Date.now,
   ) {
     const keys = keySpaceOf(config);
@@ -78,7 +78,7 @@ export class WorkInspector {
   }
 
   async counts(): Promise<QueueCounts[]> {
-    return Promise.all(
+    const queues = await Promise.all(
       this.#queues.map(async (q) => {
         const c = await q.getJobCounts("waiting", "active", "delayed", "failed");
         const [oldest] = await q.getWaiting(0, 0);
@@ -92,6 +92,26 @@ export class WorkInspector {
         };
       }),
     );
+    return [await this.#inbox(), ...queues];
+  }
+
+  /** Accepted webhooks no worker process has made into jobs yet (see Inbox): none run while it grows. */
+  async #inbox(): Promise<QueueCounts> {
+    const streams = keySpaceOf(this.config).allPartitions("inbox");
+    const [lengths, heads] = await Promise.all([
+      Promise.all(streams.map((k) => this.redis.xlen(k))),
+      Promise.all(streams.map((k) => this.redis.xrange(k, "-", "+", "COUNT", 1))),
+    ]);
+    // A stream entry's id begins with the moment it was added, in milliseconds.
+    const oldest = Math.min(...heads.flat().map(([id]) => Number(id.split("-")[0])));
+    return {
+      queue: "inbox",
+      waiting: lengths.reduce((a, b) => a + b, 0),
+      active: 0,
+      delayed: 0,
+      failed: 0,
+      oldestWaitingSeconds: Number.isFinite(oldest) ? Math.round((this.now() - oldest) / 1000) : 0,
+    };
   }
 
   /** Unfinished and dead jobs, newest first, at most `limit` per queue and state. */

@@ -884,6 +884,11 @@ export class Pipeline {
     }
   }
 
+  /** Accepted events not yet made into jobs (see Inbox). */
+  inboxBacklog(): Promise<number> {
+    return this.#inbox.backlog();
+  }
+
   /** Queue depths and ages for /metrics. */
   async observeQueues(): Promise<void> {
     this.#o.metrics.queueDepth.set({ queue: "inbox", state: "waiting" }, await this.#inbox.backlog());

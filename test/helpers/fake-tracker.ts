@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import axios, { type AxiosInstance, isAxiosError } from "axios";
 import { z } from "zod";
+import { keepAliveAgents } from "../../adapters/support/keep-alive.js";
 import { configSchema } from "../../src/config/schema.js";
 import type { AdapterFactory, TrackerAdapter, WebhookRequest } from "../../src/domain/adapter.js";
 import { Change } from "../../src/domain/change.js";
@@ -107,6 +108,7 @@ export const fakeTrackerFactory: AdapterFactory = {
     const http: AxiosInstance = axios.create({
       baseURL: config.baseUrl,
       headers: { authorization: `Bearer ${config.token}` },
+      ...keepAliveAgents(),
     });
     const call = async <T>(what: string, run: () => Promise<{ data: T }>) => {
       try {

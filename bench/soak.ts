@@ -1,0 +1,71 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { packageRoot } from "../src/paths.js";
+import { connectRedis } from "../src/redis/connection.js";
+import { startLoad } from "./pipeline-load-process.js";
+
+/**
+ * The bridge under the pipeline benchmark's load for SOAK_MINUTES (default 10), in a
+ * process of its own: rounds of 500 new tickets, one after another, each corrected on the
+ * stub tracker. Prints the bridge's RSS and heap every 30 s (SOAK_EVERY_S), then whether
+ * RSS stayed at or under 150 MB and flat after the warm-up (the first minute): the last
+ * third of the samples no more than 10 % above the first sample after it.
+ */
+export async function run(): Promise<void> {
+  const minutes = Number(process.env.SOAK_MINUTES ?? 10);
+  const everyS = Number(process.env.SOAK_EVERY_S ?? 30);
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/13";
+  const redis = await connectRedis(redisUrl);
+  await redis.flushdb();
+  const load = await startLoad();
+  const bridge = spawn(process.execPath, ["--import", "tsx", join(packageRoot, "bench/pipeline-worker.ts")], {
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      BENCH_TRACKER: load.trackerUrl,
+      BENCH_ROLE: "all",
+      BENCH_MEMORY_MS: String(everyS * 1000),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: bridge.stdout! });
+  const address = await new Promise<string>((ok) => lines.once("line", (l) => ok(l.replace(/^ready /, ""))));
+  const started = Date.now();
+  const samples: { at: number; rss: number; heapUsed: number }[] = [];
+  let events = 0;
+  const mb = (b: number) => (b / 1048576).toFixed(0).padStart(4);
+  console.log(`bench/soak — the bridge under load for ${minutes} min; its memory every ${everyS} s`);
+  lines.on("line", (l) => {
+    const m = JSON.parse(l) as { rss: number; heapUsed: number };
+    const at = (Date.now() - started) / 1000;
+    samples.push({ at, ...m });
+    console.log(
+      `  ${at.toFixed(0).padStart(5)} s   RSS ${mb(m.rss)} MB   heap ${mb(m.heapUsed)} MB   ${events.toLocaleString("en-US")} events done`,
+    );
+  });
+  try {
+    while (Date.now() - started < minutes * 60_000) {
+      const r = await load.run(`${address}/webhooks/shop`, 500);
+      events += r.corrected;
+    }
+  } finally {
+    bridge.kill("SIGTERM");
+    load.stop();
+    await redis.flushdb();
+    redis.disconnect();
+  }
+  const settled = samples.filter((s) => s.at >= 60);
+  if (settled.length < 3) {
+    console.log("  too short to judge flatness: run at least 3 minutes (SOAK_MINUTES)");
+    return;
+  }
+  const peak = Math.max(...settled.map((s) => s.rss));
+  const first = settled[0]!.rss;
+  const tail = settled.slice(Math.floor((settled.length * 2) / 3));
+  const tailMean = tail.reduce((a, s) => a + s.rss, 0) / tail.length;
+  const growth = tailMean / first - 1;
+  console.log(
+    `  ${events.toLocaleString("en-US")} events in ${minutes} min; RSS after warm-up ${mb(first)} MB, peak ${mb(peak)} MB, last third ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)} % — ≤ 150 MB: ${peak <= 150 * 1048576 ? "met" : "MISSED"}; flat (≤ +10 %): ${growth <= 0.1 ? "met" : "MISSED"}`,
+  );
+}
