@@ -102,7 +102,10 @@ export class Inbox<T> {
     const partition = this.#o.keys.partitionOf(ticket);
     return new Promise<boolean>((resolve, reject) => {
       let batch = this.#batches.get(partition);
-      if (!batch) this.#batches.set(partition, (batch = []));
+      if (!batch) {
+        batch = [];
+        this.#batches.set(partition, batch);
+      }
       batch.push({ ticket, jobId, payload: JSON.stringify({ id: jobId, ticket, data }), resolve, reject });
       if (!this.#flushing) {
         this.#flushing = true;

@@ -41,7 +41,10 @@ export async function webhookRoutes(
   const count = (instance: string, result: string, reason = "") => {
     const key = `${instance}\u0000${result}\u0000${reason}`;
     let child = counted.get(key);
-    if (!child) counted.set(key, (child = metrics.webhooks.labels(instance, result, reason)));
+    if (!child) {
+      child = metrics.webhooks.labels(instance, result, reason);
+      counted.set(key, child);
+    }
     child.inc();
   };
   await app.register(async (scope) => {
