@@ -731,7 +731,7 @@ export class Pipeline {
       return;
     }
     await this.guard.remember(ticketKey(ref), planActions(plan));
-    const pace = this.#pace.get(instance)!;
+    const pace = this.#pace.get(instance)!.session();
     let result: Awaited<ReturnType<typeof converge>>;
     try {
       result = await converge(adapter, ref, plan, marker, {
@@ -742,6 +742,8 @@ export class Pipeline {
     } catch (err) {
       if (!(err instanceof TrackerRequestError && err.conflict)) throw err;
       result = { outcome: "superseded", changed: [`the tracker reports a concurrent edit (${err.reason})`] };
+    } finally {
+      await pace.end().catch(() => {});
     }
     if (result.outcome === "superseded") {
       // A person changed the ticket since the decision: what to write may no longer hold.
