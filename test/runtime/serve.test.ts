@@ -111,6 +111,35 @@ describe("reglament serve (a real process)", () => {
     expect(await serve.stop()).toBe(0);
   });
 
+  it("--role worker answers health and metrics only, --role ingest the webhooks; --port overrides server.port", async () => {
+    const config = join(tmpdir(), `reglament-serve-roles-${process.pid}.yaml`);
+    writeFileSync(config, "server:\n  port: 1\n  logLevel: warn\nhistory: { enabled: false }\n");
+    const serve = (role: string) =>
+      startServe(
+        process.execPath,
+        [join(packageRoot, "bin/reglament.js"), "serve", "--config", config, "--role", role, "--port", "0"],
+        { env: { REDIS_URL: testRedisUrl(2) } },
+      );
+    const worker = await serve("worker");
+    const ingest = await serve("ingest");
+    try {
+      expect(worker.output()).toMatch(/^Reglament listening on http:\/\/\S+ \(mode dry-run, role worker,/m);
+      expect(worker.output()).not.toMatch(/^Console: /m);
+      expect((await fetch(`${worker.address}/healthz`)).status).toBe(200);
+      expect((await fetch(`${worker.address}/webhooks/any`, { method: "POST", body: "{}" })).status).toBe(
+        404,
+      );
+      expect(ingest.output()).toMatch(/role ingest/);
+      expect(ingest.output()).toMatch(/^Console: /m);
+      // The ingest role has the webhook route: an unknown instance is its 404, not the server's.
+      const res = await fetch(`${ingest.address}/webhooks/any`, { method: "POST", body: "{}" });
+      expect(((await res.json()) as { error: string }).error).toBe("REG_UNKNOWN_INSTANCE");
+    } finally {
+      expect(await worker.stop()).toBe(0);
+      expect(await ingest.stop()).toBe(0);
+    }
+  });
+
   it("logs JSON lines when stdout is not a terminal, and readable lines with --log-format pretty", async () => {
     const config = join(tmpdir(), `reglament-serve-logs-${process.pid}.yaml`);
     writeFileSync(config, "server:\n  port: 0\n  logLevel: info\nhistory: { enabled: false }\n");
