@@ -1,14 +1,16 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { build } from "esbuild";
 import { packageRoot } from "../src/paths.js";
 import { connectRedis } from "../src/redis/connection.js";
 import { startLoad } from "./pipeline-load-process.js";
 
 /**
  * The bridge under the pipeline benchmark's load for SOAK_MINUTES (default 10), in a
- * process of its own: rounds of 500 new tickets, one after another, each corrected on the
- * stub tracker. Prints the bridge's RSS and heap every 30 s (SOAK_EVERY_S), then whether
+ * process of its own, compiled as in production (SOAK_NODE_OPTIONS: V8 flags for it alone,
+ * e.g. `--max-old-space-size=128 --max-semi-space-size=4`): rounds of 500 new tickets, one
+ * after another, each corrected on the stub tracker. Prints the bridge's RSS and heap every 30 s (SOAK_EVERY_S), then whether
  * RSS stayed at or under 150 MB and flat after the warm-up (the first minute): the last
  * third of the samples no more than 10 % above the first sample after it.
  */
@@ -19,9 +21,22 @@ export async function run(): Promise<void> {
   const redis = await connectRedis(redisUrl);
   await redis.flushdb();
   const load = await startLoad();
-  const bridge = spawn(process.execPath, ["--import", "tsx", join(packageRoot, "bench/pipeline-worker.ts")], {
+  // The bridge runs compiled, as `serve` does in production, not through the TypeScript loader.
+  const worker = join(packageRoot, "bench/.build/pipeline-worker.mjs");
+  await build({
+    entryPoints: [join(packageRoot, "bench/pipeline-worker.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile: worker,
+    logLevel: "warning",
+  });
+  const nodeOptions = process.env.SOAK_NODE_OPTIONS ?? "";
+  const bridge = spawn(process.execPath, [worker], {
     env: {
       ...process.env,
+      NODE_OPTIONS: nodeOptions,
       REDIS_URL: redisUrl,
       BENCH_TRACKER: load.trackerUrl,
       BENCH_ROLE: "all",
@@ -35,7 +50,9 @@ export async function run(): Promise<void> {
   const samples: { at: number; rss: number; heapUsed: number }[] = [];
   let events = 0;
   const mb = (b: number) => (b / 1048576).toFixed(0).padStart(4);
-  console.log(`bench/soak — the bridge under load for ${minutes} min; its memory every ${everyS} s`);
+  console.log(
+    `bench/soak — the bridge under load for ${minutes} min; its memory every ${everyS} s${nodeOptions ? ` (node ${nodeOptions})` : ""}`,
+  );
   lines.on("line", (l) => {
     const m = JSON.parse(l) as { rss: number; heapUsed: number };
     const at = (Date.now() - started) / 1000;
