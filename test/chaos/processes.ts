@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeLoopbackPort as freePort } from "../../src/redis/local-server.js";
 import type { BridgeRole } from "../../src/runtime/roles.js";
+import { redisPing } from "../helpers/redis-topology.js";
 
 /**
  * The real processes of a chaos run: a private redis-server keeping an append-only file
@@ -20,24 +21,6 @@ async function waitFor(what: string, ok: () => Promise<boolean>, ms = 20_000): P
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} did not come up within ${ms / 1000} s`);
-}
-
-async function redisPing(port: number): Promise<boolean> {
-  const { Redis } = await import("ioredis");
-  const r = new Redis({
-    port,
-    host: "127.0.0.1",
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    return (await r.ping()) === "PONG";
-  } finally {
-    r.disconnect();
-  }
 }
 
 export class RedisProcess {

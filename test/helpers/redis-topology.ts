@@ -72,23 +72,26 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
   throw new Error(`${what} did not happen in ${ms} ms${last ? `: ${(last as Error).message}` : ""}`);
 }
 
-async function answering(port: number): Promise<void> {
-  await until(`redis-server on ${port} answering`, async () => {
-    const probe = new Redis({
-      port,
-      host: "127.0.0.1",
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on("error", () => {});
-    try {
-      await probe.connect();
-      return (await probe.ping()) === "PONG" ? true : undefined;
-    } finally {
-      probe.disconnect();
-    }
+/** True when a redis-server on this loopback port answers PING. */
+export async function redisPing(port: number): Promise<boolean> {
+  const probe = new Redis({
+    port,
+    host: "127.0.0.1",
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
   });
+  probe.on("error", () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === "PONG";
+  } finally {
+    probe.disconnect();
+  }
+}
+
+async function answering(port: number): Promise<void> {
+  await until(`redis-server on ${port} answering`, async () => ((await redisPing(port)) ? true : undefined));
 }
 
 const common = (dir: string, port: number) => [
