@@ -2,22 +2,23 @@ import { z } from "zod";
 
 /**
  * The GitLab shapes the adapter reads, as documented in GitLab's webhook events page
- * (`doc/user/project/integrations/webhook_events.md`) and REST API. Objects are loose:
- * GitLab adds fields between releases, and only those named here are read.
+ * (`doc/user/project/integrations/webhook_events.md`) and REST API. GitLab adds fields
+ * between releases: objects accept any others and drop them unread (zod's default), which
+ * also spares the webhook path a copy of every field a hook carries.
  */
 
 const Id = z.number().int();
 
-export const HookUser = z.looseObject({
+export const HookUser = z.object({
   id: Id.optional(),
   name: z.string().optional(),
   username: z.string().min(1),
 });
 export type HookUser = z.infer<typeof HookUser>;
 
-export const HookLabel = z.looseObject({ title: z.string() });
+export const HookLabel = z.object({ title: z.string() });
 
-export const HookProject = z.looseObject({
+export const HookProject = z.object({
   id: Id,
   path_with_namespace: z.string().min(1),
   web_url: z.string().optional(),
@@ -26,13 +27,13 @@ export const HookProject = z.looseObject({
 /** A `changes` entry: GitLab always sends `previous` and `current` (either may be null). */
 const Change = <T extends z.ZodType>(value: T) =>
   z
-    .looseObject({ previous: value.nullish(), current: value.nullish() })
+    .object({ previous: value.nullish(), current: value.nullish() })
     .refine((c) => c.previous !== undefined || c.current !== undefined, {
       message: 'has neither "previous" nor "current"',
     });
 
 /** `object_attributes` of an Issue Hook / Work Item Hook. */
-export const HookIssueAttributes = z.looseObject({
+export const HookIssueAttributes = z.object({
   id: Id,
   iid: Id,
   title: z.string(),
@@ -49,7 +50,7 @@ export const HookIssueAttributes = z.looseObject({
   url: z.string().optional(),
 });
 
-export const IssueHook = z.looseObject({
+export const IssueHook = z.object({
   object_kind: z.enum(["issue", "work_item"]),
   event_type: z.string().optional(),
   user: HookUser,
@@ -57,7 +58,7 @@ export const IssueHook = z.looseObject({
   object_attributes: HookIssueAttributes,
   assignees: z.array(HookUser).default([]),
   changes: z
-    .looseObject({
+    .object({
       labels: Change(z.array(HookLabel)).optional(),
       assignees: Change(z.array(HookUser)).optional(),
       state_id: Change(Id).optional(),
@@ -70,12 +71,12 @@ export const IssueHook = z.looseObject({
 export type IssueHook = z.infer<typeof IssueHook>;
 
 /** A Note Hook on an issue: the note in `object_attributes`, its issue under `issue`. */
-export const NoteHook = z.looseObject({
+export const NoteHook = z.object({
   object_kind: z.literal("note"),
   event_type: z.string().optional(),
   user: HookUser,
   project: HookProject,
-  object_attributes: z.looseObject({
+  object_attributes: z.object({
     id: Id,
     note: z.string(),
     noteable_type: z.string(),
@@ -88,7 +89,7 @@ export const NoteHook = z.looseObject({
     url: z.string().optional(),
   }),
   issue: z
-    .looseObject({
+    .object({
       id: Id,
       iid: Id,
       title: z.string(),
@@ -105,10 +106,10 @@ export const NoteHook = z.looseObject({
 export type NoteHook = z.infer<typeof NoteHook>;
 
 /** `GET /projects/:id/issues/:iid` (and the elements of the issue listings). */
-export const RestUser = z.looseObject({ id: Id, username: z.string().min(1), name: z.string().optional() });
+export const RestUser = z.object({ id: Id, username: z.string().min(1), name: z.string().optional() });
 export type RestUser = z.infer<typeof RestUser>;
 
-export const RestIssue = z.looseObject({
+export const RestIssue = z.object({
   id: Id,
   iid: Id,
   project_id: Id,
@@ -121,12 +122,12 @@ export const RestIssue = z.looseObject({
   created_at: z.string().min(1),
   updated_at: z.string().min(1),
   web_url: z.string().optional(),
-  references: z.looseObject({ full: z.string().optional() }).optional(),
+  references: z.object({ full: z.string().optional() }).optional(),
 });
 export type RestIssue = z.infer<typeof RestIssue>;
 
 /** `GET /projects/:id/issues/:iid/notes`. */
-export const RestNote = z.looseObject({
+export const RestNote = z.object({
   id: Id,
   body: z.string(),
   author: RestUser,
@@ -138,22 +139,22 @@ export const RestNote = z.looseObject({
 export type RestNote = z.infer<typeof RestNote>;
 
 /** `GET /projects/:id/issues/:iid/resource_label_events`. */
-export const RestLabelEvent = z.looseObject({
+export const RestLabelEvent = z.object({
   id: Id,
   user: RestUser,
   created_at: z.string().min(1),
-  label: z.looseObject({ name: z.string() }).nullable(),
+  label: z.object({ name: z.string() }).nullable(),
   action: z.enum(["add", "remove"]),
 });
 export type RestLabelEvent = z.infer<typeof RestLabelEvent>;
 
 /** `GET /projects/:id/issues/:iid/links`: the linked issues, each with its project. */
-export const RestLinkedIssue = z.looseObject({
+export const RestLinkedIssue = z.object({
   iid: Id,
   project_id: Id,
   description: z.string().nullish(),
   title: z.string(),
   labels: z.array(z.string()).default([]),
   web_url: z.string().optional(),
-  references: z.looseObject({ full: z.string() }).optional(),
+  references: z.object({ full: z.string() }).optional(),
 });

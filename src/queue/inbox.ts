@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { JobsOptions, Queue } from "bullmq";
+import { Cluster } from "ioredis";
 import type { Logger } from "pino";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/key-space.js";
@@ -12,8 +13,7 @@ import type { TicketOrder } from "./ticket-order.js";
  * the partition's tickets. Accepting is one script — the delivery's seen-mark and, when it
  * is new, the entry in the stream — so the webhook is answered 202 as soon as Redis holds
  * it, for a few microseconds of Redis time (a BullMQ job costs ten times that, and it is
- * made off the request's path). What arrives in one turn of the event loop goes in one call
- * per partition.
+ * made off the request's path).
  *
  * A feeder in each worker process turns the entries into BullMQ jobs, in stream order —
  * listing each in its ticket's order first — and deletes them once the jobs exist. One
@@ -22,14 +22,15 @@ import type { TicketOrder } from "./ticket-order.js";
  * delivery's, so a feeder that died between making the jobs and deleting the entries makes
  * nothing twice when the next one reads them again.
  */
+// KEYS: per event, its partition's stream and its delivery's seen-mark; ARGV: the entries.
 const acceptScript = new LuaScript(`
 local firsts = {}
-for i = 2, #KEYS do
-  if redis.call('SET', KEYS[i], '1', 'EX', 86400, 'NX') then
-    redis.call('XADD', KEYS[1], '*', 'j', ARGV[i - 1])
-    firsts[#firsts + 1] = 1
+for i = 1, #ARGV do
+  if redis.call('SET', KEYS[2 * i], '1', 'EX', 86400, 'NX') then
+    redis.call('XADD', KEYS[2 * i - 1], '*', 'j', ARGV[i])
+    firsts[i] = 1
   else
-    firsts[#firsts + 1] = 0
+    firsts[i] = 0
   end
 end
 return firsts
@@ -68,6 +69,7 @@ export interface InboxOptions<T> {
 }
 
 interface Pending {
+  partition: number;
   ticket: string;
   jobId: string;
   payload: string;
@@ -79,15 +81,23 @@ export class Inbox<T> {
   readonly #o: InboxOptions<T>;
   readonly #feeder = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   #loop: Promise<void> | undefined;
-  /** Events accepted in this turn of the event loop, per partition: sent together at its end. */
+  /**
+   * Events accepted while no call was on its way, per group: on a Cluster a group is a
+   * partition, whose keys share a slot; on a single Redis all are one group, a partition's
+   * tag being only a name there.
+   */
   #batches = new Map<number, Pending[]>();
+  readonly #clustered: boolean;
   #flushing = false;
+  /** Scripts of earlier turns not answered yet: while there are, what arrives waits for them. */
+  #inFlight = 0;
   #stopping = false;
   #wake: (() => void) | undefined;
   #woken = false;
 
   constructor(options: InboxOptions<T>) {
     this.#o = options;
+    this.#clustered = options.redis instanceof Cluster;
   }
 
   stream(partition: number): string {
@@ -100,41 +110,67 @@ export class Inbox<T> {
    */
   accept(ticket: string, jobId: string, data: T): Promise<boolean> {
     const partition = this.#o.keys.partitionOf(ticket);
+    const group = this.#clustered ? partition : 0;
     return new Promise<boolean>((resolve, reject) => {
-      let batch = this.#batches.get(partition);
+      let batch = this.#batches.get(group);
       if (!batch) {
         batch = [];
-        this.#batches.set(partition, batch);
+        this.#batches.set(group, batch);
       }
-      batch.push({ ticket, jobId, payload: JSON.stringify({ id: jobId, ticket, data }), resolve, reject });
-      if (!this.#flushing) {
-        this.#flushing = true;
-        setImmediate(() => this.#flush());
-      }
+      batch.push({
+        partition,
+        ticket,
+        jobId,
+        payload: JSON.stringify({ id: jobId, ticket, data }),
+        resolve,
+        reject,
+      });
+      this.#schedule();
     });
   }
 
-  /** One script per partition for what arrived together: the keys of one call share a slot. */
+  /**
+   * Group commit: the first event of a quiet moment goes at the end of its turn; under load,
+   * what arrives while a call is on its way goes in the next one, so a busy moment costs a
+   * few large calls instead of many small ones, and no event waits longer than one call.
+   */
+  #schedule(): void {
+    if (this.#flushing || this.#inFlight > 0 || this.#batches.size === 0) return;
+    this.#flushing = true;
+    setImmediate(() => this.#flush());
+  }
+
+  /** What arrived together, in one script per group (see #group). */
   #flush(): void {
     this.#flushing = false;
     const batches = this.#batches;
     this.#batches = new Map();
-    for (const [partition, batch] of batches) {
-      const keys: string[] = [this.stream(partition)];
+    for (const batch of batches.values()) {
+      const keys: string[] = [];
       const args: string[] = [];
       for (const e of batch) {
-        keys.push(this.#o.keys.ticketIn(partition, e.ticket, "delivery", e.jobId));
+        keys.push(
+          this.stream(e.partition),
+          this.#o.keys.ticketIn(e.partition, e.ticket, "delivery", e.jobId),
+        );
         args.push(e.payload);
       }
-      acceptScript.run(this.#o.redis, keys, args).then(
-        (firsts) => {
-          for (const [i, e] of batch.entries()) e.resolve(Number((firsts as number[])[i]) === 1);
-          this.wake();
-        },
-        (err: unknown) => {
-          for (const e of batch) e.reject(err);
-        },
-      );
+      this.#inFlight++;
+      acceptScript
+        .run(this.#o.redis, keys, args)
+        .then(
+          (firsts) => {
+            for (const [i, e] of batch.entries()) e.resolve(Number((firsts as number[])[i]) === 1);
+            this.wake();
+          },
+          (err: unknown) => {
+            for (const e of batch) e.reject(err);
+          },
+        )
+        .finally(() => {
+          this.#inFlight--;
+          this.#schedule();
+        });
     }
   }
 
