@@ -24,6 +24,8 @@ const every = Number(process.env.BENCH_MEMORY_MS ?? 0);
 if (every)
   setInterval(() => {
     const m = process.memoryUsage();
-    process.stdout.write(`${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external })}\n`,
+    );
   }, every).unref();
 process.on("SIGTERM", () => void bridge.shutdown.run("bench end"));

@@ -4,12 +4,14 @@ import { createInterface } from "node:readline";
 import { build } from "esbuild";
 import { packageRoot } from "../src/paths.js";
 import { connectRedis } from "../src/redis/connection.js";
+import { recommendedNodeOptions } from "../src/runtime/heap.js";
 import { startLoad } from "./pipeline-load-process.js";
 
 /**
  * The bridge under the pipeline benchmark's load for SOAK_MINUTES (default 10), in a
- * process of its own, compiled as in production (SOAK_NODE_OPTIONS: V8 flags for it alone,
- * e.g. `--max-old-space-size=128 --max-semi-space-size=4`): rounds of 500 new tickets, one
+ * process of its own, compiled and with the heap limit as in production
+ * (`--max-old-space-size=256 --max-semi-space-size=4`, as `npm start` and the image set it; SOAK_NODE_OPTIONS gives
+ * other V8 flags, `SOAK_NODE_OPTIONS=` none): rounds of 500 new tickets, one
  * after another, each corrected on the stub tracker. Prints the bridge's RSS and heap every 30 s (SOAK_EVERY_S), then whether
  * RSS stayed at or under 150 MB and flat after the warm-up (the first minute): the last
  * third of the samples no more than 10 % above the first sample after it.
@@ -32,7 +34,7 @@ export async function run(): Promise<void> {
     outfile: worker,
     logLevel: "warning",
   });
-  const nodeOptions = process.env.SOAK_NODE_OPTIONS ?? "";
+  const nodeOptions = process.env.SOAK_NODE_OPTIONS ?? recommendedNodeOptions;
   const bridge = spawn(process.execPath, [worker], {
     env: {
       ...process.env,
@@ -47,18 +49,18 @@ export async function run(): Promise<void> {
   const lines = createInterface({ input: bridge.stdout! });
   const address = await new Promise<string>((ok) => lines.once("line", (l) => ok(l.replace(/^ready /, ""))));
   const started = Date.now();
-  const samples: { at: number; rss: number; heapUsed: number }[] = [];
+  const samples: { at: number; rss: number; heapUsed: number; heapTotal: number; external: number }[] = [];
   let events = 0;
   const mb = (b: number) => (b / 1048576).toFixed(0).padStart(4);
   console.log(
     `bench/soak — the bridge under load for ${minutes} min; its memory every ${everyS} s${nodeOptions ? ` (node ${nodeOptions})` : ""}`,
   );
   lines.on("line", (l) => {
-    const m = JSON.parse(l) as { rss: number; heapUsed: number };
+    const m = JSON.parse(l) as { rss: number; heapUsed: number; heapTotal: number; external: number };
     const at = (Date.now() - started) / 1000;
     samples.push({ at, ...m });
     console.log(
-      `  ${at.toFixed(0).padStart(5)} s   RSS ${mb(m.rss)} MB   heap ${mb(m.heapUsed)} MB   ${events.toLocaleString("en-US")} events done`,
+      `  ${at.toFixed(0).padStart(5)} s   RSS ${mb(m.rss)} MB   heap ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB   external ${mb(m.external)} MB   ${events.toLocaleString("en-US")} events done`,
     );
   });
   try {

@@ -1,5 +1,30 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { Errors } from "../errors/catalogue.js";
+
+const smallPool = ["-c", "shared_buffers=16MB"];
+
+/** initdb of a new data folder, in a process that exits when it is done. */
+async function initialiseApart(path: string): Promise<void> {
+  // The package's CommonJS entry: a path that `-e` can load wherever the process was started.
+  const pglite = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const script = `const { PGlite } = require(${JSON.stringify(pglite)});
+PGlite.create(${JSON.stringify(path)}, { startParams: [...PGlite.defaultStartParams, ...${JSON.stringify(smallPool)}] })
+  .then((db) => db.close())
+  .catch((err) => { console.error(err.message); process.exit(1); });`;
+  try {
+    await promisify(execFile)(process.execPath, ["-e", script], { timeout: 120_000 });
+  } catch (err) {
+    const { stderr } = err as { stderr?: string };
+    throw Errors.HISTORY_UNAVAILABLE(
+      `embedded PostgreSQL (PGlite) in ${path}`,
+      `its new data folder could not be initialised (${(stderr || (err as Error).message).trim()}); check that the folder is writable and has room`,
+    );
+  }
+}
 
 /**
  * The few things the history store asks of a database, met by PostgreSQL (`pg`) and by
@@ -50,12 +75,19 @@ export async function openPostgres(url: string): Promise<SqlDatabase> {
   };
 }
 
-/** The embedded PostgreSQL (PGlite) in `dir`: one process at a time. */
+/**
+ * The embedded PostgreSQL (PGlite) in `dir`: one process at a time. Its memory is
+ * WebAssembly's, which never shrinks: PostgreSQL's default 128 MB buffer pool would stay in
+ * the bridge's RSS for good, and so would what initdb used (some 500 MB). So the pool is
+ * 16 MB — the history is appended and read by a few reports, not a hot working set — and a
+ * new folder is initialised by a short-lived process of its own, whose memory leaves with it.
+ */
 export async function openEmbedded(dir: string): Promise<SqlDatabase> {
   const { PGlite } = await import("@electric-sql/pglite");
   const path = resolve(dir);
   mkdirSync(path, { recursive: true });
-  const db = await PGlite.create(path);
+  if (!existsSync(join(path, "PG_VERSION"))) await initialiseApart(path);
+  const db = await PGlite.create(path, { startParams: [...PGlite.defaultStartParams, ...smallPool] });
   return {
     where: `embedded PostgreSQL (PGlite) in ${path}`,
     async query<T>(text: string, params: readonly unknown[] = []) {

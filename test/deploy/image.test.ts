@@ -14,6 +14,7 @@ import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { packageRoot } from "../../src/paths.js";
+import { recommendedNodeOptions } from "../../src/runtime/heap.js";
 import { startServe } from "../helpers/cli.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
@@ -33,7 +34,8 @@ function layOut(
   const workdir = join(root, /^WORKDIR (\S+)$/m.exec(runtime)![1]!);
   mkdirSync(workdir, { recursive: true });
   const env: Record<string, string> = {};
-  for (const [, k, v] of runtime.matchAll(/^ENV (\w+)=(\S+)$/gm)) env[k!] = v!;
+  for (const [, k, v] of runtime.matchAll(/^ENV (\w+)=("[^"]*"|\S+)$/gm))
+    env[k!] = v!.replace(/^"(.*)"$/, "$1");
   for (const [, from, src, dest] of runtime.matchAll(/^COPY (--from=\w+ )?(\S+) (\S+)$/gm)) {
     const place = dest!.startsWith("/") ? join(root, dest!) : join(workdir, dest!);
     // As Docker does: a destination ending in "/" is a folder the source goes into.
@@ -98,6 +100,9 @@ describe("the Docker image's file set", () => {
       env: { ...imageEnv, REDIS_URL: testRedisUrl(2) },
     });
     expect((await fetch(`${serve.address}/healthz`)).status).toBe(200);
+    // The image sizes the heap for the bridge, so serve has no heap advice to give.
+    expect(env.NODE_OPTIONS).toBe(recommendedNodeOptions);
+    expect(serve.output()).not.toMatch(/^Heap: /m);
     expect(await serve.stop()).toBe(0);
   }, 120_000);
 

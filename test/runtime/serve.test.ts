@@ -114,14 +114,14 @@ describe("reglament serve (a real process)", () => {
   it("--role worker answers health and metrics only, --role ingest the webhooks; --port overrides server.port", async () => {
     const config = join(tmpdir(), `reglament-serve-roles-${process.pid}.yaml`);
     writeFileSync(config, "server:\n  port: 1\n  logLevel: warn\nhistory: { enabled: false }\n");
-    const serve = (role: string) =>
+    const serve = (role: string, heapMb: number) =>
       startServe(
         process.execPath,
         [join(packageRoot, "bin/reglament.js"), "serve", "--config", config, "--role", role, "--port", "0"],
-        { env: { REDIS_URL: testRedisUrl(2) } },
+        { env: { REDIS_URL: testRedisUrl(2), NODE_OPTIONS: `--max-old-space-size=${heapMb}` } },
       );
-    const worker = await serve("worker");
-    const ingest = await serve("ingest");
+    const worker = await serve("worker", 256);
+    const ingest = await serve("ingest", 2048);
     try {
       expect(worker.output()).toMatch(/^Reglament listening on http:\/\/\S+ \(mode dry-run, role worker,/m);
       expect(worker.output()).not.toMatch(/^Console: /m);
@@ -130,6 +130,11 @@ describe("reglament serve (a real process)", () => {
         404,
       );
       expect(ingest.output()).toMatch(/role ingest/);
+      // A heap limit in gigabytes lets RSS grow to three times the live heap: serve says how to size it.
+      expect(ingest.output()).toMatch(
+        /^Heap: the V8 heap limit is 2,\d{3} MB .*--max-old-space-size=256 --max-semi-space-size=4/m,
+      );
+      expect(worker.output()).not.toMatch(/^Heap: /m);
       expect(ingest.output()).toMatch(/^Console: /m);
       // The ingest role has the webhook route: an unknown instance is its 404, not the server's.
       const res = await fetch(`${ingest.address}/webhooks/any`, { method: "POST", body: "{}" });
@@ -154,8 +159,8 @@ describe("reglament serve (a real process)", () => {
         serve
           .output()
           .split("\n")
-          // The command's own two lines (where it listens, the console's link) are not log lines.
-          .filter((l) => l && !l.startsWith("Reglament listening") && !l.startsWith("Console: "))
+          // The command's own lines (where it listens, the console's link, heap advice) are not log lines.
+          .filter((l) => l && !/^(Reglament listening|Console: |Heap: )/.test(l))
       );
     };
     const json = await run();

@@ -1,6 +1,7 @@
 import { resolveConfigPath } from "../../config/load.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import { loadDeploymentPacks } from "../../runtime/deployment-packs.js";
+import { heapAdvice } from "../../runtime/heap.js";
 import type { BridgeRole } from "../../runtime/roles.js";
 import { startBridge } from "../../runtime/serve.js";
 import type { LogFormat } from "../../server/log-formats.js";
@@ -28,11 +29,13 @@ export async function runServe(
     ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
   });
   const what = role === "all" ? "" : `, role ${role}`;
+  const heap = heapAdvice();
   io.out(
     `Reglament listening on ${bridge.address} (mode ${config.mode}${what}, config ${file}, redis ${bridge.redisSource})\n` +
       (role === "worker"
         ? ""
-        : `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs in as operator for this run)" : ""}\n`),
+        : `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs in as operator for this run)" : ""}\n`) +
+      (heap ? `${heap}\n` : ""),
   );
   bridge.shutdown.onSignals();
   await new Promise(() => {});
