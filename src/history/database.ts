@@ -5,14 +5,12 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { Errors } from "../errors/catalogue.js";
 
-const smallPool = ["-c", "shared_buffers=16MB"];
-
 /** initdb of a new data folder, in a process that exits when it is done. */
-async function initialiseApart(path: string): Promise<void> {
+async function initialiseApart(path: string, startParams: readonly string[]): Promise<void> {
   // The package's CommonJS entry: a path that `-e` can load wherever the process was started.
   const pglite = createRequire(import.meta.url).resolve("@electric-sql/pglite");
   const script = `const { PGlite } = require(${JSON.stringify(pglite)});
-PGlite.create(${JSON.stringify(path)}, { startParams: [...PGlite.defaultStartParams, ...${JSON.stringify(smallPool)}] })
+PGlite.create(${JSON.stringify(path)}, { startParams: ${JSON.stringify(startParams)} })
   .then((db) => db.close())
   .catch((err) => { console.error(err.message); process.exit(1); });`;
   try {
@@ -86,8 +84,9 @@ export async function openEmbedded(dir: string): Promise<SqlDatabase> {
   const { PGlite } = await import("@electric-sql/pglite");
   const path = resolve(dir);
   mkdirSync(path, { recursive: true });
-  if (!existsSync(join(path, "PG_VERSION"))) await initialiseApart(path);
-  const db = await PGlite.create(path, { startParams: [...PGlite.defaultStartParams, ...smallPool] });
+  const startParams = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+  if (!existsSync(join(path, "PG_VERSION"))) await initialiseApart(path, startParams);
+  const db = await PGlite.create(path, { startParams });
   return {
     where: `embedded PostgreSQL (PGlite) in ${path}`,
     async query<T>(text: string, params: readonly unknown[] = []) {

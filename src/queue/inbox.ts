@@ -140,7 +140,7 @@ export class Inbox<T> {
     setImmediate(() => this.#flush());
   }
 
-  /** What arrived together, in one script per group (see #group). */
+  /** What arrived together, in one script per group (see #batches). */
   #flush(): void {
     this.#flushing = false;
     const batches = this.#batches;
