@@ -67,15 +67,15 @@ function statusOf(n: Normaliser, state: string): Ticket["status"] {
   return { value, native: state };
 }
 
-/** Priority, impact, line and type as the labels say. */
-function labelledFields(n: Normaliser, labels: readonly string[]): Partial<Ticket> {
-  const out: Record<string, unknown> = {};
+/** Priority, impact, line and type as the labels say, set on the ticket being built. */
+function setLabelledFields(n: Normaliser, labels: readonly string[], ticket: Ticket): Ticket {
   for (const field of labelFields) {
     const found = n.mapping.read(field, labels);
     if (!found) continue;
-    out[field] = field === "line" ? found.value : { value: String(found.value), native: found.label };
+    if (field === "line") ticket.line = found.value as Ticket["line"];
+    else (ticket as Record<string, unknown>)[field] = { value: String(found.value), native: found.label };
   }
-  return out as Partial<Ticket>;
+  return ticket;
 }
 
 export function ticketFromRest(
@@ -104,7 +104,7 @@ export function ticketFromRest(
       at: date(e.created_at, "label event created_at"),
     }));
   const [assignee] = issue.assignees;
-  return {
+  return setLabelledFields(n, issue.labels, {
     ref: {
       tracker: "gitlab",
       instance: n.instance,
@@ -116,7 +116,6 @@ export function ticketFromRest(
     description: issue.description ?? "",
     status: statusOf(n, issue.state),
     labels: issue.labels,
-    ...labelledFields(n, issue.labels),
     reporter: actorOf(issue.author),
     assignee: assignee ? actorOf(assignee) : undefined,
     createdAt: date(issue.created_at, "issue created_at"),
@@ -128,7 +127,7 @@ export function ticketFromRest(
       ...notes.filter((note) => !note.system).flatMap((note) => uploadsIn(note.body, String(note.id))),
     ],
     custom: {},
-  };
+  });
 }
 
 /** A user named only by numeric id: readable, and marks the ticket as needing a fetch. */
@@ -157,30 +156,55 @@ interface HookIssue {
   updated_at?: string;
 }
 
+// Built field by field rather than spread from the parsed hook: this runs for every
+// delivery, and copying the hook's objects cost more than the rest of the normalising.
 function hookTicket(n: Normaliser, i: HookIssue): Ticket {
   const path = i.project.path_with_namespace;
   const labels = i.labels.map((l) => l.title);
-  return {
-    ref: {
-      tracker: "gitlab",
-      instance: n.instance,
-      project: n.projectKey({ id: i.project.id, path }),
-      id: `${path}#${i.iid}`,
-      ...(i.url ? { url: i.url } : {}),
-    },
+  const ref: Ticket["ref"] = {
+    tracker: "gitlab",
+    instance: n.instance,
+    project: n.projectKey({ id: i.project.id, path }),
+    id: `${path}#${i.iid}`,
+  };
+  if (i.url) ref.url = i.url;
+  const ticket: Ticket = {
+    ref,
     title: i.title,
     description: i.description ?? "",
     status: statusOf(n, i.state),
     labels,
-    ...labelledFields(n, labels),
     reporter: i.reporter,
     assignee: i.assignee,
     createdAt: date(i.created_at, "created_at"),
-    ...(i.updated_at ? { updatedAt: date(i.updated_at, "updated_at") } : {}),
     comments: [],
     history: [],
     attachments: uploadsIn(i.description),
     custom: {},
+  };
+  if (i.updated_at) ticket.updatedAt = date(i.updated_at, "updated_at");
+  return setLabelledFields(n, labels, ticket);
+}
+
+/** What a hook's `object_attributes` or `issue` says of the issue, with its people resolved. */
+function hookIssue(
+  project: HookIssue["project"],
+  issue: IssueHook["object_attributes"] | NonNullable<NoteHook["issue"]>,
+  reporter: Actor,
+  assignee: Actor | undefined,
+): HookIssue {
+  return {
+    project,
+    iid: issue.iid,
+    url: "url" in issue ? issue.url : undefined,
+    title: issue.title,
+    description: issue.description,
+    state: issue.state,
+    labels: issue.labels,
+    reporter,
+    assignee,
+    created_at: issue.created_at,
+    updated_at: issue.updated_at,
   };
 }
 
@@ -190,12 +214,15 @@ export function ticketFromIssueHook(n: Normaliser, hook: IssueHook): HookTicket 
   const [assignee] = hook.assignees;
   return {
     complete: reporterKnown,
-    ticket: hookTicket(n, {
-      ...a,
-      project: hook.project,
-      reporter: reporterKnown ? actorOf(hook.user) : byId(a.author_id),
-      ...(assignee ? { assignee: actorOf(assignee) } : {}),
-    }),
+    ticket: hookTicket(
+      n,
+      hookIssue(
+        hook.project,
+        a,
+        reporterKnown ? actorOf(hook.user) : byId(a.author_id),
+        assignee ? actorOf(assignee) : undefined,
+      ),
+    ),
   };
 }
 
@@ -206,12 +233,15 @@ export function ticketFromNoteHook(n: Normaliser, hook: NoteHook): HookTicket {
   const [assigneeId] = issue.assignee_ids;
   return {
     complete: false,
-    ticket: hookTicket(n, {
-      ...issue,
-      project: hook.project,
-      reporter: reporterKnown ? actorOf(hook.user) : byId(issue.author_id),
-      ...(assigneeId === undefined ? {} : { assignee: byId(assigneeId) }),
-    }),
+    ticket: hookTicket(
+      n,
+      hookIssue(
+        hook.project,
+        issue,
+        reporterKnown ? actorOf(hook.user) : byId(issue.author_id),
+        assigneeId === undefined ? undefined : byId(assigneeId),
+      ),
+    ),
   };
 }
 

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ParsedWebhook, TrackerEvent, WebhookRequest } from "../../src/domain/adapter.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { explainIssues } from "../../src/validation/explain-issues.js";
+import { safeParseReporting } from "../../src/validation/parse.js";
 import {
   changeFromIssueHook,
   changeFromNoteHook,
@@ -59,7 +60,7 @@ function parseShape<S extends z.ZodType>(
   body: unknown,
   what: string,
 ): z.infer<S> {
-  const result = schema.safeParse(body, { reportInput: true });
+  const result = safeParseReporting(schema, body);
   if (result.success) return result.data;
   const problems = explainIssues(result.error.issues, { input: body });
   throw Errors.WEBHOOK_INVALID(instance, `not a GitLab ${what}: ${problems.slice(0, 5).join("; ")}`);

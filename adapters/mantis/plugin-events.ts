@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { ParsedWebhook, WebhookRequest } from "../../src/domain/adapter.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { explainIssues } from "../../src/validation/explain-issues.js";
+import { safeParseReporting } from "../../src/validation/parse.js";
 import { PluginEvent } from "./payloads.js";
 
 /**
@@ -44,7 +45,7 @@ export function parsePluginEvent(instance: string, req: WebhookRequest): ParsedW
   } catch (err) {
     throw Errors.WEBHOOK_INVALID(instance, `the body is not JSON (${(err as Error).message})`);
   }
-  const result = PluginEvent.safeParse(body, { reportInput: true });
+  const result = safeParseReporting(PluginEvent, body);
   if (!result.success) {
     const problems = explainIssues(result.error.issues, { input: body, schema: PluginEvent });
     throw Errors.WEBHOOK_INVALID(

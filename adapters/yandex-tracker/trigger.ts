@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { ParsedWebhook, WebhookRequest } from "../../src/domain/adapter.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { explainIssues } from "../../src/validation/explain-issues.js";
+import { safeParseReporting } from "../../src/validation/parse.js";
 import { TriggerBody } from "./payloads.js";
 
 /**
@@ -58,7 +59,7 @@ export function parseTrigger(instance: string, req: WebhookRequest): ParsedWebho
       `the body is not JSON (${(err as Error).message}); in the trigger's body template put string variables in quotes or use the .json modifier`,
     );
   }
-  const result = TriggerBody.safeParse(body, { reportInput: true });
+  const result = safeParseReporting(TriggerBody, body);
   if (!result.success) {
     const problems = explainIssues(result.error.issues, { input: body, schema: TriggerBody });
     throw Errors.WEBHOOK_INVALID(

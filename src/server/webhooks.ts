@@ -56,15 +56,15 @@ export async function webhookRoutes(
       { schema: { response: { 202: answer } } },
       async (request, reply) => {
         const { instance } = request.params;
-        const reject = (reason: string) => metrics.webhooks.inc({ instance, result: "rejected", reason });
         const tracker = config.trackers[instance];
         if (!tracker) {
-          reject("unknown-instance");
+          // Not labelled with the name asked for: a caller could mint a series per request.
+          count("(unknown)", "rejected", "unknown-instance");
           throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
         }
         const adapter = adapters.get(instance);
         if (!adapter) {
-          reject("adapter-unavailable");
+          count(instance, "rejected", "adapter-unavailable");
           throw Errors.ADAPTER_UNAVAILABLE(instance, tracker.kind);
         }
         const webhook = {
@@ -74,11 +74,11 @@ export async function webhookRoutes(
         try {
           adapter.verifyWebhook(webhook);
         } catch (err) {
-          reject("unauthorized");
+          count(instance, "rejected", "unauthorized");
           throw err;
         }
         if (jsonDepthExceeds(webhook.rawBody, maxJsonDepth)) {
-          reject("invalid");
+          count(instance, "rejected", "invalid");
           throw Errors.WEBHOOK_INVALID(
             instance,
             `the body nests deeper than ${maxJsonDepth} levels; no tracker sends that, so it is refused unread`,
@@ -88,11 +88,11 @@ export async function webhookRoutes(
         try {
           parsed = adapter.parseWebhook(webhook);
         } catch (err) {
-          reject("invalid");
+          count(instance, "rejected", "invalid");
           throw err;
         }
         if (!parsed.handled) {
-          metrics.webhooks.inc({ instance, result: "ignored", reason: "not-handled" });
+          count(instance, "ignored", "not-handled");
           request.log.info({ instance, reason: parsed.reason }, "webhook not handled; acknowledged");
           return reply.status(202).send({ status: "ignored", reason: parsed.reason });
         }
@@ -109,14 +109,14 @@ export async function webhookRoutes(
           );
         }
         if (governed.length === 0) {
-          metrics.webhooks.inc({ instance, result: "ignored", reason: "unknown-project" });
+          count(instance, "ignored", "unknown-project");
           return reply.status(202).send({ status: "ignored", reason: "no configured project" });
         }
         let enqueued: { accepted: number; duplicates: number };
         try {
           enqueued = await pipeline.enqueue(instance, governed);
         } catch (err) {
-          reject("redis-unavailable");
+          count(instance, "rejected", "redis-unavailable");
           request.log.debug({ err }, "enqueue failed");
           throw Errors.REDIS_UNAVAILABLE();
         }
