@@ -6,8 +6,11 @@ import type { Attachment } from "../../src/domain/ticket.js";
  */
 const upload = /\]\((?:[^)\s]*?)\/uploads\/[0-9a-f]{16,64}\/([^)\s?#]+)[^)]*\)/gi;
 
+// Most descriptions link no file: a plain search says so for less than the full pattern costs.
+const mentionsUploads = /\/uploads\//i;
+
 export function uploadsIn(markdown: string | null | undefined, commentId?: string): Attachment[] {
-  if (!markdown) return [];
+  if (!markdown || !mentionsUploads.test(markdown)) return [];
   return [...markdown.matchAll(upload)].map((m) => {
     let name = m[1]!;
     try {

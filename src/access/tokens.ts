@@ -184,7 +184,8 @@ function sameOrigin(request: FastifyRequest): boolean {
 
 /** `/api/*`, `/metrics`, `/console*` — what tells about tickets, people and the bridge's work. */
 export function isProtectedPath(url: string): boolean {
-  const path = url.split("?")[0]!;
+  const query = url.indexOf("?");
+  const path = query < 0 ? url : url.slice(0, query);
   if (path === "/console/login" || path === "/console/launch" || path.startsWith("/console/assets/"))
     return false;
   return (
