@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import Fastify from "fastify";
-import { pino } from "pino";
+import { destination, pino } from "pino";
 import { AccessControl } from "../src/access/tokens.js";
 import { pipelineMetrics } from "../src/metrics/pipeline-metrics.js";
 import { createMetricsRegistry } from "../src/metrics/registry.js";
@@ -12,6 +12,7 @@ import { createAdapters, defaultAdapterRegistry } from "../src/runtime/adapters.
 import { loadDeploymentConfig } from "../src/runtime/deployment-config.js";
 import { loadDeploymentPacks } from "../src/runtime/deployment-packs.js";
 import { buildApp } from "../src/server/app.js";
+import { loggerOptions } from "../src/server/logger.js";
 import { webhookRoutes } from "../src/server/webhooks.js";
 
 /**
@@ -73,7 +74,8 @@ export async function run(): Promise<void> {
   // The shipped example's GitLab instance, with the real adapter: what a deployment runs.
   const example = loadDeploymentConfig(exampleConfigPath, { GITLAB_WEBHOOK_SECRET: "bench-secret" }).config;
   const config = { ...example, redis: { ...example.redis, keyPrefix: "bench-ingest" } };
-  const logger = pino({ level: "silent" });
+  // The deployment's logger (info, with its redaction), its lines thrown away.
+  const logger = pino(loggerOptions("info"), destination("/dev/null"));
   const registry = createMetricsRegistry();
   const metrics = pipelineMetrics(registry);
   const adapters = createAdapters(config, defaultAdapterRegistry(), logger);
@@ -105,7 +107,7 @@ export async function run(): Promise<void> {
   // rounds, and the median round of each is compared; CPU per request is printed as well,
   // being steadier than requests per second.
   const seconds = Number(process.env.INGEST_SECONDS ?? 3);
-  const rounds = Number(process.env.INGEST_ROUNDS ?? 3);
+  const rounds = Number(process.env.INGEST_ROUNDS ?? 5);
   await cannon(bridgeUrl, 1);
   await cannon(bareUrl, 1);
   const full = { ours: [] as Measured[], bare: [] as Measured[] };

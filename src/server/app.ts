@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { type AccessControl, isProtectedPath } from "../access/tokens.js";
 import { isReglamentError } from "../errors/catalogue.js";
+import { lazyRequestLogger } from "./logger.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -50,6 +51,7 @@ const fastifyErrors: Record<string, { code: string; message: (bodyLimit: number)
 export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
     // A webhook is counted in /metrics and logged when it is refused or decided; two log

@@ -1,4 +1,5 @@
-import { type Logger, type LoggerOptions, pino } from "pino";
+import type { FastifyBaseLogger } from "fastify";
+import { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions, pino } from "pino";
 import pretty from "pino-pretty";
 import type { LogFormat } from "./log-formats.js";
 
@@ -50,4 +51,68 @@ export function createLogger(
       sync: true,
     }),
   );
+}
+
+type RequestLogger = FastifyBaseLogger;
+type LogArgs = Parameters<RequestLogger["info"]>;
+
+/**
+ * A request's logger, made when the request first logs. Fastify makes a child logger for
+ * every request, and pino serialises its bindings through the redaction on the spot:
+ * a cost every webhook paid though only a refused or failed one writes a line.
+ */
+class LazyRequestLogger implements RequestLogger {
+  #made: RequestLogger | undefined;
+
+  constructor(
+    private readonly parent: RequestLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  get #logger(): RequestLogger {
+    this.#made ??= this.parent.child(this.bindings, this.options);
+    return this.#made;
+  }
+
+  get level(): string {
+    return this.#made?.level ?? this.options.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.#logger.level = level;
+  }
+
+  fatal(...args: LogArgs): void {
+    this.#logger.fatal(...args);
+  }
+  error(...args: LogArgs): void {
+    this.#logger.error(...args);
+  }
+  warn(...args: LogArgs): void {
+    this.#logger.warn(...args);
+  }
+  info(...args: LogArgs): void {
+    this.#logger.info(...args);
+  }
+  debug(...args: LogArgs): void {
+    this.#logger.debug(...args);
+  }
+  trace(...args: LogArgs): void {
+    this.#logger.trace(...args);
+  }
+  silent(): void {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): RequestLogger {
+    return this.#logger.child(bindings, options);
+  }
+}
+
+/** Fastify's `childLoggerFactory` for the bridge: see LazyRequestLogger. */
+export function lazyRequestLogger(
+  logger: RequestLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): RequestLogger {
+  return new LazyRequestLogger(logger, bindings, options);
 }

@@ -1,0 +1,88 @@
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { AccessControl, AuthConfig } from "../../src/access/tokens.js";
+import { createMetricsRegistry } from "../../src/metrics/registry.js";
+import { buildApp } from "../../src/server/app.js";
+import { loggerOptions } from "../../src/server/logger.js";
+
+/** The deployment's logger (info, redaction), its lines kept for the test to read. */
+function capturedLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = pino(loggerOptions("info"), sink);
+  let children = 0;
+  // Counted on the way through, each child still made by the logger it is asked of.
+  const child = logger.child;
+  logger.child = function (this: typeof logger, ...args: Parameters<typeof logger.child>) {
+    children++;
+    return child.apply(this, args);
+  } as typeof logger.child;
+  return { logger, lines, children: () => children };
+}
+
+function appWith(logger: ReturnType<typeof capturedLogger>["logger"]) {
+  const app = buildApp({
+    logger,
+    bodyLimit: 1024,
+    metrics: createMetricsRegistry(),
+    readiness: [],
+    access: new AccessControl(AuthConfig.parse({ tokens: [] })),
+  });
+  app.post("/webhooks/quiet", async (_request, reply) => reply.status(202).send({ status: "accepted" }));
+  app.post("/webhooks/talks", async (request, reply) => {
+    request.log.warn({ instance: "gl", headers: { authorization: "Bearer s3cret" } }, "refused");
+    request.log.debug("not at info");
+    return reply.status(202).send({ status: "ignored" });
+  });
+  return app;
+}
+
+describe("a request's logger", () => {
+  it("is not made for a request that writes no line", async () => {
+    const log = capturedLogger();
+    const app = appWith(log.logger);
+    await app.ready();
+    const before = log.children();
+    for (let i = 0; i < 5; i++) {
+      expect((await app.inject({ method: "POST", url: "/webhooks/quiet", payload: {} })).statusCode).toBe(
+        202,
+      );
+    }
+    expect(log.children() - before).toBe(0);
+    expect(log.lines.filter((l) => l.msg !== "Server listening")).toEqual([]);
+    await app.close();
+  });
+
+  it("writes with the request's id and the redaction when the request logs", async () => {
+    const log = capturedLogger();
+    const app = appWith(log.logger);
+    await app.ready();
+    const before = log.children();
+    await app.inject({ method: "POST", url: "/webhooks/talks", payload: {} });
+    await app.inject({ method: "POST", url: "/webhooks/talks", payload: {} });
+    const refused = log.lines.filter((l) => l.msg === "refused");
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toMatchObject({ level: 40, instance: "gl", headers: { authorization: "[redacted]" } });
+    expect(refused[0]!.reqId).toBeDefined();
+    expect(refused[0]!.reqId).not.toBe(refused[1]!.reqId);
+    expect(log.lines.some((l) => l.msg === "not at info")).toBe(false);
+    expect(log.children() - before).toBe(2);
+    await app.close();
+  });
+
+  it("logs fastify's own lines for other routes with the request's id", async () => {
+    const log = capturedLogger();
+    const app = appWith(log.logger);
+    await app.inject({ method: "GET", url: "/healthz" });
+    const completed = log.lines.find((l) => l.msg === "request completed");
+    expect(completed).toMatchObject({ level: 30, res: { statusCode: 200 } });
+    expect(completed!.reqId).toBeDefined();
+    await app.close();
+  });
+});
