@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { isReglamentError } from "../../src/errors/catalogue.js";
 import { connectRedis } from "../../src/redis/connection.js";
 import { checkKeyLayout, firstLayoutTarget } from "../../src/redis/key-layout.js";
-import { KeySpace } from "../../src/redis/key-space.js";
+import { KeySpace, partitionOf } from "../../src/redis/key-space.js";
 import { silentLogger } from "../helpers/logger.js";
 import { deleteKeysOf, testRedisUrl } from "../helpers/redis.js";
 
@@ -24,6 +25,19 @@ describe("the key space", () => {
     expect(keys.queuePrefix(`events-${p}`)).toBe(`{rg:${p}}`);
     expect(keys.queuePrefix("writeback-shop")).toBe("{rg:writeback-shop}");
     expect(keys.plain("refs")).toBe("rg:refs");
+  });
+
+  it("keeps every ticket in the partition it has always had: the first four bytes of its SHA-1", () => {
+    // Data in Redis is filed by these numbers; a change of the hash would orphan it.
+    for (let i = 0; i < 2000; i++) {
+      const ticket = `erecipe-gitlab/FHIR-BY/ehr.platform.support#${i}`;
+      const digest = createHash("sha1").update(ticket).digest();
+      expect(partitionOf(ticket, 8)).toBe(digest.readUInt32BE(0) % 8);
+      expect(partitionOf(ticket, 256)).toBe(digest.readUInt32BE(0) % 256);
+    }
+    expect([partitionOf("shop/101", 8), partitionOf("mantis/4711", 8), partitionOf("шоп/1", 16)]).toEqual([
+      7, 7, 14,
+    ]);
   });
 
   it("names the first layout's keys by their new names, and leaves the plain ones", () => {
