@@ -15,8 +15,8 @@ import { type LoadRun, startLoad } from "./pipeline-load-process.js";
  * Events per second from webhook to completed write-back: N tickets created with a
  * priority that contradicts their impact are posted to the bridge (enforce mode), and each
  * is corrected on a local stub tracker (read, patch, comment) — beside the same-run
- * baseline (bench/pipeline-baseline.ts). Targets: ≥ 0.6 × the baseline, ≥ 1,000 events/s,
- * steady RSS ≤ 150 MB. `--processes 1,2` runs the bridge as that many processes (the
+ * baseline (bench/pipeline-baseline.ts). Targets: ≥ 0.6 × the baseline, ≥ 1,000 events/s
+ * (steady RSS ≤ 150 MB is bench/soak's, measured on the bridge as shipped). `--processes 1,2` runs the bridge as that many processes (the
  * extra ones `serve --role worker`) to show the scaling.
  */
 const PARTITIONS = 16;
@@ -117,6 +117,6 @@ export async function run(): Promise<void> {
   }
   const ratio = first!.rate / baseline.rate;
   console.log(
-    `  ratio ${ratio.toFixed(2)} (target ≥ 0.6: ${mark(ratio >= 0.6)}); ≥ 1,000 events/s: ${mark(first!.rate >= 1000)}; RSS ≤ 150 MB: ${mark(first!.rssMb <= 150)}`,
+    `  ratio ${ratio.toFixed(2)} (target ≥ 0.6: ${mark(ratio >= 0.6)}); ≥ 1,000 events/s: ${mark(first!.rate >= 1000)}; RSS above is this bench's own process (tsx, the baseline's leftovers, Node's default heap) — the memory target is bench/soak's, the bridge as shipped`,
   );
 }
