@@ -88,7 +88,7 @@ export class Inbox<T> {
   readonly #feeder = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   #loop: Promise<void> | undefined;
   /**
-   * Events accepted while no call was on its way, per group: on a Cluster a group is a
+   * Events accepted and not yet sent, per group: on a Cluster a group is a
    * partition, whose keys share a slot; on a single Redis all are one group, a partition's
    * tag being only a name there.
    */
