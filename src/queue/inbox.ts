@@ -23,7 +23,9 @@ import type { TicketOrder } from "./ticket-order.js";
  * nothing twice when the next one reads them again.
  */
 // KEYS: per event, its partition's stream and its delivery's seen-mark; ARGV: the entries.
-const acceptScript = new LuaScript(`
+// Sent whole (EVAL), not by digest: a call Redis answers NOSCRIPT is sent again, and
+// with several calls on their way it would land after a later one (see #schedule).
+const acceptLua = `
 local firsts = {}
 for i = 1, #ARGV do
   if redis.call('SET', KEYS[2 * i], '1', 'EX', '86400', 'NX') then
@@ -34,7 +36,7 @@ for i = 1, #ARGV do
   end
 end
 return firsts
-`);
+`;
 
 const leaseScript = new LuaScript(`
 local holder = redis.call('GET', KEYS[1])
@@ -55,7 +57,6 @@ return 1
 `);
 
 const leaseMs = 5000;
-const callsOnTheirWay = 4;
 const batch = 500;
 const idleMs = { min: 20, max: 200 };
 
@@ -88,15 +89,24 @@ export class Inbox<T> {
   readonly #feeder = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   #loop: Promise<void> | undefined;
   /**
-   * Events accepted and not yet sent, per group: on a Cluster a group is a
+   * Events accepted while no call was on its way, per group: on a Cluster a group is a
    * partition, whose keys share a slot; on a single Redis all are one group, a partition's
    * tag being only a name there.
    */
   #batches = new Map<number, Pending[]>();
   readonly #clustered: boolean;
   #flushing = false;
-  /** Scripts of earlier turns not answered yet: at `callsOnTheirWay`, what arrives waits for one. */
+  /** Scripts of earlier turns not answered yet. */
   #inFlight = 0;
+  /**
+   * A single Redis runs one connection's calls in the order they were sent, and the accept
+   * script is never sent back for a retry, so several may be on their way: while Redis runs
+   * one, the next is there, and the event loop does not sit idle with every connection's
+   * webhook waiting on the same reply. A Cluster retries a call it redirects (MOVED, ASK),
+   * which a later call could overtake: one at a time there keeps each stream in the order
+   * its events were accepted.
+   */
+  readonly #callsOnTheirWay: number;
   #stopping = false;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -104,6 +114,7 @@ export class Inbox<T> {
   constructor(options: InboxOptions<T>) {
     this.#o = options;
     this.#clustered = options.redis instanceof Cluster;
+    this.#callsOnTheirWay = this.#clustered ? 1 : 4;
   }
 
   stream(partition: number): string {
@@ -137,13 +148,11 @@ export class Inbox<T> {
 
   /**
    * Group commit: what arrives in one turn goes at its end, in one call; while
-   * `callsOnTheirWay` calls wait for Redis, what arrives waits for the first of them to be
-   * answered, so a busy moment costs a few large calls instead of many small ones. A few
-   * calls rather than one: while Redis runs one, the next is already there, and the event
-   * loop does not sit idle with every connection's webhook waiting on the same reply.
+   * `#callsOnTheirWay` calls wait for Redis, what arrives waits for the first answer, so a
+   * busy moment costs a few large calls instead of many small ones.
    */
   #schedule(): void {
-    if (this.#flushing || this.#inFlight >= callsOnTheirWay || this.#batches.size === 0) return;
+    if (this.#flushing || this.#inFlight >= this.#callsOnTheirWay || this.#batches.size === 0) return;
     this.#flushing = true;
     setImmediate(() => this.#flush());
   }
@@ -164,8 +173,8 @@ export class Inbox<T> {
         args.push(e.payload);
       }
       this.#inFlight++;
-      acceptScript
-        .run(this.#o.redis, keys, args)
+      this.#o.redis
+        .eval(acceptLua, keys.length, ...keys, ...args)
         .then(
           (firsts) => {
             for (const [i, e] of batch.entries()) e.resolve(Number((firsts as number[])[i]) === 1);
