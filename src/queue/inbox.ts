@@ -23,9 +23,7 @@ import type { TicketOrder } from "./ticket-order.js";
  * nothing twice when the next one reads them again.
  */
 // KEYS: per event, its partition's stream and its delivery's seen-mark; ARGV: the entries.
-// Sent whole (EVAL), not by digest: a call Redis answers NOSCRIPT is sent again, and
-// with several calls on their way it would land after a later one (see #schedule).
-const acceptLua = `
+const acceptScript = new LuaScript(`
 local firsts = {}
 for i = 1, #ARGV do
   if redis.call('SET', KEYS[2 * i], '1', 'EX', '86400', 'NX') then
@@ -36,7 +34,7 @@ for i = 1, #ARGV do
   end
 end
 return firsts
-`;
+`);
 
 const leaseScript = new LuaScript(`
 local holder = redis.call('GET', KEYS[1])
@@ -96,17 +94,8 @@ export class Inbox<T> {
   #batches = new Map<number, Pending[]>();
   readonly #clustered: boolean;
   #flushing = false;
-  /** Scripts of earlier turns not answered yet. */
+  /** Scripts of earlier turns not answered yet: while there are, what arrives waits for them. */
   #inFlight = 0;
-  /**
-   * A single Redis runs one connection's calls in the order they were sent, and the accept
-   * script is never sent back for a retry, so several may be on their way: while Redis runs
-   * one, the next is there, and the event loop does not sit idle with every connection's
-   * webhook waiting on the same reply. A Cluster retries a call it redirects (MOVED, ASK),
-   * which a later call could overtake: one at a time there keeps each stream in the order
-   * its events were accepted.
-   */
-  readonly #callsOnTheirWay: number;
   #stopping = false;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -114,7 +103,6 @@ export class Inbox<T> {
   constructor(options: InboxOptions<T>) {
     this.#o = options;
     this.#clustered = options.redis instanceof Cluster;
-    this.#callsOnTheirWay = this.#clustered ? 1 : 4;
   }
 
   stream(partition: number): string {
@@ -147,12 +135,15 @@ export class Inbox<T> {
   }
 
   /**
-   * Group commit: what arrives in one turn goes at its end, in one call; while
-   * `#callsOnTheirWay` calls wait for Redis, what arrives waits for the first answer, so a
-   * busy moment costs a few large calls instead of many small ones.
+   * Group commit: the first event of a quiet moment goes at the end of its turn; under load,
+   * what arrives while a call is on its way goes in the next one, so a busy moment costs a
+   * few large calls instead of many small ones, and no event waits longer than one call.
+   * One call at a time keeps each stream in the order its events were accepted: with two on
+   * their way, a second could land before a first that Redis sent back to be retried
+   * (NOSCRIPT after a restart, a Cluster's redirection).
    */
   #schedule(): void {
-    if (this.#flushing || this.#inFlight >= this.#callsOnTheirWay || this.#batches.size === 0) return;
+    if (this.#flushing || this.#inFlight > 0 || this.#batches.size === 0) return;
     this.#flushing = true;
     setImmediate(() => this.#flush());
   }
@@ -173,8 +164,8 @@ export class Inbox<T> {
         args.push(e.payload);
       }
       this.#inFlight++;
-      this.#o.redis
-        .eval(acceptLua, keys.length, ...keys, ...args)
+      acceptScript
+        .run(this.#o.redis, keys, args)
         .then(
           (firsts) => {
             for (const [i, e] of batch.entries()) e.resolve(Number((firsts as number[])[i]) === 1);

@@ -13,7 +13,7 @@ export class LuaScript {
     this.#sha = createHash("sha1").update(lua).digest("hex");
   }
 
-  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[] = []) {
+  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number | Buffer)[] = []) {
     try {
       return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);
     } catch (err) {
