@@ -11,6 +11,7 @@ import { startBridge } from "../src/runtime/serve.js";
 import { boardEntry, boardIndexKey, boardTickets } from "../src/sla/board-index.js";
 import { evaluateClocks } from "../src/sla/clocks.js";
 import { packTime } from "../src/sla/pack-sla.js";
+import { consoleCookie } from "../test/helpers/console-session.js";
 import { fakeTrackerFactory } from "../test/helpers/fake-tracker.js";
 import { silentLogger } from "../test/helpers/logger.js";
 
@@ -109,7 +110,7 @@ export async function run(): Promise<void> {
     registry: new AdapterRegistry([fakeTrackerFactory]),
     clock: () => now,
   });
-  const headers = { cookie: `reglament_session=${token}` };
+  const headers = { cookie: await consoleCookie(bridge.address, token) };
   try {
     const page = await timed(`${bridge.address}/console`, headers);
     const fragment = await timed(`${bridge.address}/console?fragment=1`, headers);

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { destination, pino } from "pino";
+import { Guard } from "../src/access/guard.js";
 import { AccessControl } from "../src/access/tokens.js";
 import { pipelineMetrics } from "../src/metrics/pipeline-metrics.js";
 import { createMetricsRegistry } from "../src/metrics/registry.js";
@@ -93,7 +94,7 @@ export async function run(): Promise<void> {
     bodyLimit: config.server.bodyLimit,
     metrics: registry,
     readiness: [],
-    access: new AccessControl(config.server.auth),
+    guard: new Guard(new AccessControl(config.server.auth), undefined),
   });
   await webhookRoutes(app, { config, adapters, pipeline, metrics });
   const bridgeUrl = `${await app.listen({ host: "127.0.0.1", port: 0 })}/webhooks/${instance}`;

@@ -12,12 +12,13 @@ import { PluginEvent } from "./payloads.js";
  * pipeline fetches the issue and compares it with its snapshot, as the poller does, so
  * both paths decide the same and an edit seen by both is acted on once.
  */
-export function verifyPluginSignature(
+/** The signature header, when it is there and shaped as the plugin sends it; the body is not needed. */
+export function pluginSignatureHeader(
   instance: string,
   secret: string | undefined,
-  req: WebhookRequest,
-): void {
-  const raw = req.headers["x-reglament-signature"];
+  headers: WebhookRequest["headers"],
+): string {
+  const raw = headers["x-reglament-signature"];
   const given = Array.isArray(raw) ? raw[0] : raw;
   if (!given) {
     throw Errors.WEBHOOK_UNAUTHORIZED(
@@ -25,6 +26,21 @@ export function verifyPluginSignature(
       "the X-Reglament-Signature header is missing; set the plugin's secret to trackers.<instance>.webhookSecret",
     );
   }
+  if (!secret || given.length !== 71 || !given.startsWith("sha256=")) {
+    throw Errors.WEBHOOK_UNAUTHORIZED(
+      instance,
+      "the X-Reglament-Signature is not the body signed with trackers.<instance>.webhookSecret (sha256=<64 hex digits>)",
+    );
+  }
+  return given;
+}
+
+export function verifyPluginSignature(
+  instance: string,
+  secret: string | undefined,
+  req: WebhookRequest,
+): void {
+  const given = pluginSignatureHeader(instance, secret, req.headers);
   const expected = `sha256=${createHmac("sha256", secret ?? "")
     .update(req.rawBody)
     .digest("hex")}`;

@@ -1,7 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { Errors } from "../errors/catalogue.js";
 
 /**
  * Who may read what the bridge knows. `/api/*`, `/metrics` and the console need a bearer
@@ -53,54 +51,54 @@ interface KnownToken {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
 
-/** The console's sign-in cookie: the token itself, readable by the server only, sent to /console only. */
-export const sessionCookie = "reglament_session";
+/** A token's fingerprint, kept with the sessions it opened so they end when it is removed. */
+const fingerprint = (digest: Buffer) => createHash("sha256").update(digest).digest("hex").slice(0, 16);
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(";") ?? []) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+export interface TokenHolder {
+  name: string;
+  role: AccessRole;
+  /** `token:<fingerprint>` of the configured token. */
+  via: string;
 }
 
+/**
+ * Who holds which configured token. Tokens are kept as SHA-256 digests and compared in
+ * constant time; nothing here is ever logged or put in a URL.
+ */
 export class AccessControl {
   readonly #tokens: KnownToken[];
 
-  /**
-   * `launchKey`: a token made at start when none is configured, so the person who started
-   * the bridge on a laptop can open the console from the link it prints; an operator's.
-   */
-  constructor(
-    private readonly config: AuthConfig,
-    launchKey?: string,
-  ) {
+  constructor(readonly config: AuthConfig) {
     this.#tokens = config.tokens.flatMap((t): KnownToken[] => {
       if (t.sha256) return [{ name: t.name, role: t.role, digest: Buffer.from(t.sha256, "hex") }];
       if (t.token) return [{ name: t.name, role: t.role, digest: sha256(t.token) }];
       return [];
     });
-    if (launchKey) this.#tokens.push({ name: "launch link", role: "operator", digest: sha256(launchKey) });
   }
 
-  /** True when no token and no proxy is configured: nobody could sign in without a launch key. */
+  /** True when no token and no proxy is configured: nobody could sign in without a launch link. */
   static closed(config: AuthConfig): boolean {
     return !config.proxy && !config.tokens.some((t) => t.token || t.sha256);
   }
 
   /** Who holds this token, or undefined. */
-  identifyToken(token: string): { name: string; role: AccessRole } | undefined {
+  identifyToken(token: string): TokenHolder | undefined {
     const digest = sha256(token);
     // Every token is compared, so the time taken says nothing about which one nearly matched.
     let found: KnownToken | undefined;
     for (const t of this.#tokens) if (timingSafeEqual(t.digest, digest)) found ??= t;
-    return found ? { name: found.name, role: found.role } : undefined;
+    return found
+      ? { name: found.name, role: found.role, via: `token:${fingerprint(found.digest)}` }
+      : undefined;
+  }
+
+  /** True while the configured token a session was opened with is still configured, for the same role. */
+  stillHolds(holder: { name: string; role: AccessRole; via: string }): boolean {
+    if (!holder.via.startsWith("token:")) return true;
+    return this.#tokens.some(
+      (t) =>
+        t.name === holder.name && t.role === holder.role && `token:${fingerprint(t.digest)}` === holder.via,
+    );
   }
 
   /** The roles that can be used at all (a role without a token is off). */
@@ -110,94 +108,14 @@ export class AccessControl {
     return roles.filter((r) => on.has(r));
   }
 
-  /** Who the request is, or undefined. */
-  identify(request: FastifyRequest): { name: string; role: AccessRole } | undefined {
-    const auth = request.headers.authorization;
-    const bearer = typeof auth === "string" ? /^Bearer\s+(\S+)$/i.exec(auth)?.[1] : undefined;
-    if (bearer) return this.identifyToken(bearer);
-    // The sign-in cookie is the console's: the API keeps to bearer tokens, so no other site's page can use it there.
-    const cookie = request.url.startsWith("/console")
-      ? cookieValue(request.headers.cookie, sessionCookie)
-      : undefined;
-    if (cookie) return this.identifyToken(cookie);
+  /** The person an authenticating reverse proxy vouches for, if one is trusted. */
+  proxyUser(
+    headers: Record<string, string | string[] | undefined>,
+  ): { name: string; role: AccessRole } | undefined {
     const proxy = this.config.proxy;
-    const user = proxy ? request.headers[proxy.userHeader.toLowerCase()] : undefined;
-    if (proxy && typeof user === "string" && user) return { name: `proxy:${user}`, role: proxy.role };
-    return undefined;
-  }
-
-  /**
-   * Guards the protected paths of an app: 401 without a known token (a person opening a
-   * console page is sent to the sign-in page instead), 403 for a viewer acting or opening
-   * an operator's page, and 403 for a signed-in browser's write that another site sent.
-   */
-  protect(app: FastifyInstance, isProtected: (url: string) => boolean): void {
-    // A callback hook: the open paths (webhooks above all) pass without a promise each.
-    app.addHook("onRequest", (request, reply, done) => {
-      if (!isProtected(request.url)) return done();
-      this.#check(request, reply).then(
-        (answered) => {
-          if (!answered) done();
-        },
-        (err: Error) => done(err),
-      );
-    });
-  }
-
-  /** Resolves to true when it answered the request itself (a redirect, a refusal). */
-  async #check(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-    const path = request.url.split("?")[0]!;
-    const who = this.identify(request);
-    const reads = request.method === "GET" || request.method === "HEAD";
-    if (!who) {
-      if (reads && isConsolePage(path)) {
-        reply.redirect(`/console/login?next=${encodeURIComponent(request.url)}`, 303);
-        return true;
-      }
-      throw Errors.UNAUTHORIZED(path, this.enabledRoles);
-    }
-    if ((!reads || isOperatorPage(path)) && who.role !== "operator") {
-      const refusal = Errors.FORBIDDEN(who.name, request.method, path);
-      // bull-board's routes answer errors with their own handler (a 500): the refusal is sent here.
-      if (isOperatorPage(path)) {
-        reply.code(refusal.httpStatus).send({ error: refusal.code, message: refusal.message });
-        return true;
-      }
-      throw refusal;
-    }
-    if (!reads && !request.headers.authorization && !sameOrigin(request))
-      throw Errors.CROSS_SITE(request.method, path);
-    return false;
+    const user = proxy ? headers[proxy.userHeader.toLowerCase()] : undefined;
+    return proxy && typeof user === "string" && user
+      ? { name: `proxy:${user}`, role: proxy.role }
+      : undefined;
   }
 }
-
-/** A browser's write is the console's own only when it says it comes from this host. */
-function sameOrigin(request: FastifyRequest): boolean {
-  const origin = request.headers.origin;
-  if (typeof origin !== "string") return request.headers["sec-fetch-site"] === "same-origin";
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
-}
-
-/** `/api/*`, `/metrics`, `/console*` — what tells about tickets, people and the bridge's work. */
-export function isProtectedPath(url: string): boolean {
-  const query = url.indexOf("?");
-  const path = query < 0 ? url : url.slice(0, query);
-  if (path === "/console/login" || path === "/console/launch" || path.startsWith("/console/assets/"))
-    return false;
-  return (
-    path.startsWith("/api/") || path === "/metrics" || path === "/console" || path.startsWith("/console/")
-  );
-}
-
-/** A page a person opens in a browser (not the live-update stream, not bull-board's API). */
-const isConsolePage = (path: string) =>
-  (path === "/console" || path.startsWith("/console/")) &&
-  path !== "/console/events" &&
-  !path.startsWith("/console/queues/api/");
-
-/** bull-board shows and changes every job's data: operators only. */
-const isOperatorPage = (path: string) => path === "/console/queues" || path.startsWith("/console/queues/");

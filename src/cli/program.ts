@@ -350,6 +350,23 @@ export function buildProgram(io: Io): Command {
       .action(async (job, opts) => (await import("./commands/events.js")).runEventsAct(name, job, opts, io));
   }
 
+  program
+    .command("console")
+    .description("The supervisors' console")
+    .command("link")
+    .description("Print a new single-use link that signs one browser in to the running bridge's console")
+    .addOption(
+      new Option("--role <role>", "who the browser signs in as")
+        .choices(["viewer", "operator"])
+        .default("operator"),
+    )
+    .option(
+      "--url <url>",
+      "the bridge's address as browsers reach it (default: http://server.host:server.port)",
+    )
+    .addOption(configOption())
+    .action(async (opts) => (await import("./commands/console-link.js")).runConsoleLink(opts, io));
+
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
   for (const cmd of everyCommand(program)) cmd.exitOverride();
   return program;

@@ -20,6 +20,26 @@ const ServerConfig = z.strictObject({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Who may read /api/*, /metrics and the console: see src/access/tokens.ts. */
   auth: AuthConfig,
+  /**
+   * Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto/-For (`true`,
+   * or the proxies' addresses and subnets), so console cookies are marked Secure and
+   * sign-in limits count the person's address, not the proxy's.
+   */
+  trustProxy: z
+    .union([z.boolean(), z.string().min(1), z.array(z.string().min(1))])
+    .default(false),
+  /** Time limits, so a client that trickles its request cannot hold a connection and memory. */
+  timeouts: z
+    .strictObject({
+      /** The whole request, headers and body, must arrive within this. */
+      requestMs: z.number().int().min(1000).max(600_000).default(10_000),
+      /** The headers must arrive within this (at most requestMs). */
+      headersMs: z.number().int().min(500).max(600_000).default(5_000),
+      /** An idle keep-alive connection is closed after this. */
+      keepAliveMs: z.number().int().min(1000).max(600_000).default(65_000),
+    })
+    .refine((t) => t.headersMs <= t.requestMs, { message: "headersMs must not exceed requestMs" })
+    .prefault({}),
 });
 
 const PipelineConfig = z.strictObject({

@@ -1,10 +1,12 @@
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
+import helmet from "@fastify/helmet";
 import type { Queue } from "bullmq";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DateTime } from "luxon";
-import { type AccessControl, sessionCookie } from "../access/tokens.js";
+import type { ConsoleSessions } from "../access/sessions.js";
+import type { AccessControl } from "../access/tokens.js";
 import type { Config } from "../config/schema.js";
 import type { Ticket } from "../domain/ticket.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
@@ -20,20 +22,22 @@ import { evaluateClocks } from "../sla/clocks.js";
 import { calendarFor, calendarOfProject } from "../sla/pack-sla.js";
 import { consoleCss, liveScript } from "./assets.js";
 import { type BoardQuery, buildBoard, isBoardState } from "./board.js";
-import { isLang, type Lang, translator } from "./i18n.js";
+import { html, languageOf, rememberedLanguage } from "./http.js";
+import { translator } from "./i18n.js";
 import { h, type PageContext } from "./layout.js";
 import { type LiveKind, type LiveUpdates, liveKinds } from "./live.js";
 import { activityPage } from "./pages/activity-page.js";
 import { boardPage } from "./pages/board-page.js";
 import { compliancePage, nextMonth } from "./pages/compliance-page.js";
 import { healthPage } from "./pages/health-page.js";
-import { loginPage } from "./pages/login-page.js";
 import { type TicketView, ticketPage } from "./pages/ticket-page.js";
+import { signInRoutes } from "./sign-in.js";
 
 export interface ConsoleDeps {
   config: Config;
   packs: ReadonlyMap<string, DeploymentPack>;
   access: AccessControl;
+  sessions: ConsoleSessions;
   board: SlaBoardView;
   live: LiveUpdates;
   log: DecisionLog;
@@ -46,29 +50,7 @@ export interface ConsoleDeps {
   now: () => number;
 }
 
-const langCookie = "reglament_lang";
 const PAGE_SIZE = 50;
-const SESSION_HOURS = 12;
-
-function cookie(request: FastifyRequest, name: string): string | undefined {
-  const found = request.headers.cookie?.split(";").find((p) => p.trim().startsWith(`${name}=`));
-  return found?.slice(found.indexOf("=") + 1).trim();
-}
-
-/** The reader's language: asked for in the query (and remembered), else remembered, else Russian. */
-function languageOf(request: FastifyRequest, reply: FastifyReply): Lang {
-  const asked = (request.query as Record<string, unknown>)?.lang;
-  if (isLang(asked)) {
-    reply.header("set-cookie", `${langCookie}=${asked}; Path=/console; SameSite=Lax; Max-Age=31536000`);
-    return asked;
-  }
-  const kept = cookie(request, langCookie);
-  return isLang(kept) ? kept : "ru";
-}
-
-/** Only a path of the console itself may be where sign-in leads. */
-const safeNext = (next: unknown) =>
-  typeof next === "string" && next.startsWith("/console") && !next.startsWith("//") ? next : "/console";
 
 /**
  * The supervisors' console at /console: server-rendered pages (readable without script),
@@ -87,20 +69,20 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
 
+    await scope.register(helmet, consoleHelmet);
     const context = (request: FastifyRequest, reply: FastifyReply): PageContext => {
       const lang = languageOf(request, reply);
-      const who = deps.access.identify(request);
-      if (!who) throw Errors.UNAUTHORIZED(request.url.split("?")[0]!, deps.access.enabledRoles);
+      // The guard identified the reader before the route ran; a console page is never open.
+      const who = request.who;
+      if (!who) throw Errors.UNAUTHORIZED(request.routeOptions.url ?? "/console", deps.access.enabledRoles);
       return { t: translator(lang), lang, who, url: request.url, now: deps.now(), zone };
     };
-    const html = (reply: FastifyReply, body: string) =>
-      reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(body);
 
     // A person reads the console's refusals as a page, not as JSON.
     scope.setErrorHandler((err, request, reply) => {
       if (!isReglamentError(err)) throw err;
       request.log.warn({ code: err.code }, err.message);
-      const lang = isLang(cookie(request, langCookie)) ? (cookie(request, langCookie) as Lang) : "ru";
+      const lang = rememberedLanguage(request);
       return reply
         .status(err.httpStatus)
         .type("text/html; charset=utf-8")
@@ -109,56 +91,14 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
         );
     });
 
-    scope.get("/console/assets/console.css", async (_request, reply) =>
+    scope.get("/console/assets/console.css", { config: { access: "open" } }, async (_request, reply) =>
       reply.type("text/css; charset=utf-8").header("cache-control", "max-age=3600").send(consoleCss),
     );
-    scope.get("/console/assets/live.js", async (_request, reply) =>
+    scope.get("/console/assets/live.js", { config: { access: "open" } }, async (_request, reply) =>
       reply.type("text/javascript; charset=utf-8").header("cache-control", "max-age=3600").send(liveScript),
     );
 
-    scope.get<{ Querystring: { next?: string; wrong?: string } }>(
-      "/console/login",
-      async (request, reply) => {
-        const lang = languageOf(request, reply);
-        return html(
-          reply,
-          loginPage(translator(lang), lang, safeNext(request.query.next), request.query.wrong === "1"),
-        );
-      },
-    );
-
-    scope.post<{ Body: { token?: string; next?: string } }>("/console/login", async (request, reply) => {
-      const token = typeof request.body?.token === "string" ? request.body.token.trim() : "";
-      const next = safeNext(request.body?.next);
-      const who = token ? deps.access.identifyToken(token) : undefined;
-      if (!who) {
-        request.log.warn("console sign-in with an unknown token");
-        return reply.redirect(`/console/login?wrong=1&next=${encodeURIComponent(next)}`, 303);
-      }
-      request.log.info({ who: who.name, role: who.role }, "console sign-in");
-      const secure = request.protocol === "https" ? "; Secure" : "";
-      reply.header(
-        "set-cookie",
-        `${sessionCookie}=${encodeURIComponent(token)}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${SESSION_HOURS * 3600}${secure}`,
-      );
-      return reply.redirect(next, 303);
-    });
-
-    /** The link `serve` prints when no token is configured: signs in with the launch key. */
-    scope.get<{ Querystring: { key?: string } }>("/console/launch", async (request, reply) => {
-      const key = request.query.key ?? "";
-      if (!key || !deps.access.identifyToken(key)) return reply.redirect("/console/login?wrong=1", 303);
-      reply.header(
-        "set-cookie",
-        `${sessionCookie}=${encodeURIComponent(key)}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${SESSION_HOURS * 3600}`,
-      );
-      return reply.redirect("/console", 303);
-    });
-
-    scope.post("/console/logout", async (_request, reply) => {
-      reply.header("set-cookie", `${sessionCookie}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`);
-      return reply.redirect("/console/login", 303);
-    });
+    signInRoutes(scope, deps.access, deps.sessions);
 
     scope.get<{ Querystring: Record<string, string | undefined> }>("/console", async (request, reply) => {
       const ctx = context(request, reply);
@@ -185,7 +125,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
         const ctx = context(request, reply);
         const { instance, id } = request.params;
         const known = Object.keys(deps.config.trackers);
-        if (!known.includes(instance)) throw Errors.UNKNOWN_INSTANCE(instance, known);
+        if (!Object.hasOwn(deps.config.trackers, instance)) throw Errors.UNKNOWN_INSTANCE(instance, known);
         const view = await ticketView(deps, ctx, instance, id);
         return html(reply, ticketPage(ctx, view, (request.query as Record<string, string>).fragment === "1"));
       },
@@ -247,11 +187,11 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
       scope.post<{ Body: { jobId?: string; instance?: string } }>(
         `/console/health/${verb}`,
         async (request, reply) => {
-          const who = deps.access.identify(request)!;
+          const who = request.who!;
           const jobId = request.body?.jobId;
           const instance = request.body?.instance;
           if (!jobId) throw Errors.QUERY_INVALID(`${verb} needs the job's id (jobId)`);
-          if (instance !== undefined && !(instance in deps.config.trackers))
+          if (instance !== undefined && !Object.hasOwn(deps.config.trackers, instance))
             throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(deps.config.trackers));
           const done = await deps.inspector.act(verb, { jobId, ...(instance ? { instance } : {}) });
           request.log.info({ who: who.name, verb, jobId, done }, `console: ${verb} of a dead job`);
@@ -311,8 +251,52 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
     options: { uiConfig: { boardTitle: "Reglament" } },
   });
   board.setBasePath("/console/queues");
-  await app.register(board.registerPlugin(), { prefix: "/console/queues" });
+  await app.register(async (operators) => {
+    // bull-board shows and changes every job's data: operators only, even to read.
+    operators.addHook("onRoute", (route) => {
+      route.config = { ...route.config, access: "operator" };
+    });
+    // Its page sets inline styles; its scripts are its own files.
+    await operators.register(helmet, {
+      ...consoleHelmet,
+      contentSecurityPolicy: {
+        directives: {
+          ...consoleHelmet.contentSecurityPolicy.directives,
+          styleSrc: ["'self'", "'unsafe-inline'"],
+        },
+      },
+    });
+    await operators.register(board.registerPlugin(), { prefix: "/console/queues" });
+  });
 }
+
+/**
+ * The console's pages load only their own script and style sheet, are never framed, and
+ * send no referrer to other sites: a console address (with a ticket's instance and id)
+ * never reaches a tracker or anyone else through a link.
+ */
+const consoleHelmet = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  // Not no-referrer: with it Chromium sends `Origin: null` on the console's own form posts,
+  // which the cross-site check must refuse.
+  referrerPolicy: { policy: "same-origin" as const },
+  // Plain HTTP on a laptop is supported; HSTS is the TLS proxy's to send.
+  strictTransportSecurity: false,
+};
 
 function boardQuery(q: Record<string, string | undefined>): BoardQuery {
   const line = q.line ? Number(q.line) : undefined;

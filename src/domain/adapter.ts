@@ -79,6 +79,11 @@ export interface TrackerAdapter {
   readonly instance: string;
   /** Throws a 401-mapped ReglamentError when the delivery is not authentic. */
   verifyWebhook(req: WebhookRequest): void;
+  /**
+   * What can be checked from the headers alone (the secret, or that a signature is there),
+   * before the body is read: a stranger's delivery is refused without buffering its body.
+   */
+  verifyWebhookHeaders?(headers: WebhookRequest["headers"]): void;
   /** Throws a 400-mapped ReglamentError naming the problem when the body is not a known shape. */
   parseWebhook(req: WebhookRequest): ParsedWebhook;
   fetchTicket(ref: TicketRef): Promise<Ticket>;

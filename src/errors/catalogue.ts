@@ -175,6 +175,12 @@ export const Errors = {
     (instance: string, known: readonly string[]) =>
       `no tracker instance "${instance}" in the configuration; configured: ${known.join(", ") || "none"}`,
   ),
+  WEBHOOK_NO_INSTANCE: define(
+    "REG_UNKNOWN_INSTANCE",
+    { httpStatus: 404 },
+    () =>
+      "no tracker instance of this bridge receives webhooks at this address; the hook's URL must be /webhooks/<instance> with an instance of the configuration's trackers",
+  ),
   ADAPTER_UNAVAILABLE: define(
     "REG_ADAPTER_UNAVAILABLE",
     { httpStatus: 503, retryable: true },
@@ -269,6 +275,23 @@ export const Errors = {
     "REG_HISTORY_UNAVAILABLE",
     { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },
     (where: string, reason: string) => `the history store (${where}) does not answer: ${reason}`,
+  ),
+  SESSIONS_UNAVAILABLE: define(
+    "REG_SESSIONS_UNAVAILABLE",
+    { exitCode: ExitCode.unavailable, httpStatus: 503, retryable: true },
+    () =>
+      "the console's sign-ins are kept in Redis, which does not answer; try again when /readyz says redis ok",
+  ),
+  SIGN_IN_LIMITED: define(
+    "REG_SIGN_IN_LIMITED",
+    { httpStatus: 429, retryable: true },
+    (max: number, seconds: number) =>
+      `too many sign-in attempts from this address (${max} a minute); wait ${seconds} s and try again with the right token`,
+  ),
+  BAD_URL: define(
+    "REG_BAD_URL",
+    { httpStatus: 400 },
+    (what: string) => `the request's path cannot be read: ${what}; send a plain, correctly percent-encoded path`,
   ),
   REDIS_UNAVAILABLE: define(
     "REG_REDIS_UNAVAILABLE",

@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { redactPersonalData } from "../../policies/support/personal-data-detectors.js";
+import { Guard } from "../access/guard.js";
+import { ConsoleSessions } from "../access/sessions.js";
 import { AccessControl } from "../access/tokens.js";
 import { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { Config } from "../config/schema.js";
@@ -81,8 +82,8 @@ export interface RunningBridge {
   /** http://host:port the server listens on. */
   address: string;
   /**
-   * Where a person opens the console. With no token configured it carries a key made for
-   * this run (sign-in as operator), so the one who started the bridge can open it.
+   * Where a person opens the console. With no token configured it carries a launch code
+   * (one browser, once, for 15 minutes, as operator), so the one who started the bridge can open it.
    */
   consoleUrl: string;
   redis: RedisClient;
@@ -92,6 +93,8 @@ export interface RunningBridge {
   shutdown: Shutdown;
   pipeline: Pipeline;
   sla: SlaService;
+  /** Who may reach which route. */
+  guard: Guard;
 }
 
 /**
@@ -240,15 +243,14 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       unlessDown(() => pipeline!.close(outage.down)),
     );
 
-    // Nobody could sign in to the console without a token: this run makes one, shown only
-    // in the link `serve` prints.
-    const launchKey = AccessControl.closed(config.server.auth)
-      ? randomBytes(24).toString("base64url")
-      : undefined;
-    const access = new AccessControl(config.server.auth, launchKey);
+    const access = new AccessControl(config.server.auth);
+    const sessions = new ConsoleSessions(redis, keys);
+    const guard = new Guard(access, sessions);
     const app = buildApp({
       logger,
-      access,
+      guard,
+      timeouts: config.server.timeouts,
+      trustProxy: config.server.trustProxy,
       bodyLimit: config.server.bodyLimit,
       metrics: registry,
       readiness: [
@@ -303,6 +305,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         config,
         packs,
         access,
+        sessions,
         board,
         live,
         log: pipeline.log,
@@ -326,8 +329,13 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         (err as Error).message,
       );
     }
-    const consoleUrl = launchKey ? `${address}/console/launch?key=${launchKey}` : `${address}/console`;
-    return { app, address, consoleUrl, redis, redisSource, logger, shutdown, pipeline, sla };
+    // Nobody could sign in to the console without a token: a launch link, for one browser,
+    // for a quarter of an hour (`reglament console link` makes another).
+    const consoleUrl =
+      ingests && AccessControl.closed(config.server.auth)
+        ? `${address}/console/launch?key=${await sessions.launchCode("operator")}`
+        : `${address}/console`;
+    return { app, address, consoleUrl, redis, redisSource, logger, shutdown, pipeline, sla, guard };
   } catch (err) {
     await shutdown.run("start-up failed", isReglamentError(err) ? err.exitCode : 1);
     throw err;

@@ -1,8 +1,14 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { type AccessControl, isProtectedPath } from "../access/tokens.js";
-import { isReglamentError } from "../errors/catalogue.js";
+import type { Guard } from "../access/guard.js";
+import { Errors, isReglamentError } from "../errors/catalogue.js";
 import { lazyRequestLogger } from "./logger.js";
 
 export interface ReadinessCheck {
@@ -22,9 +28,15 @@ export interface AppOptions {
   metrics: Registry;
   /** Refreshes gauges that are read on demand (queue depths) before /metrics answers. */
   beforeMetrics?: () => Promise<void>;
-  /** Guards /api/*, /metrics and the console. */
-  access: AccessControl;
+  /** Guards every route but those that say they are open (health, webhooks, sign-in). */
+  guard: Guard;
+  /** Time limits on a request; a body trickled byte by byte is cut off, not buffered for minutes. */
+  timeouts?: { requestMs: number; headersMs: number; keepAliveMs: number };
+  /** Trust X-Forwarded-* of a reverse proxy (TLS termination): `true`, or addresses. */
+  trustProxy?: boolean | string | string[];
 }
+
+const defaultTimeouts = { requestMs: 10_000, headersMs: 5_000, keepAliveMs: 65_000 };
 
 /** Fastify's own refusals, said in the bridge's `{error, message}` shape with a REG_ code. */
 const fastifyErrors: Record<string, { code: string; message: (bodyLimit: number) => string }> = {
@@ -54,6 +66,21 @@ export function buildApp(options: AppOptions): FastifyInstance {
     childLoggerFactory: lazyRequestLogger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
+    // A path with a broken %-escape is refused before routing, in the bridge's own words.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      if (err.code !== "FST_ERR_BAD_URL") return reply.send(err);
+      const refusal = Errors.BAD_URL("a %-escape is not two hexadecimal digits");
+      return reply.status(400).send({ error: refusal.code, message: refusal.message });
+    },
+    // Node checks these every connectionsCheckingInterval; once a second keeps a slow client
+    // from holding a connection much past its limit.
+    requestTimeout: (options.timeouts ?? defaultTimeouts).requestMs,
+    keepAliveTimeout: (options.timeouts ?? defaultTimeouts).keepAliveMs,
+    http: {
+      headersTimeout: (options.timeouts ?? defaultTimeouts).headersMs,
+      connectionsCheckingInterval: 1000,
+    },
     // A webhook is counted in /metrics and logged when it is refused or decided; two log
     // lines for each of thousands a second would cost more than the delivery itself.
     logController: new LogController({
@@ -71,7 +98,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (closing) reply.header("connection", "close");
     done(null, payload);
   });
-  options.access.protect(app, isProtectedPath);
+  options.guard.install(app);
+  // Sign-in routes opt in with `config.rateLimit`; no other route pays for it.
+  app.register(rateLimit, { global: false });
 
   app.setErrorHandler((err, request, reply) => {
     if (isReglamentError(err)) {
@@ -100,13 +129,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({
       error: "REG_NOT_FOUND",
-      message: `no ${request.method} ${request.url.split("?")[0]} here; the bridge answers /webhooks/<instance>, /api/tickets/<instance>/<id>/decisions, /api/decisions, /api/reports/sla, /api/audit, /api/queues, /console, /healthz, /readyz and /metrics`,
+      message: `no ${request.method} ${request.url.split("?")[0]!.slice(0, 200)} here; the bridge answers /webhooks/<instance>, /api/tickets/<instance>/<id>/decisions, /api/decisions, /api/reports/sla, /api/audit, /api/queues, /console, /healthz, /readyz and /metrics`,
     }),
   );
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  const open = { config: { access: "open" as const } };
+  app.get("/healthz", open, async () => ({ status: "ok" }));
 
-  app.get("/readyz", async (_request, reply) => {
+  app.get("/readyz", open, async (_request, reply) => {
     const results = await Promise.all(
       options.readiness.map(async (r) => ({ r, ok: await r.check().catch(() => false) })),
     );

@@ -47,21 +47,37 @@ export async function webhookRoutes(
     }
     child.inc();
   };
+  // A Map, so that no name a caller sends (`__proto__`, `constructor`) reads as an instance.
+  const trackers = new Map(Object.entries(config.trackers));
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
+    // Before the body is read: a delivery to no instance, or without the instance's secret,
+    // is refused while only its headers have arrived, so a stranger cannot make the bridge
+    // buffer bodies. The instance is not named back, nor the configured ones listed.
+    scope.addHook<{ Params: { instance: string } }>("onRequest", (request, _reply, done) => {
+      const { instance } = request.params;
+      if (!trackers.has(instance)) {
+        // Not labelled with the name asked for: a caller could mint a series per request.
+        count("(unknown)", "rejected", "unknown-instance");
+        return done(Errors.WEBHOOK_NO_INSTANCE());
+      }
+      try {
+        adapters.get(instance)?.verifyWebhookHeaders?.(request.headers);
+      } catch (err) {
+        count(instance, "rejected", "unauthorized");
+        return done(err as Error);
+      }
+      done();
+    });
+
     scope.post<{ Params: { instance: string } }>(
       "/webhooks/:instance",
-      { schema: { response: { 202: answer } } },
+      { schema: { response: { 202: answer } }, config: { access: "open" } },
       async (request, reply) => {
         const { instance } = request.params;
-        const tracker = config.trackers[instance];
-        if (!tracker) {
-          // Not labelled with the name asked for: a caller could mint a series per request.
-          count("(unknown)", "rejected", "unknown-instance");
-          throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
-        }
+        const tracker = trackers.get(instance)!;
         const adapter = adapters.get(instance);
         if (!adapter) {
           count(instance, "rejected", "adapter-unavailable");
@@ -97,7 +113,7 @@ export async function webhookRoutes(
           return reply.status(202).send({ status: "ignored", reason: parsed.reason });
         }
         const governed = parsed.events.filter(
-          (e) => e.ref.project !== undefined && e.ref.project in tracker.projects,
+          (e) => e.ref.project !== undefined && Object.hasOwn(tracker.projects, e.ref.project),
         );
         if (governed.length < parsed.events.length) {
           const projects = [

@@ -52,8 +52,15 @@ async function browser(): Promise<BrowserContext> {
     viewport: { width: 1400, height: 860 },
     locale: "ru-RU",
   });
+  // The console's Content-Security-Policy must not block anything of its own pages.
+  context.on("page", (page) =>
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) blocked.push(`${page.url()}: ${m.text()}`);
+    }),
+  );
   return context;
 }
+const blocked: string[] = [];
 
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(shots, { recursive: true });
@@ -73,6 +80,7 @@ async function signIn(page: Page, token: string, path = "/console"): Promise<voi
 }
 
 consoleTestEnvironment(async () => {
+  expect(blocked).toEqual([]);
   await context?.close();
   context = undefined;
   if (profile) rmSync(profile, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import {
   startConsoleBridge,
   viewerToken,
 } from "../helpers/console-bridge.js";
+import { consoleCookie } from "../helpers/console-session.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
 /** The console over real HTTP, as a browser without script meets it. */
@@ -29,19 +30,26 @@ const start = async (o: Partial<Parameters<typeof startConsoleBridge>[0]> = {}) 
   });
   return c;
 };
-const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
+// A browser signs in once per token and bridge, and sends its session's cookie after that.
+const sessions = new Map<string, Promise<string>>();
+const cookieOf = (token: string) => {
+  const key = `${c!.bridge.address} ${token}`;
+  if (!sessions.has(key)) sessions.set(key, consoleCookie(c!.bridge.address, token));
+  return sessions.get(key)!;
+};
+const get = async (path: string, token?: string, headers: Record<string, string> = {}) =>
   fetch(`${c!.bridge.address}${path}`, {
     redirect: "manual",
-    headers: { ...(token ? { cookie: `reglament_session=${token}` } : {}), ...headers },
+    headers: { ...(token ? { cookie: await cookieOf(token) } : {}), ...headers },
   });
-const post = (path: string, form: Record<string, string>, token?: string, origin = c!.bridge.address) =>
+const post = async (path: string, form: Record<string, string>, token?: string, origin = c!.bridge.address) =>
   fetch(`${c!.bridge.address}${path}`, {
     method: "POST",
     redirect: "manual",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
       origin,
-      ...(token ? { cookie: `reglament_session=${token}` } : {}),
+      ...(token ? { cookie: await cookieOf(token) } : {}),
     },
     body: new URLSearchParams(form).toString(),
   });
@@ -64,9 +72,11 @@ describe("signing in", () => {
     const right = await post("/console/login", { token: viewerToken, next: "/console/health" });
     expect(right.status).toBe(303);
     expect(right.headers.get("location")).toBe("/console/health");
+    // The cookie carries an opaque session id, never the token.
     expect(right.headers.get("set-cookie")).toMatch(
-      /^reglament_session=test-viewer-token; Path=\/console; HttpOnly; SameSite=Strict/,
+      /^reglament_session=[\w-]{43}; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=43200$/,
     );
+    expect(right.headers.get("set-cookie")).not.toContain(viewerToken);
     // Sign-in never leads off the console.
     const away = await post("/console/login", { token: viewerToken, next: "https://evil.example/" });
     expect(away.headers.get("location")).toBe("/console");
@@ -84,8 +94,13 @@ describe("signing in", () => {
     expect(key.length).toBeGreaterThan(20);
     const launched = await get(`/console/launch?key=${key}`);
     expect(launched.status).toBe(303);
-    expect(launched.headers.get("set-cookie")).toMatch(/reglament_session=/);
-    expect((await get("/console/queues", key)).status).toBe(200);
+    const cookie = /reglament_session=[^;]+/.exec(launched.headers.get("set-cookie") ?? "")![0];
+    expect(cookie).not.toContain(key);
+    expect((await get("/console/queues", undefined, { cookie })).status).toBe(200);
+    // Single-use: a second browser (or the same link from a log or a history) gets nothing.
+    expect((await get(`/console/launch?key=${key}`)).headers.get("location")).toBe("/console/login?wrong=1");
+    // And a launch code is not a token anywhere.
+    expect((await get("/api/queues", undefined, { authorization: `Bearer ${key}` })).status).toBe(401);
     expect((await get("/console/launch?key=guess")).headers.get("location")).toBe("/console/login?wrong=1");
   });
 });
@@ -120,7 +135,7 @@ describe("the board", () => {
     await start();
     const controller = new AbortController();
     const stream = await fetch(`${c!.bridge.address}/console/events?kinds=board`, {
-      headers: { cookie: `reglament_session=${viewerToken}` },
+      headers: { cookie: await cookieOf(viewerToken) },
       signal: controller.signal,
     });
     expect(stream.headers.get("content-type")).toMatch(/text\/event-stream/);

@@ -57,6 +57,8 @@ export async function startConsoleBridge(o: {
   history?: Record<string, unknown>;
   answer?: Parameters<typeof statefulFakeTracker>[2];
   tokens?: { name: string; role: "viewer" | "operator"; token: string }[];
+  /** More of `server:` (timeouts, trustProxy). */
+  server?: Record<string, unknown>;
 }): Promise<ConsoleBridge> {
   let now = Date.parse("2026-03-02T10:05:00+07:00");
   const tracker = statefulFakeTracker(CONSOLE_TRACKER, o.issues, o.answer);
@@ -66,6 +68,7 @@ export async function startConsoleBridge(o: {
       host: "127.0.0.1",
       port: 0,
       logLevel: "silent",
+      ...o.server,
       auth: {
         tokens: o.tokens ?? [
           { name: "operators", role: "operator", token: testToken },
@@ -152,3 +155,4 @@ export function consoleTestEnvironment(cleanUp: () => Promise<void>): void {
   });
   afterAll(() => nock.enableNetConnect());
 }
+

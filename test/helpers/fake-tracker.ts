@@ -131,6 +131,10 @@ export const fakeTrackerFactory: AdapterFactory = {
           );
         }
       },
+      // Its secret is a header, as GitLab's is: checked before the body is read.
+      verifyWebhookHeaders(headers: WebhookRequest["headers"]) {
+        this.verifyWebhook({ headers, rawBody: Buffer.alloc(0) });
+      },
       parseWebhook(req) {
         let body: { delivery?: string; issue?: FakeIssue; change?: unknown; kind?: string };
         try {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Guard } from "../../src/access/guard.js";
 import { AccessControl, AuthConfig } from "../../src/access/tokens.js";
 import { createMetricsRegistry } from "../../src/metrics/registry.js";
 import { Shutdown } from "../../src/runtime/shutdown.js";
@@ -12,9 +13,9 @@ describe("Shutdown", () => {
       bodyLimit: 1024,
       metrics: createMetricsRegistry(),
       readiness: [],
-      access: new AccessControl(AuthConfig.parse({})),
+      guard: new Guard(new AccessControl(AuthConfig.parse({})), undefined),
     });
-    app.get("/slow", async () => {
+    app.get("/slow", { config: { access: "open" } }, async () => {
       await new Promise((r) => setTimeout(r, 400));
       return { done: true };
     });

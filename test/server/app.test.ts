@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { Guard } from "../../src/access/guard.js";
 import { AccessControl, AuthConfig } from "../../src/access/tokens.js";
 import { createMetricsRegistry } from "../../src/metrics/registry.js";
 import { createRedis, pingWithin } from "../../src/redis/connection.js";
@@ -21,7 +22,7 @@ function appWith(
     bodyLimit: 1024,
     metrics: createMetricsRegistry(),
     readiness: [{ name: "redis", check: () => pingWithin(redis, 500) }],
-    access: new AccessControl(AuthConfig.parse(auth)),
+    guard: new Guard(new AccessControl(AuthConfig.parse(auth)), undefined),
   });
   app.get("/api/things", async () => ({ things: [] }));
   app.post("/api/things", async () => ({ done: true }));

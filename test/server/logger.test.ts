@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+import { Guard } from "../../src/access/guard.js";
 import { AccessControl, AuthConfig } from "../../src/access/tokens.js";
 import { createMetricsRegistry } from "../../src/metrics/registry.js";
 import { buildApp } from "../../src/server/app.js";
@@ -26,16 +27,18 @@ function capturedLogger() {
   return { logger, lines, children: () => children };
 }
 
+const open = { config: { access: "open" as const } };
+
 function appWith(logger: ReturnType<typeof capturedLogger>["logger"]) {
   const app = buildApp({
     logger,
     bodyLimit: 1024,
     metrics: createMetricsRegistry(),
     readiness: [],
-    access: new AccessControl(AuthConfig.parse({ tokens: [] })),
+    guard: new Guard(new AccessControl(AuthConfig.parse({ tokens: [] })), undefined),
   });
-  app.post("/webhooks/quiet", async (_request, reply) => reply.status(202).send({ status: "accepted" }));
-  app.post("/webhooks/talks", async (request, reply) => {
+  app.post("/webhooks/quiet", open, async (_request, reply) => reply.status(202).send({ status: "accepted" }));
+  app.post("/webhooks/talks", open, async (request, reply) => {
     request.log.warn({ instance: "gl", headers: { authorization: "Bearer s3cret" } }, "refused");
     request.log.debug("not at info");
     return reply.status(202).send({ status: "ignored" });
