@@ -1,11 +1,16 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts
+# Without scripts, so that `prepare` (the build) does not run before the sources are here;
+# re2's install script is then run alone: it fetches or compiles its native binding, which
+# the runtime stage takes with node_modules (same base image, same Node ABI).
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+RUN npm ci --ignore-scripts && npm rebuild re2
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY policies ./policies
+# The dev dependencies (TypeScript, tsx, esbuild) go once dist/ is compiled: the image runs dist/ only.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim

@@ -2,6 +2,8 @@
 // Runs the compiled CLI (dist/, built by `npm install` through the prepare script) when it
 // is at least as new as every source file; otherwise — a source edited since the last
 // build — runs the TypeScript sources through tsx, so the CLI never runs stale code.
+// tsx is a dev dependency: an install without them (`npm ci --omit=dev`) must run a fresh
+// build, and is told how to make one rather than shown a module-not-found stack.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +31,19 @@ const fresh =
 if (fresh) {
   await import("../dist/src/cli/bin.js");
 } else {
-  const { register } = await import("tsx/esm/api");
-  register();
+  const tsx = await import("tsx/esm/api").catch((err) => {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
+    return undefined;
+  });
+  if (!tsx) {
+    process.stderr.write(
+      `reglament: ${built === undefined ? "the CLI is not built (no dist/.built)" : "the build in dist/ is older than the sources"}, ` +
+        "and tsx, which runs the sources, is a dev dependency that is not installed here.\n" +
+        "  Build it: `npm install` (with the dev dependencies), then `npm run build`;\n" +
+        "  or deploy the Docker image, whose build stage compiles dist/.\n",
+    );
+    process.exit(2);
+  }
+  tsx.register();
   await import("../src/cli/bin.ts");
 }

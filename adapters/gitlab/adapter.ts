@@ -2,6 +2,7 @@ import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from 
 import type { TicketRef } from "../../src/domain/ticket.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { nextWatermark, readCursor, type Watermark } from "../support/listing-cursor.js";
 import { checkGitlabCapabilities } from "./capabilities.js";
@@ -54,6 +55,9 @@ export function createGitlabAdapter(
     kind: "gitlab",
     instance: n.instance,
     verifyWebhook: (req) => verifyGitlabToken(n.instance, settings.webhookSecret, req),
+    // The token is all there is to check, and it is a header.
+    verifyWebhookHeaders: (headers) =>
+      verifyGitlabToken(n.instance, settings.webhookSecret, { headers, rawBody: Buffer.alloc(0) }),
     parseWebhook: (req) => parseGitlabWebhook(n, req),
     isBridgeActor: (actor) => actor.id === settings.bridgeUser,
 
@@ -121,7 +125,7 @@ export function createGitlabAdapter(
     },
 
     refFromUrl(url) {
-      const base = (settings.baseUrl ?? "").replace(/\/+$/, "");
+      const base = withoutTrailingSlashes(settings.baseUrl ?? "");
       const m = url.startsWith(base)
         ? /^\/(.+?)\/-\/(?:issues|work_items)\/(\d+)/.exec(url.slice(base.length))
         : null;
@@ -231,7 +235,7 @@ export const gitlabAdapterFactory: AdapterFactory = {
     const options = parseOrThrow(GitlabOptions, config.options, `trackers.${instance}.options`);
     const projects = Object.keys(config.projects);
     return createGitlabAdapter(
-      createNormaliser(instance, options, projects),
+      createNormaliser(instance, options, projects, config.baseUrl),
       gitlabApi(instance, config.baseUrl, config.token, options.requestTimeoutMs, deps.dryRun),
       {
         projects,

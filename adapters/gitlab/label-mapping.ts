@@ -1,4 +1,5 @@
 import { impacts, priorities, rank } from "../../src/domain/enums.js";
+import { own } from "../../src/domain/own.js";
 import type { GitlabOptions } from "./options.js";
 
 /** The ticket fields GitLab carries as labels. */
@@ -33,7 +34,7 @@ export class LabelMapping {
     const table: Record<string, string | number> = this.map[field];
     let best: LabelledValue | undefined;
     for (const label of labels) {
-      const value = table[label];
+      const value = own(table, label);
       if (value === undefined) continue;
       if (!best || order[field](value) > order[field](best.value)) best = { value, label };
     }
@@ -55,7 +56,7 @@ export class LabelMapping {
     if (target === undefined) return undefined;
     return {
       add: labels.includes(target) ? [] : [target],
-      remove: labels.filter((l) => l !== target && l in table),
+      remove: labels.filter((l) => l !== target && Object.hasOwn(table, l)),
     };
   }
 

@@ -1,5 +1,7 @@
 import type { Change, FieldChange } from "../../src/domain/change.js";
 import type { Actor, Comment, HistoryEntry, Ticket } from "../../src/domain/ticket.js";
+import { safeHref } from "../../src/domain/web-link.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import { gitlabDate } from "./dates.js";
 import { LabelMapping, labelFields } from "./label-mapping.js";
 import type { GitlabOptions } from "./options.js";
@@ -26,18 +28,22 @@ export interface Normaliser {
   mapping: LabelMapping;
   /** The config key of a project: its numeric id when configured so, else its path. */
   projectKey(project: { id: number; path: string }): string;
+  /** Where people open issues (the instance's baseUrl); absent when reading a file. */
+  baseUrl?: string;
 }
 
 export function createNormaliser(
   instance: string,
   options: GitlabOptions,
   configuredProjects: readonly string[],
+  baseUrl?: string,
 ): Normaliser {
   return {
     instance,
     options,
     mapping: new LabelMapping(options.labels),
     projectKey: ({ id, path }) => (configuredProjects.includes(String(id)) ? String(id) : path),
+    ...(baseUrl ? { baseUrl } : {}),
   };
 }
 
@@ -47,6 +53,18 @@ export function splitTicketId(id: string): { project: string; iid: number } | un
   const iid = Number(id.slice(at + 1));
   if (at <= 0 || !Number.isInteger(iid) || iid <= 0) return undefined;
   return { project: id.slice(0, at), iid };
+}
+
+/**
+ * The issue's page: built under the configured GitLab, since a hook's `url` and the API's
+ * `web_url` are whatever the payload says (a `javascript:` URL, another host). Without a
+ * base (a file read), the payload's own, if it is http(s).
+ */
+function issueUrl(n: Normaliser, path: string, iid: number, given: string | undefined): string | undefined {
+  // A project known only by its numeric id has no web path to build the page from.
+  if (!n.baseUrl || /^\d+$/.test(path)) return safeHref(given);
+  const project = path.split("/").map(encodeURIComponent).join("/");
+  return safeHref(`${withoutTrailingSlashes(n.baseUrl)}/${project}/-/issues/${iid}`);
 }
 
 function date(text: string, what: string): string {
@@ -104,13 +122,15 @@ export function ticketFromRest(
       at: date(e.created_at, "label event created_at"),
     }));
   const [assignee] = issue.assignees;
+  const id = issue.references?.full ?? `${projectPath}#${issue.iid}`;
+  const url = issueUrl(n, splitTicketId(id)?.project ?? projectPath, issue.iid, issue.web_url);
   return setLabelledFields(n, issue.labels, {
     ref: {
       tracker: "gitlab",
       instance: n.instance,
       project: n.projectKey({ id: issue.project_id, path: projectPath }),
-      id: issue.references?.full ?? `${projectPath}#${issue.iid}`,
-      ...(issue.web_url ? { url: issue.web_url } : {}),
+      id,
+      ...(url ? { url } : {}),
     },
     title: issue.title,
     description: issue.description ?? "",
@@ -167,7 +187,8 @@ function hookTicket(n: Normaliser, i: HookIssue): Ticket {
     project: n.projectKey({ id: i.project.id, path }),
     id: `${path}#${i.iid}`,
   };
-  if (i.url) ref.url = i.url;
+  const url = issueUrl(n, path, i.iid, i.url);
+  if (url) ref.url = url;
   const ticket: Ticket = {
     ref,
     title: i.title,

@@ -3,6 +3,7 @@ import { creationOf } from "../../src/domain/change.js";
 import type { TicketRef } from "../../src/domain/ticket.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied, TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { readCursor } from "../support/listing-cursor.js";
 import { checkMantisCapabilities } from "./capabilities.js";
@@ -10,7 +11,7 @@ import { MantisClient } from "./client.js";
 import { type MantisNormaliser, ticketFromIssue } from "./normalise.js";
 import { MantisOptions } from "./options.js";
 import { IssuesAnswer, ListingAnswer, MantisIssue } from "./payloads.js";
-import { parsePluginEvent, verifyPluginSignature } from "./plugin-events.js";
+import { parsePluginEvent, pluginSignatureHeader, verifyPluginSignature } from "./plugin-events.js";
 import { MantisWriter } from "./write-back.js";
 
 /** How many pages one poll walks at most before it hands back a cursor and goes on next time. */
@@ -49,6 +50,7 @@ export function createMantisAdapter(
     kind: "mantis",
     instance: n.instance,
     verifyWebhook: (req) => verifyPluginSignature(n.instance, settings.webhookSecret, req),
+    verifyWebhookHeaders: (headers) => pluginSignatureHeader(n.instance, settings.webhookSecret, headers),
     parseWebhook: (req) => parsePluginEvent(n.instance, req),
     isBridgeActor: (actor) => actor.id === settings.bridgeUser,
 
@@ -90,10 +92,11 @@ export function createMantisAdapter(
      * cursor's own second is listed again — harmless, the snapshot shows nothing new.
      */
     refFromUrl(url) {
-      const base = (n.baseUrl ?? "").replace(/\/+$/, "");
-      const m =
-        base && url.startsWith(base) ? /\/view\.php\?(?:.*&)?id=(\d+)/.exec(url.slice(base.length)) : null;
-      return m ? { tracker: "mantis", instance: n.instance, id: m[1]! } : undefined;
+      const base = withoutTrailingSlashes(n.baseUrl ?? "");
+      if (!base || !url.startsWith(base) || !URL.canParse(url)) return undefined;
+      const page = new URL(url);
+      const id = page.pathname.endsWith("/view.php") ? page.searchParams.get("id") : null;
+      return id && /^\d+$/.test(id) ? { tracker: "mantis", instance: n.instance, id } : undefined;
     },
 
     async listOpen(project, limit) {

@@ -1,5 +1,8 @@
 import { impacts, priorities } from "../../src/domain/enums.js";
+import { own } from "../../src/domain/own.js";
 import type { Actor, HistoryEntry, Ticket } from "../../src/domain/ticket.js";
+import { safeHref } from "../../src/domain/web-link.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import type { MantisOptions } from "./options.js";
 import type { Account, EnumRef, MantisHistoryItem, MantisIssue } from "./payloads.js";
 
@@ -43,7 +46,7 @@ function neutralField(n: MantisNormaliser, field: string): string {
     summary: "title",
   };
   if (n.options.lineField && field === n.options.lineField) return "line";
-  return names[field] ?? field;
+  return own(names, field) ?? field;
 }
 
 function historyValue(value: unknown): unknown {
@@ -74,13 +77,17 @@ function historyEntry(n: MantisNormaliser, item: MantisHistoryItem): HistoryEntr
 
 export function ticketFromIssue(n: MantisNormaliser, issue: MantisIssue): Ticket {
   const line = lineOf(n, issue);
+  // Under the configured MantisBT only, and only an http(s) one: the page is a link in the console.
+  const url = n.baseUrl
+    ? safeHref(`${withoutTrailingSlashes(n.baseUrl)}/view.php?id=${issue.id}`)
+    : undefined;
   return {
     ref: {
       tracker: "mantis",
       instance: n.instance,
       project: String(issue.project.id),
       id: String(issue.id),
-      ...(n.baseUrl ? { url: `${n.baseUrl.replace(/\/+$/, "")}/view.php?id=${issue.id}` } : {}),
+      ...(url ? { url } : {}),
     },
     title: issue.summary,
     description: issue.description,

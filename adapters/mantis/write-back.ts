@@ -1,5 +1,6 @@
 import type { Action } from "../../src/domain/action.js";
 import type { ApplyResult } from "../../src/domain/adapter.js";
+import { own } from "../../src/domain/own.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { ApplyOutcome } from "../support/apply-outcome.js";
 import { paced } from "../support/paced.js";
@@ -38,7 +39,7 @@ export class MantisWriter {
 
   #enumId(kind: EnumKind, value: string): number {
     const table = this.n.options.enums[kind];
-    const id = table[value];
+    const id = own(table, value);
     if (id === undefined) {
       throw this.#refused(
         `set ${kind} to "${value}"`,

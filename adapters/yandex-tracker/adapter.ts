@@ -2,6 +2,7 @@ import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from 
 import { creationOf } from "../../src/domain/change.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied } from "../../src/errors/tracker-error.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import { parseOrThrow } from "../../src/validation/parse.js";
 import { nextWatermark, readCursor, type Watermark } from "../support/listing-cursor.js";
 import { checkYandexCapabilities } from "./capabilities.js";
@@ -47,6 +48,12 @@ export function createYandexAdapter(
     instance: n.instance,
     verifyWebhook: (req) =>
       verifyTriggerSecret(n.instance, settings.webhookSecret, n.options.secretHeader, req),
+    // The secret is all there is to check, and it is a header (or Basic auth).
+    verifyWebhookHeaders: (headers) =>
+      verifyTriggerSecret(n.instance, settings.webhookSecret, n.options.secretHeader, {
+        headers,
+        rawBody: Buffer.alloc(0),
+      }),
     parseWebhook: (req) => parseTrigger(n.instance, req),
     isBridgeActor: (actor) => actor.id === settings.bridgeUser,
 
@@ -97,7 +104,7 @@ export function createYandexAdapter(
      * full page sharing one timestamp moves on by page number instead.
      */
     refFromUrl(url) {
-      const base = n.options.webUrl.replace(/\/+$/, "");
+      const base = withoutTrailingSlashes(n.options.webUrl);
       const m = url.startsWith(base) ? /^\/([A-Z][A-Z0-9]*)-(\d+)\b/.exec(url.slice(base.length)) : null;
       return m
         ? { tracker: "yandex", instance: n.instance, project: m[1]!, id: `${m[1]}-${m[2]}` }

@@ -1,4 +1,7 @@
+import { own } from "../../src/domain/own.js";
 import type { Actor, Comment, HistoryEntry, Ticket } from "../../src/domain/ticket.js";
+import { safeHref } from "../../src/domain/web-link.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import { trackerDate } from "./dates.js";
 import type { YandexOptions } from "./options.js";
 import type { ChangelogItem, Ref, TrackerComment, TrackerIssue } from "./payloads.js";
@@ -24,7 +27,7 @@ export function date(text: string, what: string): string {
 }
 
 export function statusValue(n: YandexNormaliser, key: string): string {
-  return n.options.statuses[key] ?? key;
+  return own(n.options.statuses, key) ?? key;
 }
 
 /** The tracker status key of a pack status: the mapped key, else the status itself. */
@@ -42,7 +45,7 @@ function value(n: YandexNormaliser, field: string, v: unknown): unknown {
   if (typeof v !== "object") return v;
   const ref = v as { key?: string; id?: string | number };
   if (field === "status" && ref.key) return statusValue(n, ref.key);
-  if (field === "priority" && ref.key) return n.options.priorities[ref.key] ?? "unknown";
+  if (field === "priority" && ref.key) return own(n.options.priorities, ref.key) ?? "unknown";
   return ref.key ?? (ref.id === undefined ? undefined : String(ref.id));
 }
 
@@ -52,7 +55,7 @@ function history(n: YandexNormaliser, items: readonly ChangelogItem[]): HistoryE
     const at = date(item.updatedAt, "changelog updatedAt");
     return [
       ...item.fields.map((f) => ({
-        field: fieldNames[f.field.id] ?? f.field.id,
+        field: own(fieldNames, f.field.id) ?? f.field.id,
         from: value(n, f.field.id, f.from),
         to: value(n, f.field.id, f.to),
         by,
@@ -70,6 +73,8 @@ export function ticketFromIssue(
   changelog: readonly ChangelogItem[] = [],
 ): Ticket {
   const priorityKey = issue.priority?.key;
+  // The key goes in the path as one segment: a key is the tracker's word, not a path of ours.
+  const url = safeHref(`${withoutTrailingSlashes(n.options.webUrl)}/${encodeURIComponent(issue.key)}`);
   const commentsOut: Comment[] = comments.map((c) => ({
     id: c.id,
     author: actorOf(c.createdBy),
@@ -83,7 +88,7 @@ export function ticketFromIssue(
       instance: n.instance,
       project: issue.queue.key ?? issue.key.split("-")[0]!,
       id: issue.key,
-      url: `${n.options.webUrl.replace(/\/+$/, "")}/${issue.key}`,
+      ...(url ? { url } : {}),
     },
     title: issue.summary,
     description: issue.description ?? "",
@@ -93,7 +98,7 @@ export function ticketFromIssue(
     ...(priorityKey
       ? {
           priority: {
-            value: n.options.priorities[priorityKey] ?? "unknown",
+            value: own(n.options.priorities, priorityKey) ?? "unknown",
             native: priorityKey,
             ...(issue.priority?.display ? { label: issue.priority.display } : {}),
           },

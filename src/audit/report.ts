@@ -1,4 +1,5 @@
 import { describeAction } from "../domain/action.js";
+import { safeHref } from "../domain/web-link.js";
 import { csv, escapeHtml, htmlPage, renderSlaReport, slaTableHtml } from "../reports/format.js";
 import { latestStates, type SlaRow, slaReport } from "../reports/sla-report.js";
 import type { AuditFormat } from "./formats.js";
@@ -146,8 +147,10 @@ function auditText(r: AuditReport): string {
 }
 
 function auditHtml(r: AuditReport): string {
-  const link = (ticket: string, url: string | null) =>
-    url ? `<a href="${escapeHtml(url)}">${escapeHtml(ticket)}</a>` : escapeHtml(ticket);
+  const link = (ticket: string, url: string | null) => {
+    const href = safeHref(url ?? undefined);
+    return href ? `<a href="${escapeHtml(href)}">${escapeHtml(ticket)}</a>` : escapeHtml(ticket);
+  };
   const urls = new Map(r.findings.map((f) => [f.ticket, f.url]));
   const perRule = r.perRule
     .map(

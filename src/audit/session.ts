@@ -1,6 +1,7 @@
 import { ruleCatalogue } from "../../policies/rules/index.js";
 import type { Config } from "../config/schema.js";
 import type { TrackerAdapter } from "../domain/adapter.js";
+import { own } from "../domain/own.js";
 import type { Ticket } from "../domain/ticket.js";
 import { loadPack } from "../engine/pack-loader.js";
 import { Errors } from "../errors/catalogue.js";
@@ -40,15 +41,15 @@ export async function runAuditSession(
     onMoment?: (option: string, text: string, t: number) => void;
   },
 ): Promise<AuditSession> {
-  const tracker = deps.config.trackers[request.instance];
+  const tracker = own(deps.config.trackers, request.instance);
   if (!tracker) throw Errors.UNKNOWN_INSTANCE(request.instance, Object.keys(deps.config.trackers));
   for (const p of request.projects ?? [])
-    if (!(p in tracker.projects))
+    if (!Object.hasOwn(tracker.projects, p))
       throw Errors.USAGE(
         `--project ${p} is not configured under trackers.${request.instance}.projects (${Object.keys(tracker.projects).join(", ")})`,
       );
   const packFor = (project: string | undefined) => {
-    const binding = project !== undefined ? tracker.projects[project] : undefined;
+    const binding = project !== undefined ? own(tracker.projects, project) : undefined;
     return binding ? deps.packs.get(binding.pack) : undefined;
   };
   const first = deps.packs.get(Object.values(tracker.projects)[0]!.pack)!;
@@ -65,7 +66,7 @@ export async function runAuditSession(
   const override = request.pack
     ? loadPack(request.pack, {
         rules: ruleCatalogue,
-        settings: deps.config.packs[request.pack],
+        settings: own(deps.config.packs, request.pack),
         defaultMode: deps.config.mode,
       })
     : undefined;

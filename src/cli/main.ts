@@ -1,4 +1,5 @@
 import { CommanderError } from "commander";
+import { redactUrlsInText } from "../config/redact-url.js";
 import { ExitCode, isReglamentError } from "../errors/catalogue.js";
 import type { Io } from "./io.js";
 import { buildProgram } from "./program.js";
@@ -16,10 +17,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return ExitCode.badInput;
     }
     if (isReglamentError(err)) {
-      io.err(`${err.describe()}\n`);
+      io.err(`${redactUrlsInText(err.describe())}\n`);
       return err.exitCode;
     }
-    io.err(`unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    io.err(`unexpected error: ${redactUrlsInText((err as Error).stack ?? String(err))}\n`);
     return ExitCode.badInput;
   }
 }

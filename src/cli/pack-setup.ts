@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import { ruleCatalogue } from "../../policies/rules/index.js";
 import type { Config } from "../config/schema.js";
+import { own } from "../domain/own.js";
 import { listPackIds } from "../engine/pack-catalogue.js";
 import { type LoadedPack, loadPack } from "../engine/pack-loader.js";
 import { Errors } from "../errors/catalogue.js";
@@ -20,13 +21,13 @@ export function packForCli(packId: string, configFile: string | undefined): Pack
   const config = configFile ? loadDeploymentConfig(configFile).config : undefined;
   const pack = loadPack(packId, {
     rules: ruleCatalogue,
-    settings: config?.packs[packId],
+    settings: own(config?.packs, packId),
     defaultMode: config?.mode,
   });
   return { pack, config, configFile };
 }
 
 export function timeForCli(setup: PackSetup): PackTime {
-  const settings = setup.config?.packs[setup.pack.id];
+  const settings = own(setup.config?.packs, setup.pack.id);
   return packTime(setup.pack, settings, setup.configFile ? dirname(setup.configFile) : undefined);
 }

@@ -1,9 +1,10 @@
+import { own } from "../domain/own.js";
 import type { Actor } from "../domain/ticket.js";
 import type { Config } from "./schema.js";
 
 /** Gives a tracker user the role and line the deployment assigns them (`actors.<instance>.<user>`). */
 export function withConfiguredRole(config: Config | undefined, instance: string, actor: Actor): Actor {
-  const entry = config?.actors[instance]?.[actor.id];
+  const entry = own(own(config?.actors, instance), actor.id);
   if (!entry) return actor;
   return {
     ...actor,

@@ -5,6 +5,7 @@ import { exampleConfigPath } from "../paths.js";
 import { explainIssues, formatPath } from "../validation/explain-issues.js";
 import { readYamlSource } from "../validation/yaml-source.js";
 import { type DefaultedVariable, interpolate, type MissingVariable } from "./interpolate.js";
+import { redactUrlsIn } from "./redact-url.js";
 import { type Config, configSchema } from "./schema.js";
 
 export interface LoadOptions {
@@ -56,7 +57,8 @@ export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
     const issues = result.error.issues.filter((i) => !emptied.has(formatPath(i.path)));
     problems.push(
       ...explainIssues(issues, {
-        input: data,
+        // The values found are shown, and a URL's password must not be (a tracker's baseUrl).
+        input: redactUrlsIn(data),
         schema,
         locate: source.locate,
         isSecret: (path) => path.some((p) => typeof p === "string" && secretKeys.test(p)),

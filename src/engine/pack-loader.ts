@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Mode, PackSettings } from "../config/schema.js";
+import { own } from "../domain/own.js";
 import { Errors } from "../errors/catalogue.js";
 import { packsDir } from "../paths.js";
 import { closest, explainIssues } from "../validation/explain-issues.js";
@@ -171,8 +172,13 @@ export function loadPack(id: string, options: LoadPackOptions): LoadedPack {
   if (problems.length) throw fail(problems);
 
   const vocab = pack.vocabulary;
-  const statuses = Object.fromEntries(
-    Object.entries(vocab.statuses).map(([value, s]) => [value, { phase: s.phase, label: s[language] }]),
+  // Without a prototype: rules, clocks and the pipeline look statuses up by the tracker's
+  // value, and one called `constructor` or `toString` must read as not in the vocabulary.
+  const statuses: LoadedPack["statuses"] = Object.assign(
+    Object.create(null),
+    Object.fromEntries(
+      Object.entries(vocab.statuses).map(([value, s]) => [value, { phase: s.phase, label: s[language] }]),
+    ),
   );
   const words: Record<"impact" | "priority" | "type", Record<string, Words>> = {
     impact: vocab.impacts,
@@ -201,8 +207,8 @@ export function loadPack(id: string, options: LoadPackOptions): LoadedPack {
     display(scale, value) {
       if (scale === "status") return statuses[value]?.label ?? value;
       return (
-        words[scale][value]?.[language] ??
-        (scale === "type" ? value : (scaleNames[scale][language][value] ?? value))
+        own(words[scale], value)?.[language] ??
+        (scale === "type" ? value : (own(scaleNames[scale][language], value) ?? value))
       );
     },
     citation: (section) => citationFor(language, pack.regulation.title, pack.regulation.file, section),

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { redactUrl } from "../config/redact-url.js";
 import { Errors } from "../errors/catalogue.js";
 
 /** initdb of a new data folder, in a process that exits when it is done. */
@@ -37,16 +38,6 @@ export interface SqlDatabase {
   close(): Promise<void>;
 }
 
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return "postgres://…";
-  }
-}
-
 /** PostgreSQL at `url`, through a small pool. */
 export async function openPostgres(url: string): Promise<SqlDatabase> {
   const { default: pg } = await import("pg");
@@ -54,7 +45,7 @@ export async function openPostgres(url: string): Promise<SqlDatabase> {
   // A connection the server drops while idle must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   return {
-    where: redactedUrl(url),
+    where: redactUrl(url),
     async query<T>(text: string, params: readonly unknown[] = []) {
       return (await pool.query(text, params as unknown[])).rows as T[];
     },

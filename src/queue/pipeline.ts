@@ -8,6 +8,7 @@ import { type Action, type Effect, isEffect } from "../domain/action.js";
 import type { TrackerAdapter, TrackerEvent } from "../domain/adapter.js";
 import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
+import { own } from "../domain/own.js";
 import type { Actor, LinkedTicket, Ticket, TicketRef } from "../domain/ticket.js";
 import type { TrackerFacts } from "../domain/tracker-needs.js";
 import { evaluate } from "../engine/evaluate.js";
@@ -227,7 +228,7 @@ export class Pipeline {
   }
 
   #pack(instance: string, ref: TicketRef): DeploymentPack | undefined {
-    const binding = this.#o.config.trackers[instance]?.projects[ref.project ?? ""];
+    const binding = own(own(this.#o.config.trackers, instance)?.projects, ref.project ?? "");
     return binding ? this.#o.packs.get(binding.pack) : undefined;
   }
 

@@ -1,4 +1,5 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import { redactUrl } from "../config/redact-url.js";
 import type { RedisConfig } from "../config/schema.js";
 import { Errors } from "../errors/catalogue.js";
 
@@ -16,11 +17,6 @@ export type ConnectionOptions = Pick<
   RedisOptions,
   "maxRetriesPerRequest" | "enableOfflineQueue" | "enableAutoPipelining" | "lazyConnect"
 >;
-
-/** Hides the password of a redis:// URL for logs and messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, "//***@");
-}
 
 /** REDIS_URL, then redis.url, redis.sentinel or redis.cluster; undefined: the private redis-server. */
 export function redisTarget(

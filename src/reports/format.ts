@@ -1,3 +1,4 @@
+import { safeHref } from "../domain/web-link.js";
 import type { SlaRow, TrendRow } from "./sla-report.js";
 
 export const reportFormats = ["text", "csv", "json", "html"] as const;
@@ -16,15 +17,37 @@ export interface SlaReportDocument {
 const show = (v: number | null, suffix = "") => (v === null ? "—" : `${v}${suffix}`);
 const hours = (minutes: number | null) => (minutes === null ? "—" : `${Math.round(minutes / 6) / 10} h`);
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+/** What a spreadsheet takes for the start of a formula (OWASP, CSV injection). */
+const formulaStart = /^[=+\-@\t\r]/;
+/** A plain decimal numeral, as numbers and PostgreSQL's numeric columns are written. */
+const numeral = /^-?\d+(\.\d+)?$/;
+
+/**
+ * One CSV field, every CSV the bridge writes goes through it. RFC 4180: a field with a
+ * quote, comma or line break is quoted, quotes doubled; a semicolon or a tab too, since a
+ * Russian-locale Excel splits on `;`. Against formula injection, a text starting with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return — a ticket's title, a label, a user's
+ * name, a URL — gets a leading `'` (a spreadsheet then shows it as text) and is quoted.
+ * Numbers are left as they are, so a negative overrun stays a number that adds up: a
+ * number-typed value, or a text that is nothing but a decimal numeral (`-5`, `-0.5`),
+ * which no spreadsheet runs. Anything more (`-5+1`, `-1e3`, `+7 916…`) is prefixed.
+ */
 export function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (value === null || value === undefined) return "";
+  const text = String(value);
+  if (typeof value === "number" || typeof value === "bigint") return text;
+  if (formulaStart.test(text) && !numeral.test(text)) return `"'${text.replaceAll('"', '""')}"`;
+  return /[",;\t\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One CSV record, ended as RFC 4180 ends it. */
+export const csvLine = (cells: readonly unknown[]): string => `${cells.map(csvField).join(",")}\r\n`;
+
+/** The byte-order mark makes spreadsheets read the file as UTF-8, so Cyrillic stays intact. */
+export const csvStart = "\uFEFF";
+
 export function csv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  // The byte-order mark makes spreadsheets read the file as UTF-8, so Cyrillic stays intact.
-  return `\uFEFF${[header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
+  return `${csvStart}${[header, ...rows].map(csvLine).join("")}`;
 }
 
 const columns = [
@@ -163,11 +186,12 @@ export function slaTableHtml(doc: SlaReportDocument, words: SlaTableWords = engl
     .map(
       (r) =>
         `<tr><td>${escapeHtml(r.title)}</td>${cell(r.type)}${cell(r.priority)}${cell(r.line)}${cell(r.tickets, "n")}${cell(r.met, "n")}${cell(r.breached, r.breached ? "n bad" : "n")}${cell(r.open, "n")}${cell(r.noTarget, "n")}${cell(r.percentMet === null ? null : `${r.percentMet} %`, "n")}${cell(hours(r.medianMinutes), "n")}${cell(hours(r.p90Minutes), "n")}<td>${r.worst
-          .map((w) =>
-            w.url
-              ? `<a href="${escapeHtml(w.url)}">${escapeHtml(w.ticket)}</a> +${w.overrunMinutes} min`
-              : `${escapeHtml(w.ticket)} +${w.overrunMinutes} min`,
-          )
+          .map((w) => {
+            const href = safeHref(w.url ?? undefined);
+            return href
+              ? `<a href="${escapeHtml(href)}">${escapeHtml(w.ticket)}</a> +${w.overrunMinutes} min`
+              : `${escapeHtml(w.ticket)} +${w.overrunMinutes} min`;
+          })
           .join("<br>")}</td></tr>`,
     )
     .join("\n");

@@ -4,6 +4,7 @@ import { mantisAdapterFactory } from "../../adapters/mantis/adapter.js";
 import { yandexAdapterFactory } from "../../adapters/yandex-tracker/adapter.js";
 import type { Config } from "../config/schema.js";
 import { AdapterRegistry, type RecordedRequest, type TrackerAdapter } from "../domain/adapter.js";
+import { own } from "../domain/own.js";
 import type { CapabilityProblem, PackNeed, TrackerFacts } from "../domain/tracker-needs.js";
 import { packNeeds } from "../engine/pack-needs.js";
 import { Errors } from "../errors/catalogue.js";
@@ -110,7 +111,7 @@ export async function checkTrackerCapabilities(
   examples: ReadonlySet<string> = new Set(),
 ): Promise<CapabilityReport> {
   const checks = [...adapters].flatMap(([instance, adapter]) => {
-    const tracker = config.trackers[instance];
+    const tracker = own(config.trackers, instance);
     if (examples.has(instance) || !tracker || !adapter.checkCapabilities) return [];
     const needs = new Map<string, PackNeed[]>();
     for (const [project, binding] of Object.entries(tracker.projects)) {

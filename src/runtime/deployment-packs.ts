@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { ruleCatalogue } from "../../policies/rules/index.js";
 import type { Config } from "../config/schema.js";
+import { own } from "../domain/own.js";
 import { type LoadedPack, loadPack } from "../engine/pack-loader.js";
 import { isReglamentError, ReglamentError } from "../errors/catalogue.js";
 import { type PackTime, packTime } from "../sla/pack-sla.js";
@@ -32,7 +33,7 @@ export function loadDeploymentPacks(config: Config, configFile: string): Map<str
       : undefined;
   for (const id of packsInUse(config)) {
     try {
-      const settings = config.packs[id];
+      const settings = own(config.packs, id);
       const pack = loadPack(id, {
         rules: ruleCatalogue,
         settings,

@@ -48,7 +48,10 @@ export async function auditApi(
     const instance = typeof body.instance === "string" ? body.instance : "";
     const adapter = deps.adapters.get(instance);
     if (!adapter) throw Errors.UNKNOWN_INSTANCE(instance, [...deps.adapters.keys()]);
-    if (typeof body.since !== "string" || !/^(\d+d|\d{4}-\d{2}-\d{2}.*)$/.test(body.since))
+    if (
+      typeof body.since !== "string" ||
+      !(/^\d{1,6}d$/.test(body.since) || /^\d{4}-\d{2}-\d{2}/.test(body.since))
+    )
       throw Errors.QUERY_INVALID(
         `since "${String(body.since ?? "")}" must be "30d" (days back) or an ISO 8601 date`,
       );

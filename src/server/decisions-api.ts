@@ -18,7 +18,7 @@ export async function decisionsApi(
     "/api/tickets/:instance/:id/decisions",
     async (request) => {
       const { instance, id } = request.params;
-      if (!(instance in deps.config.trackers))
+      if (!Object.hasOwn(deps.config.trackers, instance))
         throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(deps.config.trackers));
       const limit = Math.min(500, Math.max(1, Number(request.query.limit ?? 50) || 50));
       const [entries, retries] = await Promise.all([

@@ -9,6 +9,7 @@ import { type Finding, findingsOf } from "../../audit/run.js";
 import { runAuditSession } from "../../audit/session.js";
 import { verdictOf } from "../../audit/verdict.js";
 import { resolveConfigPath } from "../../config/load.js";
+import { own } from "../../domain/own.js";
 import type { Ticket } from "../../domain/ticket.js";
 import { loadPack } from "../../engine/pack-loader.js";
 import { Errors } from "../../errors/catalogue.js";
@@ -50,7 +51,7 @@ export async function runAudit(opts: AuditCliOptions, io: Io): Promise<void> {
 async function audit(opts: AuditCliOptions, io: Io, signal: AbortSignal): Promise<void> {
   const file = resolveConfigPath(opts.config);
   const { config } = loadDeploymentConfig(file);
-  const tracker = config.trackers[opts.instance];
+  const tracker = own(config.trackers, opts.instance);
   if (!tracker) throw Errors.UNKNOWN_INSTANCE(opts.instance, Object.keys(config.trackers));
   const packs = loadDeploymentPacks(config, file);
   const adapter = createAdapters(
@@ -135,7 +136,7 @@ function editedPack(file: string, config: Parameters<typeof verdictOf>[1]["confi
   return loadPack(id, {
     rules: ruleCatalogue,
     dir: dirname(file),
-    settings: config.packs[id],
+    settings: own(config.packs, id),
     defaultMode: config.mode,
   });
 }

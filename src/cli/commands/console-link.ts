@@ -3,6 +3,7 @@ import type { AccessRole } from "../../access/tokens.js";
 import { resolveConfigPath } from "../../config/load.js";
 import { keySpaceOf } from "../../redis/key-space.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
+import { withoutTrailingSlashes } from "../../text/base-url.js";
 import type { Io } from "../io.js";
 import { redisForCli } from "../redis-for-cli.js";
 
@@ -25,7 +26,7 @@ export async function runConsoleLink(opts: ConsoleLinkOptions, io: Io): Promise<
       opts.role,
       `launch link (${opts.role})`,
     );
-    const base = (opts.url ?? `http://${config.server.host}:${config.server.port}`).replace(/\/+$/, "");
+    const base = withoutTrailingSlashes(opts.url ?? `http://${config.server.host}:${config.server.port}`);
     io.out(`${base}/console/launch?key=${code}\n`);
     io.err(`signs one browser in as ${opts.role}; valid for ${launchMinutes} minutes, once\n`);
   } finally {

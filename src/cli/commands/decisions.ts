@@ -135,7 +135,7 @@ async function fromHistory(
 export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void> {
   const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
   for (const instance of [opts.ticket?.instance, opts.instance])
-    if (instance && !(instance in config.trackers))
+    if (instance && !Object.hasOwn(config.trackers, instance))
       throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
   const across =
     !opts.ticket ||
@@ -148,7 +148,8 @@ export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void
     opts.format === "csv";
   if (across) return fromHistory(config, opts, io);
   const { instance, id } = opts.ticket!;
-  if (!(instance in config.trackers)) throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
+  if (!Object.hasOwn(config.trackers, instance))
+    throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
   const redis = await redisForCli(config, "reglament decisions");
   try {
     const log = new DecisionLog(redis, keySpaceOf(config), pino({ level: "silent" }));

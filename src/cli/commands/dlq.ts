@@ -24,7 +24,7 @@ async function withFailed(
   const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
   const instances = opts.instance ? [opts.instance] : Object.keys(config.trackers);
   for (const i of instances)
-    if (!(i in config.trackers)) throw Errors.UNKNOWN_INSTANCE(i, Object.keys(config.trackers));
+    if (!Object.hasOwn(config.trackers, i)) throw Errors.UNKNOWN_INSTANCE(i, Object.keys(config.trackers));
   const redis = await redisForCli(config, command);
   try {
     for (const instance of instances) {

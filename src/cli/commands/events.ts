@@ -29,7 +29,7 @@ async function withInspector<T>(
   run: (inspector: WorkInspector, config: Config) => Promise<T>,
 ): Promise<T> {
   const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
-  if (opts.instance && !(opts.instance in config.trackers))
+  if (opts.instance && !Object.hasOwn(config.trackers, opts.instance))
     throw Errors.UNKNOWN_INSTANCE(opts.instance, Object.keys(config.trackers));
   const redis = await redisForCli(config, command);
   const inspector = new WorkInspector(config, redis);

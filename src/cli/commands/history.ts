@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { resolveConfigPath } from "../../config/load.js";
 import { openHistoryStore } from "../../history/open.js";
-import { csvField } from "../../reports/format.js";
+import { csvLine, csvStart } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
 
@@ -49,12 +49,8 @@ export async function runHistoryExport(
         if (opts.format === "json")
           write(`${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cell(v)])))}\n`);
         else {
-          if (first) write(`\uFEFF${Object.keys(row).map(csvField).join(",")}\r\n`);
-          write(
-            `${Object.values(row)
-              .map((v) => csvField(cell(v)))
-              .join(",")}\r\n`,
-          );
+          if (first) write(`${csvStart}${csvLine(Object.keys(row))}`);
+          write(csvLine(Object.values(row).map(cell)));
         }
         first = false;
         count++;

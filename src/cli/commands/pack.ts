@@ -22,7 +22,7 @@ export interface PackTestResult {
  */
 export function testPack(id: string, config: Config | undefined, configFile?: string): PackTestResult {
   const own = loadPack(id, { rules: ruleCatalogue });
-  const settings = config?.packs[id];
+  const settings = config && Object.hasOwn(config.packs, id) ? config.packs[id] : undefined;
   const pack = loadPack(id, {
     rules: ruleCatalogue,
     settings: {

@@ -34,7 +34,7 @@ export async function runServe(
     `Reglament listening on ${bridge.address} (mode ${config.mode}${what}, config ${file}, redis ${bridge.redisSource})\n` +
       (role === "worker"
         ? ""
-        : `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs in as operator for this run)" : ""}\n`) +
+        : `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs one browser in as operator, once, within 15 minutes; `reglament console link` makes another)" : ""}\n`) +
       (heap ? `${heap}\n` : ""),
   );
   bridge.shutdown.onSignals();

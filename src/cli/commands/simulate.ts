@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import { pino } from "pino";
 import { verdictOf } from "../../audit/verdict.js";
 import { resolveConfigPath } from "../../config/load.js";
+import { redactUrl } from "../../config/redact-url.js";
 import type { RecordedRequest } from "../../domain/adapter.js";
+import { own } from "../../domain/own.js";
 import type { TicketRef } from "../../domain/ticket.js";
 import { Errors } from "../../errors/catalogue.js";
 import { createAdapters, defaultAdapterRegistry } from "../../runtime/adapters.js";
@@ -48,7 +50,7 @@ export async function runSimulate(
   }
   const adapter = adapters.get(ref.instance)!;
   const ticket = await adapter.fetchTicket(ref);
-  const binding = config.trackers[ref.instance]?.projects[ticket.ref.project ?? ""];
+  const binding = own(own(config.trackers, ref.instance)?.projects, ticket.ref.project ?? "");
   const deployment = binding ? packs.get(binding.pack) : undefined;
   if (!deployment)
     throw Errors.USAGE(
@@ -94,5 +96,7 @@ export async function runSimulate(
     `\nwhat enforce mode would send (${requests.length ? `${requests.length} requests` : "nothing"}${outcome?.outcome === "superseded" ? "; superseded: the ticket changed while this ran" : ""}):\n`,
   );
   for (const r of requests)
-    io.out(`  ${r.method} ${r.url}${r.body !== undefined ? `\n      ${JSON.stringify(r.body)}` : ""}\n`);
+    io.out(
+      `  ${r.method} ${redactUrl(r.url)}${r.body !== undefined ? `\n      ${JSON.stringify(r.body)}` : ""}\n`,
+    );
 }

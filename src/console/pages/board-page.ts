@@ -1,3 +1,4 @@
+import { safeHref } from "../../domain/web-link.js";
 import type { BoardEntry } from "../../sla/board-index.js";
 import { type BoardModel, type BoardQuery, type BoardRow, boardStates } from "../board.js";
 import type { TextKey } from "../i18n.js";
@@ -71,7 +72,8 @@ function row(ctx: PageContext, r: BoardRow, shown: EntryWords): string {
   const e = r.entry;
   const { zone, priority } = shown(e);
   const page = `/console/tickets/${encodeURIComponent(e.instance)}/${encodeURIComponent(e.id)}`;
-  const tracker = e.url ? ` <a href="${h(e.url)}" title="${h(e.url)}" rel="noreferrer">↗</a>` : "";
+  const href = safeHref(e.url);
+  const tracker = href ? ` <a href="${h(href)}" title="${h(href)}" rel="noreferrer">↗</a>` : "";
   const state =
     r.state === "paused" && e.pausedBy
       ? `<span class="state paused">${h(t("paused"))}</span> <span class="muted">${h(e.pausedBy)}</span>`

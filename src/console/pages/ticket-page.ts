@@ -1,4 +1,5 @@
 import { describeAction } from "../../domain/action.js";
+import { safeHref } from "../../domain/web-link.js";
 import type { StoredAlert, StoredDecision } from "../../history/store.js";
 import type { LogEntry, RetrySummary } from "../../queue/decision-log.js";
 import type { ClockReport } from "../../sla/clocks.js";
@@ -89,10 +90,8 @@ export function ticketPage(ctx: PageContext, view: TicketView, fragment: boolean
             )
             .join("\n")}</tbody></table>`
         : `<p class="muted">${h(t("none"))}</p>`;
-  const tracker =
-    !("problem" in view.clocks) && view.clocks.url
-      ? ` <a href="${h(view.clocks.url)}" rel="noreferrer">↗</a>`
-      : "";
+  const href = "problem" in view.clocks ? undefined : safeHref(view.clocks.url);
+  const tracker = href ? ` <a href="${h(href)}" rel="noreferrer">↗</a>` : "";
   const pack = "problem" in view.clocks ? "" : ` · ${h(t("pack"))}: ${h(view.clocks.pack)}`;
   const live = `<h2>${h(t("clocks"))}</h2>
 ${clocks}
