@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   audit: () => import("./audit.js"),
   console: () => import("./console.js"),
   soak: () => import("./soak.js"),
+  redos: () => import("./redos.js"),
 };
 
 // Names choose benchmarks; `--flag value` pairs are the benchmarks' own (bench/pipeline's --processes).

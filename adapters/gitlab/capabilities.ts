@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { CapabilityProblem, PackNeed } from "../../src/domain/tracker-needs.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import type { GitlabApi } from "./client.js";
 
 /**
@@ -133,7 +134,7 @@ async function hookProblems(
   const path_ = `/webhooks/${settings.instance}`;
   const ours = hooks.filter((h) => {
     try {
-      return new URL(h.url).pathname.replace(/\/+$/, "") === path_;
+      return withoutTrailingSlashes(new URL(h.url).pathname) === path_;
     } catch {
       return false;
     }

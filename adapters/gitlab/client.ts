@@ -10,6 +10,7 @@ import {
 } from "@gitbeaker/rest";
 import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 
 /**
  * The GitLab REST client: @gitbeaker/rest's resources over a request handler of our own
@@ -118,7 +119,7 @@ export function gitlabApi(
   dryRun?: (request: RecordedRequest) => void,
 ): GitlabApi {
   const options = {
-    host: baseUrl.replace(/\/+$/, ""),
+    host: withoutTrailingSlashes(baseUrl),
     token,
     queryTimeout: timeoutMs,
     requesterFn: createRequesterFn(async (_resource, request) => request, singleAttempt(instance, dryRun)),

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
 import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import { recorded } from "../support/dry-run.js";
 import { keepAliveAgents } from "../support/keep-alive.js";
 
@@ -23,7 +24,7 @@ export class MantisClient {
     private readonly dryRun?: (request: RecordedRequest) => void,
   ) {
     this.#http = axios.create({
-      baseURL: `${baseUrl.replace(/\/+$/, "")}/api/rest`,
+      baseURL: `${withoutTrailingSlashes(baseUrl)}/api/rest`,
       headers: { authorization: token, "content-type": "application/json" },
       timeout: timeoutMs,
       ...keepAliveAgents(),

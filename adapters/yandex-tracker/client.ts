@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
 import type { RecordedRequest } from "../../src/domain/adapter.js";
 import { TrackerRequestError } from "../../src/errors/tracker-error.js";
+import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import { recorded } from "../support/dry-run.js";
 import { keepAliveAgents } from "../support/keep-alive.js";
 import type { YandexOptions } from "./options.js";
@@ -22,7 +23,7 @@ export class YandexClient {
     private readonly dryRun?: (request: RecordedRequest) => void,
   ) {
     this.#http = axios.create({
-      baseURL: baseUrl.replace(/\/+$/, ""),
+      baseURL: withoutTrailingSlashes(baseUrl),
       headers: {
         authorization: `${options.authScheme} ${token}`,
         "content-type": "application/json",

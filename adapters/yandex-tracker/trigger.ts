@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { ParsedWebhook, WebhookRequest } from "../../src/domain/adapter.js";
 import { Errors } from "../../src/errors/catalogue.js";
+import { linear } from "../../src/text/linear.js";
 import { explainIssues } from "../../src/validation/explain-issues.js";
 import { safeParseReporting } from "../../src/validation/parse.js";
 import { TriggerBody } from "./payloads.js";
@@ -17,6 +18,9 @@ function header(req: WebhookRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+// Anyone can send a request: the header is read on RE2.
+export const basicCredentials = linear(/^Basic\s+(\S.*)$/i);
+
 function same(given: string, secret: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(secret);
@@ -30,7 +34,7 @@ export function verifyTriggerSecret(
   req: WebhookRequest,
 ): void {
   const direct = header(req, secretHeader);
-  const basic = /^Basic\s+(.+)$/i.exec(header(req, "authorization") ?? "")?.[1];
+  const basic = basicCredentials.exec(header(req, "authorization") ?? "")?.[1];
   const password = basic
     ? Buffer.from(basic, "base64").toString("utf8").split(":").slice(1).join(":")
     : undefined;

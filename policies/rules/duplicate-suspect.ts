@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import type { Ticket } from "../../src/domain/ticket.js";
 import { defineRule } from "../../src/engine/rule.js";
+import { linear } from "../../src/text/linear.js";
 import { enteredStatus, isCreation, labelAdded } from "../support/change-facts.js";
 import { unknownStatuses } from "../support/option-refs.js";
 
@@ -43,9 +44,12 @@ function stem(word: string): string {
   return (word.length > 4 ? word.slice(0, Math.max(4, word.length - 2)) : word).slice(0, 6);
 }
 
+// Titles are anyone's text: the words are read on RE2.
+export const wordPattern = linear(/[\p{L}\p{N}]+/gu);
+
 /** Lower-cased word stems of a title, without stop words. */
 export function titleTokens(title: string): Set<string> {
-  const words = title.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = title.toLowerCase().match(wordPattern) ?? [];
   return new Set(words.filter((w) => w.length > 1 && !stopWords.has(w)).map(stem));
 }
 

@@ -1,29 +1,20 @@
 import { z } from "zod";
 import type { Action } from "../../src/domain/action.js";
 import { defineRule } from "../../src/engine/rule.js";
+import { type LinearPattern, linear } from "../../src/text/linear.js";
+import { PatternOption } from "../../src/text/pattern-option.js";
 import { isCreation } from "../support/change-facts.js";
 import { undeclaredParams, unknownStatuses } from "../support/option-refs.js";
-
-const validPatterns = (ps: readonly string[]) =>
-  ps.every((p) => {
-    try {
-      new RegExp(p, "iu");
-      return true;
-    } catch {
-      return false;
-    }
-  });
 
 const Part = z
   .strictObject({
     /** How the part is named in the request for information. */
     name: z.string().min(1),
-    /** Case-insensitive regular expressions; the part is present when any matches. */
-    patterns: z
-      .array(z.string().min(1))
-      .min(1)
-      .refine(validPatterns, { message: "every pattern must be a valid regular expression" })
-      .optional(),
+    /**
+     * Case-insensitive regular expressions, run on RE2 (no look-around, no
+     * back-references); the part is present when any matches.
+     */
+    patterns: z.array(PatternOption).min(1).optional(),
     /**
      * Or the words a deployment parameter lists (comma-, semicolon- or line-separated:
      * the clinic's departments), any of which must appear; unset, the part is not asked for.
@@ -46,11 +37,11 @@ const Options = z.strictObject({
 });
 type Options = z.infer<typeof Options>;
 
-const compiled = new WeakMap<object, RegExp[]>();
-function regexesOf(part: Part): RegExp[] {
+const compiled = new WeakMap<object, LinearPattern[]>();
+export function patternsOf(part: Part): LinearPattern[] {
   let r = compiled.get(part);
   if (!r) {
-    r = (part.patterns ?? []).map((p) => new RegExp(p, "iu"));
+    r = (part.patterns ?? []).map((p) => linear(p, "iu"));
     compiled.set(part, r);
   }
   return r;
@@ -58,13 +49,26 @@ function regexesOf(part: Part): RegExp[] {
 
 const literal = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** The words a parameter lists, as patterns; undefined when the deployment has not set it. */
-function wordsOf(value: unknown): RegExp[] | undefined {
+// By the parameter's words; a deployment has a handful of values, each compiled once.
+const wordPatterns = new Map<string, LinearPattern[]>();
+
+/**
+ * The words a parameter lists, as one pattern (a word is whole: no letter right before or
+ * after it); undefined when the deployment has not set it.
+ */
+export function wordsOf(value: unknown): LinearPattern[] | undefined {
   if (typeof value !== "string" && !Array.isArray(value)) return undefined;
   const words = (Array.isArray(value) ? value.map(String) : value.split(/[,;\n]/))
     .map((w) => w.trim())
     .filter(Boolean);
-  return words.length ? words.map((w) => new RegExp(`(?<!\\p{L})${literal(w)}(?!\\p{L})`, "iu")) : undefined;
+  if (!words.length) return undefined;
+  const key = words.join("\n");
+  let patterns = wordPatterns.get(key);
+  if (!patterns) {
+    patterns = [linear(`(?:^|[^\\p{L}])(?:${words.map(literal).join("|")})(?:$|[^\\p{L}])`, "iu")];
+    wordPatterns.set(key, patterns);
+  }
+  return patterns;
 }
 
 export default defineRule<Options, "incomplete">({
@@ -98,11 +102,11 @@ export default defineRule<Options, "incomplete">({
     if (!isCreation(change)) return [];
     const text = `${ticket.title}\n${ticket.description}`;
     const missing = options.parts.filter((p) => {
-      const regexes = p.wordsFrom ? wordsOf(context.params[p.wordsFrom.param]) : regexesOf(p);
-      if (!regexes) return false;
+      const patterns = p.wordsFrom ? wordsOf(context.params[p.wordsFrom.param]) : patternsOf(p);
+      if (!patterns) return false;
       if (p.attachmentCounts && ticket.attachments.length) return false;
       const where = p.in === "title" ? ticket.title : text;
-      return !regexes.some((r) => r.test(where));
+      return !patterns.some((r) => r.test(where));
     });
     if (missing.length === 0) return [];
     const actions: Action[] = options.requestStatus

@@ -17,17 +17,37 @@ export interface Span {
   ms: number;
 }
 
+// One amount and its unit at the start of what is left. Read part by part, each anchored:
+// a single pattern of three optional parts makes a long run of digits backtrack.
+const part = /^(\d+(?:\.\d+)?)(min|[dhm])\s*/i;
+const unitOrder = "dhm";
+
+/** Days, hours and minutes, in that order, each at most once; undefined when it is not a span. */
+function amounts(text: string): [number, number, number] | undefined {
+  const found: [number, number, number] = [0, 0, 0];
+  let rest = text.trim();
+  let next = 0;
+  if (!rest) return undefined;
+  while (rest) {
+    const m = part.exec(rest);
+    const unit = m ? unitOrder.indexOf(m[2]![0]!.toLowerCase()) : -1;
+    if (!m || unit < next) return undefined;
+    found[unit] = Number(m[1]);
+    next = unit + 1;
+    rest = rest.slice(m[0].length);
+  }
+  return found;
+}
+
+/** True for a span `parseSpan` reads. */
+export const isSpan = (text: string): boolean => amounts(text) !== undefined;
+
 export function parseSpan(text: string, dayMs: number): Span {
-  const m = /^\s*(?:(\d+(?:\.\d+)?)d)?\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m(?:in)?)?\s*$/i.exec(
-    text,
-  );
-  if (!m || (!m[1] && !m[2] && !m[3])) throw Errors.DURATION_INVALID(text);
-  const [, d = "0", h = "0", min = "0"] = m;
-  const days = Math.floor(Number(d));
-  return {
-    days,
-    ms: Math.round((Number(d) - days) * dayMs + Number(h) * HOUR + Number(min) * MINUTE),
-  };
+  const found = amounts(text);
+  if (!found) throw Errors.DURATION_INVALID(text);
+  const [d, h, min] = found;
+  const days = Math.floor(d);
+  return { days, ms: Math.round((d - days) * dayMs + h * HOUR + min * MINUTE) };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { linear } from "../text/linear.js";
+
 /**
  * `${NAME}` and `${NAME:-default}` in string values are replaced from the environment,
  * so secrets stay out of the file; `$${` writes a literal `${`. Done on the parsed tree,
@@ -16,7 +18,9 @@ export interface DefaultedVariable {
   path: (string | number)[];
 }
 
-const pattern = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+// On RE2: a value that opens `${NAME:-` and never closes it would make a backtracking
+// engine rescan the rest of the value from every `${`.
+export const variablePattern = linear(/\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g);
 
 export function interpolate(
   value: unknown,
@@ -26,7 +30,7 @@ export function interpolate(
   defaulted: DefaultedVariable[] = [],
 ): unknown {
   if (typeof value === "string") {
-    return value.replace(pattern, (whole, name: string | undefined, fallback: string | undefined) => {
+    return value.replace(variablePattern, (whole, name: string | undefined, fallback: string | undefined) => {
       if (whole === "$${") return "${";
       const found = env[name!];
       if (found !== undefined && found !== "") return found;

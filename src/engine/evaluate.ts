@@ -5,11 +5,12 @@ import type { StatusPhase } from "../domain/enums.js";
 import type { LinkedTicket, Ticket } from "../domain/ticket.js";
 import type { TrackerFacts } from "../domain/tracker-needs.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
+import { changeForMatching, ticketForMatching } from "../text/bounds.js";
 import type { LoadedPack } from "./pack-loader.js";
 import type { Finding, Language, RuleContext } from "./rule.js";
 
 export interface EvaluationContext {
-  /** ISO 8601 "now"; the engine never reads the clock. */
+  /** ISO 8601 "now"; the engine never reads the wall clock (it only times each rule against its budget). */
   now: string;
   openTickets?: readonly Ticket[];
   /** The re-check at the end of a grace period: findings that asked for one are judged now. */
@@ -18,11 +19,24 @@ export interface EvaluationContext {
   tracker?: TrackerFacts;
   /** The tickets linked to this one, when a rule asked for them. */
   links?: readonly LinkedTicket[];
+  /** How long one rule may take, in milliseconds; default RULE_BUDGET_MS. */
+  ruleBudgetMs?: number;
 }
+
+/**
+ * A rule is a synchronous function: nothing can stop it half-way, but one that took too
+ * long is not believed. The budget is far above what a rule needs (tens of microseconds)
+ * and above a garbage-collection pause, so only a rule gone wrong — a pattern that
+ * backtracks, a loop over something huge — reaches it.
+ */
+export const RULE_BUDGET_MS = 250;
 
 function format(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  // Our own messages' placeholders; bounded so that no template can make it backtrack far.
+  return template.replace(/\{(\w{1,64})\}/g, (whole, key: string) =>
+    key in data ? String(data[key]) : whole,
+  );
 }
 
 const footer: Record<Language, (rule: string, citation: string) => string> = {
@@ -71,8 +85,9 @@ function resolveConflicts(decisions: Decision[], language: Language): void {
 
 /**
  * Evaluates a pack's rules on one change of one ticket. Pure and deterministic: the same
- * input gives the same decisions in the same order. A rule that throws yields one
- * `error` decision and the others still run. Changes made by the bridge itself are not
+ * input gives the same decisions in the same order. A rule that throws, or takes longer
+ * than its time budget, yields one `error` decision and the others still run. Rules see
+ * the tracker's texts cut to `matchCaps`. Changes made by the bridge itself are not
  * evaluated, so its own corrections can never start a loop.
  */
 export function evaluate(
@@ -83,8 +98,11 @@ export function evaluate(
 ): Decision[] {
   if (change.actor.role === "bridge") return [];
   const phase = ticket.status.phase ?? (pack.statuses[ticket.status.value]?.phase as StatusPhase | undefined);
+  const seen = ticketForMatching(ticket);
   const resolved: Ticket =
-    phase === ticket.status.phase ? ticket : { ...ticket, status: { ...ticket.status, phase } };
+    phase === seen.status.phase ? seen : { ...seen, status: { ...seen.status, phase } };
+  const seenChange = changeForMatching(change);
+  const budget = context.ruleBudgetMs ?? RULE_BUDGET_MS;
   const ruleContext: RuleContext = {
     packId: pack.id,
     language: pack.language,
@@ -93,7 +111,7 @@ export function evaluate(
     paramTitles: pack.paramTitles,
     statuses: pack.statuses,
     display: pack.display,
-    openTickets: context.openTickets,
+    openTickets: context.openTickets?.map(ticketForMatching),
     ...(context.afterGrace ? { afterGrace: true } : {}),
     ...(context.tracker ? { tracker: context.tracker } : {}),
     ...(context.links ? { links: context.links } : {}),
@@ -102,31 +120,36 @@ export function evaluate(
   const decisions: Decision[] = [];
   for (const entry of pack.rules) {
     const citation = pack.citation(entry.section);
-    let findings: Finding[];
+    // The findings, or why there are none to trust.
+    let result: Finding[] | string;
+    const started = performance.now();
     try {
-      findings = entry.rule.check({
+      result = entry.rule.check({
         ticket: resolved,
-        change,
-        actor: change.actor,
+        change: seenChange,
+        actor: seenChange.actor,
         options: entry.options,
         context: ruleContext,
       });
     } catch (err) {
-      const reason = isReglamentError(err)
-        ? err.message
-        : `${(err as Error).name}: ${(err as Error).message}`;
+      result = isReglamentError(err) ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+    }
+    const took = performance.now() - started;
+    if (typeof result !== "string" && took > budget)
+      result = `it took ${Math.round(took)} ms, more than its time budget of ${budget} ms; its findings are discarded`;
+    if (typeof result === "string") {
       decisions.push({
         rule: entry.id,
         pack: pack.id,
         outcome: "error",
-        message: Errors.RULE_FAILED.message(entry.id, reason),
+        message: Errors.RULE_FAILED.message(entry.id, result),
         citation,
         actions: [],
         alerts: [],
       });
       continue;
     }
-    for (const f of findings) {
+    for (const f of result) {
       const message = format(entry.rule.messages[pack.language][f.messageId] ?? f.messageId, f.data);
       const actions = [...(f.actions ?? [])];
       if (f.explain) {

@@ -1,6 +1,8 @@
 import type { BusinessCalendar } from "../calendar/business-calendar.js";
 import { DAY_MS, formatDuration, parseDuration, parseSpan } from "../calendar/duration.js";
 import type { Actor, Ticket } from "../domain/ticket.js";
+import { capped, matchCaps } from "../text/bounds.js";
+import { agrees, extensionPatterns, proposedMoment } from "./extension.js";
 import type { SlaClock, SlaRow, SlaSpec } from "./sla-spec.js";
 
 /**
@@ -190,45 +192,26 @@ interface Extension {
   agreedAt: number;
 }
 
-/** "2026-03-10 15:00", "2026-03-10T15:00", "10.03.2026 15:00", "10.03.2026": the moment it names in the calendar's zone. */
-function proposedMoment(text: string, cal: BusinessCalendar): number | undefined {
-  const iso = /(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?/.exec(text);
-  const ru = /(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:г\.?)?\s*(?:в\s*)?(\d{1,2}):(\d{2}))?/.exec(text);
-  const m = iso
-    ? [iso[1], iso[2], iso[3], iso[4], iso[5]]
-    : ru
-      ? [ru[3], ru[2], ru[1], ru[4], ru[5]]
-      : undefined;
-  if (!m) return undefined;
-  const [y, mo, d, h, mi] = m;
-  const date = `${y}-${mo!.padStart(2, "0")}-${d!.padStart(2, "0")}`;
-  try {
-    if (h !== undefined) return cal.parse(`${date}T${h.padStart(2, "0")}:${mi}:00`);
-    // A date alone: the end of that day's working hours.
-    const day = cal.dayOf(cal.parse(`${date}T12:00:00`));
-    return day.intervals.length ? day.intervals[day.intervals.length - 1]![1] : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The latest extension an executor proposed and the reporter agreed to afterwards. */
 function agreedExtension(ticket: Ticket, input: SlaInput): Extension | undefined {
   const rule = input.spec.extension;
   if (!rule) return undefined;
-  const command = new RegExp(rule.command, "iu");
-  const agreement = new RegExp(`(?<!не\\s)(${rule.agreement})`, "iu");
+  const patterns = extensionPatterns(rule);
   const publicComments = ticket.comments.filter((c) => c.public && ms(c.createdAt) <= input.now);
   let found: Extension | undefined;
   for (const c of publicComments) {
     if (c.author.id === ticket.reporter.id || !isExecutor(c.author)) continue;
-    const hit = command.exec(c.body);
+    const body = capped(c.body, matchCaps.comment);
+    const hit = patterns.command.exec(body);
     if (!hit) continue;
-    const until = proposedMoment(c.body.slice(hit.index + hit[0].length), input.calendar);
+    const until = proposedMoment(body.slice(hit.index + hit[0].length), input.calendar);
     if (until === undefined) continue;
     const at = ms(c.createdAt);
     const agreed = publicComments.find(
-      (r) => r.author.id === ticket.reporter.id && ms(r.createdAt) >= at && agreement.test(r.body),
+      (r) =>
+        r.author.id === ticket.reporter.id &&
+        ms(r.createdAt) >= at &&
+        agrees(patterns, capped(r.body, matchCaps.comment)),
     );
     if (agreed && (!found || at > found.proposedAt))
       found = { until, proposedBy: c.author.id, proposedAt: at, agreedAt: ms(agreed.createdAt) };

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { isSpan } from "../calendar/duration.js";
 import { Priority } from "../domain/enums.js";
+import { PatternOption } from "../text/pattern-option.js";
 
 /**
  * A pack's `sla` section: its clocks and their target tables. Durations are text
@@ -8,15 +10,7 @@ import { Priority } from "../domain/enums.js";
  * types and priorities match the ticket gives the target.
  */
 
-const Target = z.union([
-  z.literal("none"),
-  z
-    .string()
-    .regex(
-      /^\s*(\d+(\.\d+)?d)?\s*(\d+(\.\d+)?h)?\s*(\d+(\.\d+)?m)?\s*$/,
-      "a duration like 5m, 4h, 2d or none",
-    ),
-]);
+const Target = z.union([z.literal("none"), z.string().refine(isSpan, "a duration like 5m, 4h, 2d or none")]);
 
 const Row = z.strictObject({
   /** Ticket types this row applies to; all types when absent. */
@@ -67,21 +61,18 @@ export const SlaSpec = z.strictObject({
    * executor's public comment proposing a new date (`command`, then the date as
    * `2026-03-10 15:00` or `10.03.2026 15:00`; a date alone means the end of that working
    * day), accepted by the reporter's public reply agreeing (`agreement`, not negated).
+   * Both are case-insensitive patterns run on RE2 (no look-around, no back-references).
    */
   extension: z
     .strictObject({
       section: z.string().min(1),
       clocks: z.array(z.string().min(1)).min(1),
-      command: z
-        .string()
-        .min(1)
-        .default(
-          "продлева\\S*\\s+срок\\S*\\s+до|продлить\\s+срок\\S*\\s+до|extend\\S*\\s+(the\\s+)?deadline\\s+to",
-        ),
-      agreement: z
-        .string()
-        .min(1)
-        .default("согласен|согласна|согласны|не возражаю|не возражаем|подтверждаю|подтверждаем|agree"),
+      command: PatternOption.default(
+        "продлева\\S*\\s+срок\\S*\\s+до|продлить\\s+срок\\S*\\s+до|extend\\S*\\s+(the\\s+)?deadline\\s+to",
+      ),
+      agreement: PatternOption.default(
+        "согласен|согласна|согласны|не возражаю|не возражаем|подтверждаю|подтверждаем|agree",
+      ),
     })
     .optional(),
   /** Tell the reporter in the tracker when a deadline is missed (Krasnoyarsk 6.8). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { interpolate, type MissingVariable } from "../../src/config/interpolate.js";
+import { interpolate, type MissingVariable, variablePattern } from "../../src/config/interpolate.js";
+import { isLinear } from "../../src/text/linear.js";
 
 describe("interpolate", () => {
   it("replaces variables, applies defaults and keeps escaped dollars", () => {
@@ -22,5 +23,13 @@ describe("interpolate", () => {
   it("treats an empty variable as unset", () => {
     const missing: MissingVariable[] = [];
     expect(interpolate("${E:-d}", { E: "" }, missing)).toBe("d");
+  });
+
+  it("answers on RE2 for a 100 KB value that opens defaults and never closes them", () => {
+    expect(isLinear(variablePattern)).toBe(true);
+    const missing: MissingVariable[] = [];
+    const open = "${A:-".repeat(20_000);
+    expect(interpolate(open, {}, missing)).toBe(open);
+    expect(missing).toEqual([]);
   });
 });

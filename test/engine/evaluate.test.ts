@@ -3,10 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { evaluate } from "../../src/engine/evaluate.js";
+import type { Change } from "../../src/domain/change.js";
+import type { Ticket } from "../../src/domain/ticket.js";
+import { evaluate, RULE_BUDGET_MS } from "../../src/engine/evaluate.js";
 import { loadPack } from "../../src/engine/pack-loader.js";
 import { type AnyRule, defineRule } from "../../src/engine/rule.js";
-import { created, NOW, ticket } from "../helpers/tickets.js";
+import { matchCaps } from "../../src/text/bounds.js";
+import { change, created, NOW, ticket } from "../helpers/tickets.js";
 
 /** Two toy rules that want the priority at different values, and one that throws. */
 const setPriority = defineRule({
@@ -33,9 +36,37 @@ const boom = defineRule({
     throw new Error("kaput");
   },
 });
+/** Busy for 30 ms, then finds something: a rule gone wrong (a pattern that backtracks). */
+const slow = defineRule({
+  id: "slow",
+  description: "test",
+  options: z.strictObject({}),
+  messages: { ru: { late: "поздно" }, en: { late: "late" } },
+  check: () => {
+    const until = performance.now() + 30;
+    while (performance.now() < until) {
+      // busy, as a synchronous rule that nothing can interrupt
+    }
+    return [{ outcome: "violation", messageId: "late" }];
+  },
+});
+/** Keeps what it was given, to see the texts the rules match. */
+let seenByRule: { ticket: Ticket; change: Change; openTitles: string[] } | undefined;
+const peek = defineRule({
+  id: "peek",
+  description: "test",
+  options: z.strictObject({}),
+  messages: { ru: {}, en: {} },
+  check: ({ ticket, change, context }) => {
+    seenByRule = { ticket, change, openTitles: (context.openTickets ?? []).map((o) => o.title) };
+    return [];
+  },
+});
 const rules = new Map<string, AnyRule>([
   [setPriority.id, setPriority as AnyRule],
   [boom.id, boom as AnyRule],
+  [slow.id, slow as AnyRule],
+  [peek.id, peek as AnyRule],
 ]);
 
 function packWith(yamlRules: string) {
@@ -101,6 +132,49 @@ describe("evaluate", () => {
   it("never evaluates the bridge's own changes", () => {
     const p = packWith(`  - { rule: set-priority, section: "1", options: { to: high } }`);
     expect(evaluate(p, ticket(), created({ id: "reglament", role: "bridge" }), { now: NOW })).toEqual([]);
+  });
+
+  it("turns a rule that overran its time budget into an error decision, discards its findings, and runs the others", () => {
+    const p = packWith(`  - { rule: slow, section: "1" }
+  - { rule: set-priority, section: "2", options: { to: high } }`);
+    const d = evaluate(p, ticket(), created(), { now: NOW, ruleBudgetMs: 5 });
+    expect(d.map((x) => [x.rule, x.outcome])).toEqual([
+      ["slow", "error"],
+      ["set-priority", "violation"],
+    ]);
+    expect(d[0]!.message).toMatch(
+      /^rule slow could not run: it took \d+ ms, more than its time budget of 5 ms; its findings are discarded$/,
+    );
+    expect(d[0]!.actions).toEqual([]);
+    expect(RULE_BUDGET_MS).toBe(250);
+  });
+
+  it("lets the rules match only the first matchCaps of each text, and leaves the ticket whole", () => {
+    const p = packWith(`  - { rule: peek, section: "1" }`);
+    const long = (n: number) => "я".repeat(n + 10);
+    const t = ticket({
+      title: long(matchCaps.title),
+      description: long(matchCaps.description),
+      labels: ["short", long(matchCaps.label)],
+      comments: [{ id: "1", author: { id: "ivanov" }, body: long(matchCaps.comment), createdAt: NOW }],
+    });
+    const c = change({
+      kind: "commented",
+      actor: { id: "ivanov" },
+      fields: [{ field: "description", from: "", to: long(matchCaps.description) }],
+      comment: { id: "2", author: { id: "ivanov" }, body: long(matchCaps.comment), createdAt: NOW },
+    });
+    evaluate(p, t, c, { now: NOW, openTickets: [ticket({ title: long(matchCaps.title) })] });
+    const seen = seenByRule!;
+    expect(seen.ticket.title).toHaveLength(matchCaps.title);
+    expect(seen.ticket.description).toHaveLength(matchCaps.description);
+    expect(seen.ticket.labels.map((l) => l.length)).toEqual([5, matchCaps.label]);
+    expect(seen.ticket.comments[0]!.body).toHaveLength(matchCaps.comment);
+    expect(seen.change.comment!.body).toHaveLength(matchCaps.comment);
+    expect(seen.change.fields[0]!.to).toHaveLength(matchCaps.description);
+    expect(seen.openTitles.map((x) => x.length)).toEqual([matchCaps.title]);
+    expect(t.description).toHaveLength(matchCaps.description + 10);
+    expect(c.comment!.body).toHaveLength(matchCaps.comment + 10);
   });
 
   it("is deterministic: same input, same output", () => {

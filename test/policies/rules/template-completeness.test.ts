@@ -1,5 +1,12 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import rule from "../../../policies/rules/template-completeness.js";
+import { ruleCatalogue } from "../../../policies/rules/index.js";
+import rule, { patternsOf, wordsOf } from "../../../policies/rules/template-completeness.js";
+import { loadPack } from "../../../src/engine/pack-loader.js";
+import type { ReglamentError } from "../../../src/errors/catalogue.js";
+import { isLinear } from "../../../src/text/linear.js";
 import { runRule } from "../../helpers/rule-harness.js";
 import { change, created, ticket } from "../../helpers/tickets.js";
 
@@ -43,6 +50,57 @@ describe("template-completeness", () => {
 
   it("refuses an invalid regular expression at load", () => {
     expect(rule.options.safeParse({ parts: [{ name: "x", patterns: ["("] }] }).success).toBe(false);
+  });
+
+  it("refuses, in the pack, at the option, a pattern RE2 cannot run, saying what to change", () => {
+    const dir = mkdtempSync(join(tmpdir(), "reglament-pack-"));
+    writeFileSync(
+      join(dir, "toy.yaml"),
+      `id: toy
+regulation: { file: toy.txt, title: { ru: Тест, en: Test } }
+tracker: any
+vocabulary:
+  statuses:
+    new: { phase: new, ru: Новая, en: New }
+rules:
+  - rule: template-completeness
+    section: "2.1"
+    options:
+      parts:
+        - { name: логин, patterns: ["логин", '(?<![а-я])шаг'] }
+`,
+    );
+    let problems: readonly string[] = [];
+    try {
+      loadPack("toy", { rules: ruleCatalogue, dir });
+    } catch (err) {
+      problems = (err as ReglamentError).details;
+      expect((err as ReglamentError).code).toBe("REG_PACK_INVALID");
+    }
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^pack toy, rule template-completeness \(pack\) option \S+toy\.yaml:12:\d+ parts\[0\]\.patterns\[1\]: the pattern \/\(\?<!\[а-я\]\)шаг\/ cannot run on RE2/,
+    );
+    expect(problems[0]).toMatch(/no look-around .* match the neighbouring text itself instead/);
+  });
+
+  it("answers on RE2 for a 100 KB description made to make its patterns backtrack", () => {
+    const part = {
+      name: "версия",
+      patterns: ["верси\\S*\\s*\\d"],
+      in: "text" as const,
+      attachmentCounts: false,
+    };
+    expect(patternsOf(part).every(isLinear)).toBe(true);
+    expect(wordsOf("Терапия; Хирургия")!.every(isLinear)).toBe(true);
+    const hostile = `версия${" ".repeat(100_000)}x${"версиииии".repeat(2_000)}`;
+    const [f] = runRule(rule, { parts: [part] }, ticket({ description: hostile }), created());
+    expect(f?.data?.parts).toBe("версия");
+    const dept = { parts: [{ name: "отделение", wordsFrom: { param: "departments" } }] };
+    const words = runRule(rule, dept, ticket({ description: "Терапияя".repeat(12_500) }), created(), {
+      params: { departments: "Терапия" },
+    });
+    expect(words).toHaveLength(1);
   });
 
   it("MGERM «Тема письма — … наименование отделения в клинике»: the subject names one of the departments the deployment lists; unlisted, not asked", () => {
