@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { defineRule } from "../../src/engine/rule.js";
 import { isCreation } from "../support/change-facts.js";
-import { redactPersonalData } from "../support/personal-data-detectors.js";
 import { type SeveralProblems, severalProblems } from "../support/several-problems.js";
 
 const Options = z.strictObject({
@@ -53,8 +52,8 @@ export default defineRule<Options, MessageId>({
         messageId: "several",
         data: {
           why: why[context.language][found.sign],
-          // Quoted back, so never with personal data in them.
-          parts: found.parts.map((p) => `«${redactPersonalData(p)}»`).join(", "),
+          // Quoted back: severalProblems redacts the description before it cuts out the parts.
+          parts: found.parts.map((p) => `«${p}»`).join(", "),
         },
         actions: [],
         explain: true,

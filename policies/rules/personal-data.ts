@@ -1,11 +1,15 @@
 import { z } from "zod";
 import { defineRule, type Language } from "../../src/engine/rule.js";
-import { isCreation, labelsAdded, touched } from "../support/change-facts.js";
+import { linear } from "../../src/text/linear.js";
 import {
   detectPersonalData,
   type PersonalDataKind,
   personalDataKinds,
-} from "../support/personal-data-detectors.js";
+} from "../../src/text/personal-data.js";
+import { isCreation, labelsAdded, touched } from "../support/change-facts.js";
+
+// A file name spells spaces as underscores («СНИЛС_112-233-445_95.pdf»).
+const underscores = linear("_+", "g");
 
 const Options = z.strictObject({
   detectors: z.array(z.enum(personalDataKinds)).default([...personalDataKinds]),
@@ -84,7 +88,8 @@ export default defineRule<Options, "found">({
     ticket.attachments.forEach((file, i) => {
       const fresh =
         isCreation(change) || (change.comment !== undefined && file.commentId === change.comment.id);
-      if (fresh) places.push({ place: "attachment", text: file.name.replace(/_+/g, " "), id: String(i + 1) });
+      if (fresh)
+        places.push({ place: "attachment", text: underscores.replace(file.name, " "), id: String(i + 1) });
     });
 
     const lang = context.language;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AlertEvent } from "../domain/decision.js";
 import type { TicketRef } from "../domain/ticket.js";
+import { redactPersonalData } from "../text/personal-data.js";
 
 /** What a supervisor's endpoint receives (the JSON body of the signed webhook). */
 export interface Alert {
@@ -26,4 +27,14 @@ export interface Alert {
 export function alertId(ref: TicketRef, type: AlertEvent, ...facts: (string | number | undefined)[]): string {
   const key = [ref.tracker, ref.instance, ref.id, type, ...facts.map((f) => f ?? "")].join("\u0000");
   return `alert_${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+}
+
+/**
+ * The alert as it may leave the bridge: its message quotes a decision's message (which may
+ * quote the ticket) or a tracker's answer, so it passes the personal-data detectors; the
+ * rest is the bridge's own (ids, times, the pack's citation).
+ */
+export function redactAlert(alert: Alert): Alert {
+  const message = redactPersonalData(alert.message);
+  return message === alert.message ? alert : { ...alert, message };
 }

@@ -8,7 +8,7 @@ import type { RedisClient } from "../redis/connection.js";
 import { workerConnection } from "../redis/connection.js";
 import type { KeySpace } from "../redis/key-space.js";
 import { isConnectionError } from "../redis/outage.js";
-import type { Alert } from "./alert.js";
+import { type Alert, redactAlert } from "./alert.js";
 import { signedHeaders } from "./signature.js";
 
 type Endpoint = Config["alerts"]["endpoints"][number];
@@ -112,8 +112,12 @@ export class AlertDispatcher {
     };
   }
 
-  /** Queues the alert for every endpoint that takes it, once per alert id; returns the endpoints newly queued. */
-  async publish(alert: Alert): Promise<string[]> {
+  /**
+   * Queues the alert for every endpoint that takes it, once per alert id; returns the
+   * endpoints newly queued. What is recorded and queued is the redacted alert.
+   */
+  async publish(raised: Alert): Promise<string[]> {
+    const alert = redactAlert(raised);
     await this.#record(alert, [
       {
         kind: "alert",
@@ -158,7 +162,8 @@ export class AlertDispatcher {
 
   /** Sends one delivery; throws to have it retried. */
   async deliver(job: Job<DeliveryJob>): Promise<void> {
-    const { alert } = job.data;
+    // Again here for a job queued by a version that did not redact.
+    const alert = redactAlert(job.data.alert);
     const endpoint = this.#opts.endpoints.find((e) => e.name === job.data.endpoint);
     const log = this.#opts.logger.child({
       alert: alert.id,

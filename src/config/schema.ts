@@ -25,9 +25,7 @@ const ServerConfig = z.strictObject({
    * or the proxies' addresses and subnets), so console cookies are marked Secure and
    * sign-in limits count the person's address, not the proxy's.
    */
-  trustProxy: z
-    .union([z.boolean(), z.string().min(1), z.array(z.string().min(1))])
-    .default(false),
+  trustProxy: z.union([z.boolean(), z.string().min(1), z.array(z.string().min(1))]).default(false),
   /** Time limits, so a client that trickles its request cannot hold a connection and memory. */
   timeouts: z
     .strictObject({

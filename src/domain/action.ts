@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { redactPersonalData } from "../text/personal-data.js";
 
 /**
  * What a decision asks the tracker to do, in neutral terms; adapters turn each into
@@ -62,6 +63,14 @@ export function isEffect(action: Action): action is Effect {
  * actions), or whole and indented under its kind (`check`'s detailed output).
  */
 export function describeAction(a: Action, comment: "first line" | { indent: string } = "first line"): string {
+  // What a person reads (the console, audit reports, the CLI): labels, titles and bodies
+  // may quote a ticket, so the whole is redacted before a comment is cut to its first line.
+  if (a.type === "comment" && comment === "first line")
+    return `comment: ${redactPersonalData(a.body).split("\n")[0]}`;
+  return redactPersonalData(describe(a, comment));
+}
+
+function describe(a: Action, comment: "first line" | { indent: string }): string {
   switch (a.type) {
     case "setField":
       return `set ${a.field} = ${JSON.stringify(a.value)}`;

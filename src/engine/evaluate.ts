@@ -6,6 +6,7 @@ import type { LinkedTicket, Ticket } from "../domain/ticket.js";
 import type { TrackerFacts } from "../domain/tracker-needs.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
 import { changeForMatching, ticketForMatching } from "../text/bounds.js";
+import { redactPersonalData } from "../text/personal-data.js";
 import type { LoadedPack } from "./pack-loader.js";
 import type { Finding, Language, RuleContext } from "./rule.js";
 
@@ -34,8 +35,10 @@ export const RULE_BUDGET_MS = 250;
 function format(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
   // Our own messages' placeholders; bounded so that no template can make it backtrack far.
+  // What fills them may be a ticket's text (a label, a quoted part): it is redacted here,
+  // so no decision message — in a comment, the log, the console — carries personal data.
   return template.replace(/\{(\w{1,64})\}/g, (whole, key: string) =>
-    key in data ? String(data[key]) : whole,
+    Object.hasOwn(data, key) ? redactPersonalData(String(data[key])) : whole,
   );
 }
 

@@ -291,7 +291,8 @@ export const Errors = {
   BAD_URL: define(
     "REG_BAD_URL",
     { httpStatus: 400 },
-    (what: string) => `the request's path cannot be read: ${what}; send a plain, correctly percent-encoded path`,
+    (what: string) =>
+      `the request's path cannot be read: ${what}; send a plain, correctly percent-encoded path`,
   ),
   REDIS_UNAVAILABLE: define(
     "REG_REDIS_UNAVAILABLE",

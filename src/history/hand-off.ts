@@ -1,5 +1,6 @@
 import type { ChainableCommander } from "ioredis";
 import type { KeySpace } from "../redis/key-space.js";
+import { redactPersonalData } from "../text/personal-data.js";
 import { type HistoryRecord, redactRecord } from "./records.js";
 
 /**
@@ -16,7 +17,7 @@ export interface HistoryHandOff {
    * trimmed (and counted by the writer): the bound that keeps Redis from filling up.
    */
   maxBacklog: number;
-  /** Removes personal data from the texts a record carries (messages, notes, answers) before it leaves. */
+  /** Removes personal data from the texts a record carries before it leaves; the detectors' redaction unless told otherwise. */
   redact?: (text: string) => string;
 }
 
@@ -34,7 +35,8 @@ export function handOff(
   records: readonly HistoryRecord[],
 ): void {
   if (!records.length) return;
-  const kept = to.redact ? records.map((r) => redactRecord(r, to.redact!)) : records;
+  const redact = to.redact ?? redactPersonalData;
+  const kept = records.map((r) => redactRecord(r, redact));
   const perStream = Math.max(1000, Math.ceil(to.maxBacklog / to.keys.partitions));
   tx.xadd(historyStreamOf(to.keys, ticket), "MAXLEN", "~", String(perStream), "*", "r", JSON.stringify(kept));
 }

@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import type { Ticket } from "../domain/ticket.js";
 import type { LogEntry } from "../queue/decision-log.js";
 import type { ClockReport } from "../sla/clocks.js";
+import { redactPersonalData } from "../text/personal-data.js";
 
 /**
  * What the history keeps, one record per row of its tables. Every record has a key made
  * from what it is about (ticket, delivery, rule…), never from when it was handed off, so
  * a record handed off twice (a retried job, a replayed stream entry) is stored once.
  * Ticket versions hold the fields the rules and clocks read — never the title, the
- * description or comments, where personal data lives.
+ * description or comments, where personal data lives — and what they hold is redacted.
  */
 export type HistoryRecord =
   | {
@@ -205,15 +206,20 @@ export function historyRecords(
   }
 }
 
-/** The ticket as the rules saw it; one version per state (the same state seen twice is one row). */
+/**
+ * The ticket as the rules saw it; one version per state (the same state seen twice is one
+ * row). Labels, the status and the type are anyone's text (a label once held a СНИЛС):
+ * they are redacted here, before the key is made of them — a digest of a СНИЛС can be
+ * reversed by trying them all.
+ */
 export function ticketVersion(instance: string, pack: string, ticket: Ticket, at: string): HistoryRecord {
   const fields = {
-    status: ticket.status.value,
+    status: redactPersonalData(ticket.status.value),
     priority: ticket.priority?.value ?? null,
     impact: ticket.impact?.value ?? null,
-    type: ticket.type?.value ?? null,
+    type: ticket.type ? redactPersonalData(ticket.type.value) : null,
     line: ticket.line ?? null,
-    labels: [...ticket.labels].sort(),
+    labels: ticket.labels.map(redactPersonalData).sort(),
     assignee: ticket.assignee?.id ?? null,
   };
   return {
@@ -264,7 +270,8 @@ export function clockRecords(
         clock: r.id,
         clockKind: r.kind,
         title: r.title,
-        type: ticket.type?.value ?? null,
+        // Reports built offline from ticket files read these rows without the history's redaction.
+        type: ticket.type ? redactPersonalData(ticket.type.value) : null,
         priority: ticket.priority?.value ?? null,
         line: ticket.line ?? null,
         ...state,
@@ -274,7 +281,12 @@ export function clockRecords(
     });
 }
 
-/** Every free text of a record through `redact`: messages, notes and titles in actions, tracker answers. */
+/**
+ * Every text of a record a person wrote or the bridge worded through `redact`: labels,
+ * statuses and types (priority and impact are the model's own values), messages, comments
+ * and titles in actions, conflicts (they quote the held actions), tracker answers, changed
+ * labels, alert texts. Keys, ids, times and URLs are the bridge's own and kept.
+ */
 export function redactRecord(record: HistoryRecord, redact: (text: string) => string): HistoryRecord {
   const deep = (v: unknown): unknown =>
     typeof v === "string"
@@ -284,22 +296,36 @@ export function redactRecord(record: HistoryRecord, redact: (text: string) => st
         : v && typeof v === "object"
           ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
           : v;
+  const maybe = (v: string | null) => (v === null ? null : redact(v));
   switch (record.kind) {
+    case "ticket_version":
+      return {
+        ...record,
+        status: redact(record.status),
+        type: maybe(record.type),
+        labels: record.labels.map(redact),
+      };
     case "decision":
-      return { ...record, message: redact(record.message), actions: deep(record.actions) as unknown[] };
+      return {
+        ...record,
+        message: redact(record.message),
+        actions: deep(record.actions) as unknown[],
+        conflict: maybe(record.conflict),
+      };
     case "writeback":
       return {
         ...record,
-        error: record.error === null ? null : redact(record.error),
+        error: maybe(record.error),
+        changed: record.changed.map(redact),
         refused: deep(record.refused) as unknown[],
       };
     case "ticket_event":
       return { ...record, detail: redact(record.detail) };
+    case "clock":
+      return { ...record, type: maybe(record.type) };
     case "alert":
       return { ...record, message: redact(record.message) };
     case "alert_delivery":
-      return { ...record, detail: record.detail === null ? null : redact(record.detail) };
-    default:
-      return record;
+      return { ...record, detail: maybe(record.detail) };
   }
 }

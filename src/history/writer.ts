@@ -6,7 +6,8 @@ import type { Alert } from "../alerts/alert.js";
 import { Errors } from "../errors/catalogue.js";
 import { duplicateConnection, type RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/key-space.js";
-import type { HistoryRecord } from "./records.js";
+import { redactPersonalData } from "../text/personal-data.js";
+import { type HistoryRecord, redactRecord } from "./records.js";
 import type { HistoryStore } from "./store.js";
 
 const group = "history-writers";
@@ -200,7 +201,11 @@ export class HistoryWriter {
     const records: HistoryRecord[] = [];
     for (const e of entries) {
       const at = e.fields.indexOf("r");
-      if (at >= 0) records.push(...(JSON.parse(e.fields[at + 1]!) as HistoryRecord[]));
+      // Redacted when handed off; again here for entries handed off by a version that left
+      // fields out (a ticket version's labels): the database holds no personal data.
+      if (at >= 0)
+        for (const r of JSON.parse(e.fields[at + 1]!) as HistoryRecord[])
+          records.push(redactRecord(r, redactPersonalData));
     }
     await this.#store!.write(records);
     const ids = entries.map((e) => e.id);

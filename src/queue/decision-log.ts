@@ -6,6 +6,7 @@ import { type HistoryHandOff, handOff } from "../history/hand-off.js";
 import { historyRecords } from "../history/records.js";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/key-space.js";
+import { redactPersonalData } from "../text/personal-data.js";
 
 /** One entry of a ticket's decision log: what was decided on an event, or what became of its write-back. */
 export type LogEntry =
@@ -103,7 +104,11 @@ export class DecisionLog {
 
   /** `ticket`: the ticket the decisions saw, kept in the history as the version they rest on. */
   async record(instance: string, id: string, entry: LogEntry, ticket?: Ticket): Promise<void> {
-    const json = JSON.stringify(entry);
+    // What the console, the API and `reglament decisions` show: a refusal that quotes the
+    // tracker, an error, a label changed may carry a ticket's text.
+    const json = JSON.stringify(entry, (_key, value) =>
+      typeof value === "string" ? redactPersonalData(value) : value,
+    );
     const ticketKey = `${instance}/${id}`;
     const tx = this.redis.multi();
     if (this.history) handOff(tx, this.history, ticketKey, historyRecords(instance, id, entry, ticket));

@@ -1,7 +1,6 @@
 import { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { redactPersonalData } from "../../policies/support/personal-data-detectors.js";
 import { Guard } from "../access/guard.js";
 import { ConsoleSessions } from "../access/sessions.js";
 import { AccessControl } from "../access/tokens.js";
@@ -42,6 +41,7 @@ import { webhookRoutes } from "../server/webhooks.js";
 import { SlaBoardView } from "../sla/board-index.js";
 import { SlaScheduler } from "../sla/scheduler.js";
 import { SlaService } from "../sla/service.js";
+import { redactPersonalData } from "../text/personal-data.js";
 import {
   checkTrackerCapabilities,
   createAdapters,

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions, pino } from "pino";
 import pretty from "pino-pretty";
+import { redactPersonalData } from "../text/personal-data.js";
 import type { LogFormat } from "./log-formats.js";
 
 /**
@@ -23,10 +24,76 @@ export const redactPaths = [
   "*.*.webhookSecret",
 ];
 
+/**
+ * Where a tracker's text can reach a log line: the message itself (a decision's message
+ * quotes the ticket), the fields that carry a tracker's answer or an error (trackers echo
+ * what they refused), and what a write-back did (labels, refused actions with their
+ * comments). They pass the personal-data detectors. Only these keys are read, and only
+ * on lines that have them: no line is walked whole.
+ */
+export const textPaths = [
+  "msg",
+  "reason",
+  "error",
+  "last",
+  "details",
+  "changed",
+  "refused",
+  "wouldDo",
+  "decisions",
+  "message",
+  "title",
+  "description",
+  "body",
+  "labels",
+  "comment",
+  "text",
+  // An error (its message, stack, a tracker's reason), or its message alone as most lines give it.
+  "err",
+];
+
+const credentialKeys = new Set(
+  redactPaths.map((p) =>
+    p
+      .split(/[.["\]]+/)
+      .filter(Boolean)
+      .at(-1),
+  ),
+);
+
+/** Inside a text path credentials are still blanked: the wildcard paths do not reach below it. */
+function redactedDeep(value: unknown): unknown {
+  if (typeof value === "string") return redactPersonalData(value);
+  if (Array.isArray(value)) return value.map(redactedDeep);
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, credentialKeys.has(k) ? "[redacted]" : redactedDeep(v)]),
+    );
+  return value;
+}
+
+function censor(value: unknown, path: string[]): unknown {
+  return credentialKeys.has(path.at(-1)!) ? "[redacted]" : redactedDeep(value);
+}
+
+/** A query parameter that carries a secret (a console launch code, a token pasted into a URL). */
+const secretInQuery = /([?&](?:key|token|secret|password|sig)=)[^&#]*/gi;
+
+/** A request as its log line shows it: the URL with secret query values blanked. */
+export function requestForLog(req: { method: string; url: string; host?: string; ip?: string }) {
+  return {
+    method: req.method,
+    url: req.url.includes("=") ? req.url.replace(secretInQuery, "$1[redacted]") : req.url,
+    host: req.host,
+    remoteAddress: req.ip,
+  };
+}
+
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
-    redact: { paths: redactPaths, censor: "[redacted]" },
+    redact: { paths: [...redactPaths, ...textPaths], censor },
+    serializers: { req: requestForLog },
     base: { service: "reglament" },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Ticket } from "../domain/ticket.js";
 import { duplicateConnection, type RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/key-space.js";
+import { redactPersonalData } from "../text/personal-data.js";
 import type { ClockReport, ClockState } from "./clocks.js";
 
 /**
@@ -61,7 +62,8 @@ export function boardEntry(
   const clocks = reports.filter(live);
   if (!clocks.length) return undefined;
   const status = ticket.status.value;
-  const statusLabel = ticket.status.label ?? pack.statuses[status]?.label;
+  const label = ticket.status.label ?? pack.statuses[status]?.label;
+  const statusLabel = label && redactPersonalData(label);
   // A clock counting has a due moment; one without is held short of its target by a pause status.
   const paused = clocks.some((c) => c.state === "paused" || c.due === undefined);
   return {
@@ -71,7 +73,8 @@ export function boardEntry(
     ...(ticket.ref.project !== undefined ? { project: ticket.ref.project } : {}),
     ...(ticket.ref.url ? { url: ticket.ref.url } : {}),
     pack: pack.id,
-    ...(ticket.type ? { type: ticket.type.label ?? ticket.type.value } : {}),
+    // Shown on the board: a tracker's own type name is its users' text.
+    ...(ticket.type ? { type: redactPersonalData(ticket.type.label ?? ticket.type.value) } : {}),
     ...(ticket.priority ? { priority: ticket.priority.value } : {}),
     line: ticket.line ?? 1,
     status,

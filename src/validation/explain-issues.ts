@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { redactPersonalData } from "../text/personal-data.js";
 
 /**
  * Turns zod issues into sentences for the person who must fix the input: where (the
@@ -43,7 +44,9 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") {
-    const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    // Redacted before it is shortened: a cut number would escape the detectors.
+    const whole = redactPersonalData(value);
+    const shown = whole.length > 60 ? `${whole.slice(0, 57)}...` : whole;
     return `the text ${JSON.stringify(shown)}`;
   }
   return `${typeof value} ${String(value)}`;

@@ -1,8 +1,8 @@
-import type { Action, Effect, Note } from "../domain/action.js";
+import { type Action, type Effect, isEffect, type Note } from "../domain/action.js";
 import type { TrackerAdapter } from "../domain/adapter.js";
 import type { TicketRef } from "../domain/ticket.js";
 import { TrackerRequestError } from "../errors/tracker-error.js";
-import { basisOf, changedMeanwhile, holds, type WritebackPlan } from "./plan.js";
+import { basisOf, changedMeanwhile, holds, redactedNote, type WritebackPlan } from "./plan.js";
 
 /**
  * One write-back, converging on the ticket as it is now:
@@ -82,6 +82,7 @@ const refusalWords = {
 } as const;
 
 const same = (a: Action, b: Action) => JSON.stringify(a) === JSON.stringify(b);
+const redacted = (a: Action): Action => (isEffect(a) ? a : redactedNote(a));
 
 function isRefusal(err: unknown): err is TrackerRequestError {
   return err instanceof TrackerRequestError && !err.retryable && !err.conflict;
@@ -98,8 +99,10 @@ export async function converge(
   const changed = changedMeanwhile(plan, fresh);
   if (changed.length) return { outcome: "superseded", changed };
 
+  // Every write of every tracker passes here: what a note says is redacted as it leaves
+  // (a refusal note quotes the tracker; a plan queued by an earlier version was not redacted).
   const apply = (actions: Action[]) =>
-    adapter.applyActions(ref, actions, {
+    adapter.applyActions(ref, actions.map(redacted), {
       marker,
       ...(options.beforeWrite ? { beforeWrite: options.beforeWrite } : {}),
     });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type Action, type Effect, isEffect, type Note } from "../domain/action.js";
 import type { Decision } from "../domain/decision.js";
 import type { Ticket } from "../domain/ticket.js";
+import { redactPersonalData } from "../text/personal-data.js";
 
 /**
  * What a write-back must make true, not what it must replay. A decision is turned into
@@ -36,15 +37,19 @@ export interface WritebackPlan {
   language: "ru" | "en";
 }
 
+/**
+ * The basis travels in the queued job, so its people's texts (labels, status, type) are
+ * redacted; the fresh ticket's basis is made the same way, so the two still compare.
+ */
 export function basisOf(ticket: Ticket): Basis {
   return {
-    status: ticket.status.value,
+    status: redactPersonalData(ticket.status.value),
     ...(ticket.priority ? { priority: ticket.priority.value } : {}),
     ...(ticket.impact ? { impact: ticket.impact.value } : {}),
-    ...(ticket.type ? { type: ticket.type.value } : {}),
+    ...(ticket.type ? { type: redactPersonalData(ticket.type.value) } : {}),
     ...(ticket.line !== undefined ? { line: ticket.line } : {}),
     ...(ticket.assignee ? { assignee: ticket.assignee.id } : {}),
-    labels: [...new Set(ticket.labels)].sort(),
+    labels: [...new Set(ticket.labels.map(redactPersonalData))].sort(),
   };
 }
 
@@ -114,6 +119,18 @@ export function changedMeanwhile(plan: WritebackPlan, fresh: Basis): string[] {
   return changed;
 }
 
+/**
+ * A note as it may be written: its text passes the personal-data detectors. A rule's
+ * comment quotes the ticket, a refusal note quotes the tracker's answer, a linked
+ * ticket's title may be the ticket's. Redaction is deterministic and idempotent, so a
+ * retried or re-planned note is the same note, word for word.
+ */
+export function redactedNote(note: Note): Note {
+  return note.type === "comment"
+    ? { ...note, body: redactPersonalData(note.body) }
+    : { ...note, title: redactPersonalData(note.title), description: redactPersonalData(note.description) };
+}
+
 function digest(parts: readonly unknown[]): string {
   return createHash("sha1").update(JSON.stringify(parts)).digest("hex").slice(0, 16);
 }
@@ -123,7 +140,8 @@ function digest(parts: readonly unknown[]): string {
  * the decision (its delivery), so a retry of the same job never posts it twice — whether
  * to post it at all is decided by whose effects they are (src/write-back/converge.ts). A
  * request with no effect is keyed by the ticket's state: the same request on the same
- * state is said once, whichever event or job asks for it.
+ * state is said once, whichever event or job asks for it. Notes are redacted here, so the
+ * queued job carries no personal data either.
  */
 export function planOf(
   ticket: Ticket,
@@ -139,7 +157,7 @@ export function planOf(
     if (effects.length === 0 && notes.length === 0) continue;
     const scope = effects.length ? [deliveryId] : [basis];
     const keyed = notes.map((n, i) => ({
-      ...n,
+      ...redactedNote(n),
       key: n.key ?? `reglament:${digest([ticket.ref.instance, ticket.ref.id, d.rule, ...scope, i])}`,
     }));
     steps.push({ rule: d.rule, effects, notes: keyed });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
@@ -113,6 +114,22 @@ describe("AlertDispatcher", () => {
     await waitFor(() => received.length === 1, 3000);
     await new Promise((r) => setTimeout(r, 400));
     expect(received).toHaveLength(1);
+  });
+
+  it("queues and sends the message redacted: a decision's message may quote the ticket", async () => {
+    received.length = 0;
+    const a = alert({
+      id: alertId(ref, "sla.breached", "personal-data", 1),
+      message: "Нарушен срок: пациент Петров Пётр Петрович 01.02.1980, тел. +7 912 345-67-89",
+    });
+    await dispatcher.publish(a);
+    await waitFor(() => received.length === 1, 3000);
+    const said = "Нарушен срок: пациент [birthdate-with-name] [birthdate-with-name], тел. [phone]";
+    expect((JSON.parse(received[0]!.body) as Alert).message).toBe(said);
+    const job = await dispatcher.queue.getJob(
+      createHash("sha256").update(`${a.id}\u0000supervisors`).digest("hex"),
+    );
+    expect(job?.data.alert.message).toBe(said);
   });
 
   it("sends to every endpoint subscribed to the event and the pack", async () => {

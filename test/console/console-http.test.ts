@@ -1,49 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { until } from "../helpers/bridge-http.js";
-import {
-  type ConsoleBridge,
-  consoleTestEnvironment,
-  krasnoyarskIssue,
-  operatorToken,
-  startConsoleBridge,
-  viewerToken,
-} from "../helpers/console-bridge.js";
+import { consoleBridges, krasnoyarskIssue, operatorToken, viewerToken } from "../helpers/console-bridge.js";
 import { consoleCookie } from "../helpers/console-session.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
 /** The console over real HTTP, as a browser without script meets it. */
-// DB 2 is shared and never flushed: each bridge removes only its own keys.
-const redisUrl = testRedisUrl(2);
-let n = 0;
-let c: ConsoleBridge | undefined;
-consoleTestEnvironment(async () => {
-  await c?.stop();
-  c = undefined;
-});
-
-const start = async (o: Partial<Parameters<typeof startConsoleBridge>[0]> = {}) => {
-  c = await startConsoleBridge({
-    redisUrl,
-    prefix: `consolehttp${process.pid}x${n++}`,
-    issues: [krasnoyarskIssue()],
-    ...o,
-  });
-  return c;
-};
+const bridges = consoleBridges("consolehttp", testRedisUrl(2));
+const start = bridges.start;
+/** The bridge the running test started. */
+const bridge = () => bridges.current!;
 // A browser signs in once per token and bridge, and sends its session's cookie after that.
 const sessions = new Map<string, Promise<string>>();
 const cookieOf = (token: string) => {
-  const key = `${c!.bridge.address} ${token}`;
-  if (!sessions.has(key)) sessions.set(key, consoleCookie(c!.bridge.address, token));
+  const key = `${bridge().bridge.address} ${token}`;
+  if (!sessions.has(key)) sessions.set(key, consoleCookie(bridge().bridge.address, token));
   return sessions.get(key)!;
 };
 const get = async (path: string, token?: string, headers: Record<string, string> = {}) =>
-  fetch(`${c!.bridge.address}${path}`, {
+  fetch(`${bridge().bridge.address}${path}`, {
     redirect: "manual",
     headers: { ...(token ? { cookie: await cookieOf(token) } : {}), ...headers },
   });
-const post = async (path: string, form: Record<string, string>, token?: string, origin = c!.bridge.address) =>
-  fetch(`${c!.bridge.address}${path}`, {
+const post = async (
+  path: string,
+  form: Record<string, string>,
+  token?: string,
+  origin = bridge().bridge.address,
+) =>
+  fetch(`${bridge().bridge.address}${path}`, {
     method: "POST",
     redirect: "manual",
     headers: {
@@ -88,7 +72,7 @@ describe("signing in", () => {
 
   it("prints a launch link that signs in as operator when no token is configured", async () => {
     await start({ tokens: [] });
-    const url = new URL(c!.bridge.consoleUrl);
+    const url = new URL(bridge().bridge.consoleUrl);
     expect(url.pathname).toBe("/console/launch");
     const key = url.searchParams.get("key")!;
     expect(key.length).toBeGreaterThan(20);
@@ -108,7 +92,7 @@ describe("signing in", () => {
 describe("the board", () => {
   it("shows a new ticket's clocks by line from the index, in Russian or English, and refuses a bad filter with a page", async () => {
     await start();
-    expect(await c!.webhook("d1", krasnoyarskIssue())).toBe(202);
+    expect(await bridge().webhook("d1", krasnoyarskIssue())).toBe(202);
     const board = await until(
       async () => (await get("/console?fragment=1", viewerToken)).text(),
       (html) => html.includes('data-ticket="shop/701"'),
@@ -134,7 +118,7 @@ describe("the board", () => {
   it("announces a clock's change on the event stream", async () => {
     await start();
     const controller = new AbortController();
-    const stream = await fetch(`${c!.bridge.address}/console/events?kinds=board`, {
+    const stream = await fetch(`${bridge().bridge.address}/console/events?kinds=board`, {
       headers: { cookie: await cookieOf(viewerToken) },
       signal: controller.signal,
     });
@@ -150,7 +134,7 @@ describe("the board", () => {
       }
     })();
     const started = Date.now();
-    await c!.webhook("d1", krasnoyarskIssue());
+    await bridge().webhook("d1", krasnoyarskIssue());
     await Promise.race([read, new Promise((r) => setTimeout(r, 8000))]);
     controller.abort();
     expect(seen).toMatch(/event: board/);
@@ -179,7 +163,7 @@ describe("queue health", () => {
       issues: [krasnoyarskIssue({ description: "" })],
       answer: (req) => (refuse && req.method === "POST" ? { status: 503 } : undefined),
     });
-    await c!.webhook("d1", krasnoyarskIssue({ description: "" }));
+    await bridge().webhook("d1", krasnoyarskIssue({ description: "" }));
     const dead = await until(
       async () => (await get("/console/health?fragment=1", operatorToken)).text(),
       (html) => html.includes('data-state="dead"'),
@@ -205,7 +189,7 @@ describe("queue health", () => {
       `/console/health?done=retry ${jobId}: 1`,
     );
     await until(
-      async () => c!.tracker.served.filter((s) => s.method === "POST" && s.status === 200).length,
+      async () => bridge().tracker.served.filter((s) => s.method === "POST" && s.status === 200).length,
       (posted) => posted === 1,
     );
     const after = await (await get("/console/health?fragment=1", operatorToken)).text();

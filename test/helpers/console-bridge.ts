@@ -156,3 +156,29 @@ export function consoleTestEnvironment(cleanUp: () => Promise<void>): void {
   afterAll(() => nock.enableNetConnect());
 }
 
+/**
+ * Console bridges for one test file, on the shared DB 2 (each removes only its own keys):
+ * `start` makes one with the Krasnoyarsk issue, stopped after each test.
+ */
+export function consoleBridges(name: string, redisUrl: string) {
+  let n = 0;
+  let current: ConsoleBridge | undefined;
+  consoleTestEnvironment(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return {
+    async start(o: Partial<Parameters<typeof startConsoleBridge>[0]> = {}): Promise<ConsoleBridge> {
+      current = await startConsoleBridge({
+        redisUrl,
+        prefix: `${name}${process.pid}x${n++}`,
+        issues: [krasnoyarskIssue()],
+        ...o,
+      });
+      return current;
+    },
+    get current(): ConsoleBridge | undefined {
+      return current;
+    },
+  };
+}

@@ -192,7 +192,7 @@ describe.each(backends)("history schema on %s", (_name, open) => {
 
 describe("personal data never reaches the history", () => {
   it("messages, notes and tracker answers are redacted before they are handed off", async () => {
-    const { redactPersonalData } = await import("../../policies/support/personal-data-detectors.js");
+    const { redactPersonalData } = await import("../../src/text/personal-data.js");
     const { redactRecord } = await import("../../src/history/records.js");
     const entry = decided("pd-1", "2026-03-02T10:00:00+03:00");
     if (entry.type === "decisions") {

@@ -1,13 +1,6 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import {
-  type ConsoleBridge,
-  consoleTestEnvironment,
-  krasnoyarskIssue,
-  operatorToken,
-  startConsoleBridge,
-  viewerToken,
-} from "../helpers/console-bridge.js";
+import { consoleBridges, operatorToken, viewerToken } from "../helpers/console-bridge.js";
 import { consoleCookie } from "../helpers/console-session.js";
 import { testRedisUrl } from "../helpers/redis.js";
 
@@ -16,23 +9,7 @@ import { testRedisUrl } from "../helpers/redis.js";
  * in every spelling the router accepts, sessions, launch links, sign-in limits, timeouts,
  * and webhooks refused before their body is read.
  */
-// DB 2 is shared and never flushed: each bridge removes only its own keys.
-const redisUrl = testRedisUrl(2);
-let n = 0;
-let c: ConsoleBridge | undefined;
-consoleTestEnvironment(async () => {
-  await c?.stop();
-  c = undefined;
-});
-const start = async (o: Partial<Parameters<typeof startConsoleBridge>[0]> = {}) => {
-  c = await startConsoleBridge({
-    redisUrl,
-    prefix: `security${process.pid}x${n++}`,
-    issues: [krasnoyarskIssue()],
-    ...o,
-  });
-  return c;
-};
+const { start } = consoleBridges("security", testRedisUrl(2));
 
 /** One raw request, so that nothing on the client side normalises the path first. */
 function raw(

@@ -37,7 +37,9 @@ function appWith(logger: ReturnType<typeof capturedLogger>["logger"]) {
     readiness: [],
     guard: new Guard(new AccessControl(AuthConfig.parse({ tokens: [] })), undefined),
   });
-  app.post("/webhooks/quiet", open, async (_request, reply) => reply.status(202).send({ status: "accepted" }));
+  app.post("/webhooks/quiet", open, async (_request, reply) =>
+    reply.status(202).send({ status: "accepted" }),
+  );
   app.post("/webhooks/talks", open, async (request, reply) => {
     request.log.warn({ instance: "gl", headers: { authorization: "Bearer s3cret" } }, "refused");
     request.log.debug("not at info");

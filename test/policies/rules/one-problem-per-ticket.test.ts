@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import rule from "../../../policies/rules/one-problem-per-ticket.js";
 import { severalProblems } from "../../../policies/support/several-problems.js";
+import { matchCaps } from "../../../src/text/bounds.js";
 import { runRule } from "../../helpers/rule-harness.js";
 import { change, created, ticket } from "../../helpers/tickets.js";
 
@@ -59,6 +60,23 @@ describe("one-problem-per-ticket", () => {
     expect(f?.data?.why).toBe("в списке перечислено несколько неисправностей");
     // The parts are quoted back, never with personal data.
     expect(String(f?.data?.parts)).not.toMatch(/12\.03\.1980/);
+  });
+
+  it("redacts the whole description before it cuts out a part: no cut hides a number or a name", () => {
+    const description =
+      "1. Не открывается ЭМК пациента ПЕТРОВ ПЁТР ПЕТРОВИЧ 01/02/1980, СНИЛС 112 233 445 95\n" +
+      "2. Не печатаются рецепты пациента Иванова И.И.\n3. д.р. 12.03.1985";
+    const [f] = runRule(rule, {}, ticket({ description }), created());
+    expect(String(f?.data?.parts)).toMatch(/^«Не открывается ЭМК пациента \[birthdate-with-name\]/);
+    expect(String(f?.data?.parts)).not.toMatch(/ПЕТРОВ|01\/0|112|Иванова/);
+  });
+
+  it("does not quote the last line of a description cut at the matching cap: it may end in half a number", () => {
+    const head = `1. Не открывается ЭМК\n2. Не печатаются рецепты ${"а".repeat(100)}\n`;
+    const cut = `${head}3. Не работает печать, СНИЛС 112-233-4`.padStart(matchCaps.description, " ");
+    const [f] = runRule(rule, {}, ticket({ description: cut }), created());
+    expect(String(f?.data?.parts)).toContain("Не печатаются рецепты");
+    expect(String(f?.data?.parts)).not.toMatch(/112|233/);
   });
 
   it("judges the creation, and an edited description only with on: edit", () => {
