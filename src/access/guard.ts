@@ -70,11 +70,14 @@ export class Guard {
     });
     // A callback hook: the open routes (webhooks above all) pass without a promise each.
     app.addHook("onRequest", (request, reply, done) => {
-      const pattern = request.routeOptions.url;
+      // The route's config carries its pattern too: one read of routeOptions (a getter that
+      // builds an object) on the webhooks' path.
+      const { config } = request.routeOptions;
+      if (config.access === "open") return done();
+      const pattern = config.url;
       // No route matched: the not-found handler answers, and it shows nothing.
       if (pattern === undefined) return done();
-      const needs = request.routeOptions.config.access ?? defaultAccess(request.method);
-      if (needs === "open") return done();
+      const needs = config.access ?? defaultAccess(request.method);
       this.#check(request, reply, pattern, needs).then(
         (answered) => {
           if (!answered) done();
@@ -137,7 +140,7 @@ export class Guard {
   }
 }
 
-const defaultAccess = (method: string): RouteAccess =>
+const defaultAccess = (method: string): Exclude<RouteAccess, "open"> =>
   method === "GET" || method === "HEAD" ? "viewer" : "operator";
 
 /** Where sign-in should lead back to: the path the router matched, with the query, never another host. */

@@ -114,7 +114,7 @@ function foldCodePoint(cp: number): string {
 
 /** Printable ASCII, line breaks and the basic Cyrillic letters fold to themselves: the common case costs one scan. */
 const foldsToItself = (c: number) =>
-  (c >= 0x20 && c < 0x7f) || c === 10 || c === 13 || (c >= 0x400 && c <= 0x45f);
+  (c >= 0x20 && c < 0x7f) || c === 10 || c === 13 || (c >= 0x400 && c <= 0x45f) || c === 0xab || c === 0xbb;
 
 /** The folded text; `from`/`to`: where each of its code units came from in the original (absent: the same text). */
 interface Folded {
@@ -385,6 +385,23 @@ function shifted(spans: readonly Span[], p: number): number {
  */
 export function redactPersonalData(text: string): string {
   if (text.length < 6) return text;
+  if (text.length > remembered) return redactWhole(text);
+  // One event's texts are redacted at every place they leave by (its decision messages,
+  // the log, the history, the comment): the same strings, many times.
+  let out = recent.get(text);
+  if (out === undefined) {
+    out = redactWhole(text);
+    if (recent.size >= 4096) recent.clear();
+    recent.set(text, out);
+  }
+  return out;
+}
+
+/** Texts up to this long are remembered with their redaction (a few MB at most). */
+const remembered = 1024;
+const recent = new Map<string, string>();
+
+function redactWhole(text: string): string {
   const long = text.length > scanned;
   const head = long ? capped(text, scanned + overlap) : text;
   const first = fold(head);
