@@ -16,8 +16,10 @@ RUN npm run build && npm prune --omit=dev
 FROM node:22-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# Inside a container the server must listen on every interface; the config's host is for laptops.
+# Inside a container the server must listen on every interface and on the port EXPOSE names,
+# whatever the mounted configuration says: these two win over server.host and server.port.
 ENV REGLAMENT_HOST=0.0.0.0
+ENV REGLAMENT_PORT=8080
 # A heap limit sized for the bridge: V8 collects at ~1.3× the live heap instead of 3–4× (README, Memory).
 ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4"
 COPY --from=build /app/package.json ./

@@ -21,6 +21,42 @@ export interface LoadedConfig {
   config: Config;
   /** Secrets whose variable was unset or empty, so the file's default (a demo value) is in use. */
   defaultedSecrets: { name: string; path: string }[];
+  /** Server settings taken from the environment instead of the file (see `listenVariables`). */
+  listenOverrides: { name: string; path: string; value: string }[];
+}
+
+/**
+ * Each wins over its setting when set and not empty: a container must listen on its own
+ * interfaces and on the port it publishes whatever the mounted file says, so the Dockerfile
+ * sets both. `serve --port` still wins over REGLAMENT_PORT.
+ */
+const listenVariables = { host: "REGLAMENT_HOST", port: "REGLAMENT_PORT" } as const;
+
+function listenFromEnvironment(env: NodeJS.ProcessEnv): {
+  server: { host?: string; port?: number };
+  overrides: LoadedConfig["listenOverrides"];
+  problems: string[];
+} {
+  const server: { host?: string; port?: number } = {};
+  const overrides: LoadedConfig["listenOverrides"] = [];
+  const problems: string[] = [];
+  const host = env[listenVariables.host];
+  if (host) {
+    server.host = host;
+    overrides.push({ name: listenVariables.host, path: "server.host", value: host });
+  }
+  const port = env[listenVariables.port];
+  if (port) {
+    if (/^\d{1,5}$/.test(port) && Number(port) <= 65535) {
+      server.port = Number(port);
+      overrides.push({ name: listenVariables.port, path: "server.port", value: port });
+    } else {
+      problems.push(
+        `environment ${listenVariables.port}: is "${port}", expected a port from 0 to 65535 (it replaces server.port)`,
+      );
+    }
+  }
+  return { server, overrides, problems };
 }
 
 const secretKeys = /token|secret|password|^url$/i;
@@ -44,10 +80,13 @@ export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
 
   const missing: MissingVariable[] = [];
   const defaulted: DefaultedVariable[] = [];
-  const data = interpolate(source.data, options.env ?? process.env, missing, [], defaulted);
+  const env = options.env ?? process.env;
+  const data = interpolate(source.data, env, missing, [], defaulted);
   const problems = missing.map(
     (m) => `${source.locate(m.path)} ${formatPath(m.path)}: ${Errors.ENV_VAR_MISSING.message(m.name)}`,
   );
+  const listen = listenFromEnvironment(env);
+  problems.push(...listen.problems);
 
   const schema = configSchema(options.knownPacks, options.trackerOptions);
   const result = schema.safeParse(data, { reportInput: true });
@@ -71,5 +110,6 @@ export function loadConfig(file: string, options: LoadOptions): LoadedConfig {
   const defaultedSecrets = defaulted
     .filter((d) => d.path.some((p) => typeof p === "string" && /token|secret|password/i.test(p)))
     .map((d) => ({ name: d.name, path: formatPath(d.path) }));
-  return { file, config: result.data, defaultedSecrets };
+  const config = { ...result.data, server: { ...result.data.server, ...listen.server } };
+  return { file, config, defaultedSecrets, listenOverrides: listen.overrides };
 }

@@ -237,7 +237,7 @@ export const Errors = {
         .map((s) => `${s.path} takes the configuration's demo value because ${s.name} is unset or empty`)
         .join(
           "; ",
-        )} — set ${[...new Set(secrets.map((s) => s.name))].join(", ")} in the environment (reglament.env), or run those packs in dry-run`,
+        )} — set ${[...new Set(secrets.map((s) => s.name))].join(", ")} in the environment (your shell, or .env with docker compose), or run those packs in dry-run`,
   ),
   UNAUTHORIZED: define("REG_UNAUTHORIZED", { httpStatus: 401 }, (path: string, enabled: readonly string[]) =>
     enabled.length

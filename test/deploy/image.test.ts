@@ -95,11 +95,20 @@ describe("the Docker image's file set", () => {
         "",
       ].join("\n"),
     );
-    const serve = await startServe(command, ["serve", "--config", config], {
+    // --port wins over the image's REGLAMENT_PORT, so that tests running side by side do not collide.
+    const serve = await startServe(command, ["serve", "--config", config, "--port", "0"], {
       cwd: workdir,
       env: { ...imageEnv, REDIS_URL: testRedisUrl(2) },
     });
     expect((await fetch(`${serve.address}/healthz`)).status).toBe(200);
+    // The file says 127.0.0.1, the image's REGLAMENT_HOST every interface: on Linux all of
+    // 127.0.0.0/8 is loopback, and 127.0.0.2 answers only a server listening on 0.0.0.0.
+    expect(env.REGLAMENT_HOST).toBe("0.0.0.0");
+    const other = new URL(serve.address);
+    other.hostname = "127.0.0.2";
+    expect((await fetch(`${other.origin}/healthz`)).status).toBe(200);
+    // And the start-up line says where the address came from.
+    expect(serve.output()).toMatch(/config [^,]*reglament\.yaml, server\.host 0\.0\.0\.0 from REGLAMENT_HOST, redis/);
     // The image sizes the heap for the bridge, so serve has no heap advice to give.
     expect(env.NODE_OPTIONS).toBe(recommendedNodeOptions);
     expect(serve.output()).not.toMatch(/^Heap: /m);

@@ -26,17 +26,22 @@ export async function runServe(
     packs,
     defaultedSecrets,
     role,
+    exitOnSignals: true,
     ...(opts.logFormat ? { logFormat: opts.logFormat } : {}),
   });
   const what = role === "all" ? "" : `, role ${role}`;
+  // A container listens where its environment says, whatever the file says: the line shows it.
+  const fromEnv = loaded.listenOverrides
+    .filter((o) => !(o.path === "server.port" && opts.port !== undefined))
+    .map((o) => `, ${o.path} ${o.value} from ${o.name}`)
+    .join("");
   const heap = heapAdvice();
   io.out(
-    `Reglament listening on ${bridge.address} (mode ${config.mode}${what}, config ${file}, redis ${bridge.redisSource})\n` +
+    `Reglament listening on ${bridge.address} (mode ${config.mode}${what}, config ${file}${fromEnv}, redis ${bridge.redisSource})\n` +
       (role === "worker"
         ? ""
         : `Console: ${bridge.consoleUrl}${bridge.consoleUrl.includes("key=") ? " (no token is configured: this link signs one browser in as operator, once, within 15 minutes; `reglament console link` makes another)" : ""}\n`) +
       (heap ? `${heap}\n` : ""),
   );
-  bridge.shutdown.onSignals();
   await new Promise(() => {});
 }
