@@ -4,6 +4,7 @@ import type { Config } from "../config/schema.js";
 import { own } from "../domain/own.js";
 import { listPackIds } from "../engine/pack-catalogue.js";
 import { type LoadedPack, loadPack } from "../engine/pack-loader.js";
+import type { Language } from "../engine/rule.js";
 import { Errors } from "../errors/catalogue.js";
 import { loadDeploymentConfig } from "../runtime/deployment-config.js";
 import { type PackTime, packTime } from "../sla/pack-sla.js";
@@ -15,13 +16,15 @@ export interface PackSetup {
 }
 
 /** The pack a CLI command names, tailored by the configuration when one is given. */
-export function packForCli(packId: string, configFile: string | undefined): PackSetup {
+/** `language`: the pack speaking `--lang`, as the configuration's `packs.<id>.language` would make it. */
+export function packForCli(packId: string, configFile: string | undefined, language?: Language): PackSetup {
   const known = listPackIds();
   if (!known.includes(packId)) throw Errors.UNKNOWN_PACK(packId, known);
   const config = configFile ? loadDeploymentConfig(configFile).config : undefined;
+  const settings = own(config?.packs, packId);
   const pack = loadPack(packId, {
     rules: ruleCatalogue,
-    settings: own(config?.packs, packId),
+    settings: language ? { ...settings, language } : settings,
     defaultMode: config?.mode,
   });
   return { pack, config, configFile };

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { Language } from "../engine/rule.js";
 import { redactPersonalData } from "../text/personal-data.js";
+import { own } from "./own.js";
 
 /**
  * What a decision asks the tracker to do, in neutral terms; adapters turn each into
@@ -59,34 +61,87 @@ export function isEffect(action: Action): action is Effect {
 }
 
 /**
- * One action as a person reads it. A comment is shown by its first line (lists of
- * actions), or whole and indented under its kind (`check`'s detailed output).
+ * Words for the actions, in the language of whoever reads them. Field, status, label and
+ * user values are the neutral values the adapters write, shown as they are.
  */
-export function describeAction(a: Action, comment: "first line" | { indent: string } = "first line"): string {
-  // What a person reads (the console, audit reports, the CLI): labels, titles and bodies
-  // may quote a ticket, so the whole is redacted before a comment is cut to its first line.
-  if (a.type === "comment" && comment === "first line")
-    return `comment: ${redactPersonalData(a.body).split("\n")[0]}`;
-  return redactPersonalData(describe(a, comment));
+const words: Record<
+  Language,
+  {
+    fields: Readonly<Record<string, string>>;
+    set(field: string, value: string): string;
+    addLabel(label: string): string;
+    removeLabel(label: string): string;
+    comment: string;
+    visibility(isPublic: boolean): string;
+    transition(status: string): string;
+    assign(to: string): string;
+    createLinked(project: string, title: string): string;
+  }
+> = {
+  en: {
+    fields: {},
+    set: (field, value) => `set ${field} = ${value}`,
+    addLabel: (label) => `add label "${label}"`,
+    removeLabel: (label) => `remove label "${label}"`,
+    comment: "comment",
+    visibility: (isPublic) => (isPublic ? "public" : "private"),
+    transition: (status) => `transition to ${status}`,
+    assign: (to) => `assign to ${to}`,
+    createLinked: (project, title) => `create linked issue in ${project}: "${title}"`,
+  },
+  ru: {
+    // The Ticket model's neutral fields, in the case "установить" takes.
+    fields: {
+      priority: "приоритет",
+      impact: "влияние",
+      type: "тип",
+      status: "статус",
+      line: "линию",
+      assignee: "исполнителя",
+    },
+    set: (field, value) => `установить ${field} = ${value}`,
+    addLabel: (label) => `добавить метку «${label}»`,
+    removeLabel: (label) => `снять метку «${label}»`,
+    comment: "комментарий",
+    visibility: (isPublic) => (isPublic ? "публичный" : "внутренний"),
+    transition: (status) => `перевести в статус ${status}`,
+    assign: (to) => `назначить исполнителем ${to}`,
+    createLinked: (project, title) => `создать связанную задачу в ${project}: «${title}»`,
+  },
+};
+
+export interface DescribeOptions {
+  /** Show a comment whole, each line indented by this, under its kind (`check`'s detailed output); default: its first line. */
+  indent?: string;
+  /** Default English: the audit report's language. */
+  language?: Language;
 }
 
-function describe(a: Action, comment: "first line" | { indent: string }): string {
+/** One action as a person reads it, in their language. */
+export function describeAction(a: Action, { indent, language = "en" }: DescribeOptions = {}): string {
+  const w = words[language];
+  // What a person reads (the console, audit reports, the CLI): labels, titles and bodies
+  // may quote a ticket, so the whole is redacted before a comment is cut to its first line.
+  if (a.type === "comment" && indent === undefined)
+    return `${w.comment}: ${redactPersonalData(a.body).split("\n")[0]}`;
+  return redactPersonalData(describe(a, w, indent ?? ""));
+}
+
+function describe(a: Action, w: (typeof words)[Language], indent: string): string {
   switch (a.type) {
     case "setField":
-      return `set ${a.field} = ${JSON.stringify(a.value)}`;
+      return w.set(own(w.fields, a.field) ?? a.field, JSON.stringify(a.value));
     case "addLabel":
-      return `add label "${a.label}"`;
+      return w.addLabel(a.label);
     case "removeLabel":
-      return `remove label "${a.label}"`;
+      return w.removeLabel(a.label);
     case "comment":
-      return comment === "first line"
-        ? `comment: ${a.body.split("\n")[0]}`
-        : `comment (${a.public ? "public" : "private"}):\n${a.body.replace(/^/gm, comment.indent)}`;
+      return `${w.comment} (${w.visibility(a.public)}):\n${a.body.replace(/^/gm, indent)}`;
     case "transition":
-      return `transition to ${a.status}`;
+      return w.transition(a.status);
     case "assign":
-      return `assign to ${a.to}`;
+      return w.assign(a.to);
     case "createLinked":
-      return `create linked issue in ${a.project}: "${a.title}"`;
+      return w.createLinked(a.project, a.title);
   }
 }

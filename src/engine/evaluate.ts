@@ -54,6 +54,43 @@ const conflictWords: Record<Language, (target: string, winner: string) => string
     `"${target}" is already written by rule ${winner}, listed earlier in the pack; this action is dropped`,
 };
 
+/** Why a rule has no findings to trust. A thrown exception's own text is a programmer's, kept as it is. */
+const failureWords: Record<
+  Language,
+  {
+    failed: (rule: string, reason: string) => string;
+    missingParam: (pack: string, param: string, title: string | undefined) => string;
+    overBudget: (took: number, budget: number) => string;
+  }
+> = {
+  ru: {
+    failed: (rule, reason) => `не удалось выполнить правило ${rule}: ${reason}`,
+    missingParam: (pack, param, title) =>
+      `не задан параметр пакета «${param}»${title ? ` (${title})` : ""}; укажите packs.${pack}.params.${param} в файле конфигурации`,
+    overBudget: (took, budget) =>
+      `оно работало ${took} мс, дольше отведённых ему ${budget} мс; его выводы отброшены`,
+  },
+  en: {
+    failed: Errors.RULE_FAILED.message,
+    missingParam: (pack, param) => Errors.PACK_PARAM_MISSING.message(pack, param),
+    overBudget: (took, budget) =>
+      `it took ${took} ms, more than its time budget of ${budget} ms; its findings are discarded`,
+  },
+};
+
+/** A rule's exception as the pack's reader reads it. */
+function failureReason(err: unknown, pack: LoadedPack): string {
+  const words = failureWords[pack.language];
+  if (Errors.PACK_PARAM_MISSING.is(err)) {
+    // The error carries only its English text: the parameter is the pack's one it names.
+    const param = Object.keys(pack.paramTitles).find(
+      (p) => err.message === Errors.PACK_PARAM_MISSING.message(pack.id, p),
+    );
+    if (param !== undefined) return words.missingParam(pack.id, param, pack.paramTitles[param]);
+  }
+  return isReglamentError(err) ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+}
+
 function sameAction(a: Action, b: Action): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -135,17 +172,17 @@ export function evaluate(
         context: ruleContext,
       });
     } catch (err) {
-      result = isReglamentError(err) ? err.message : `${(err as Error).name}: ${(err as Error).message}`;
+      result = failureReason(err, pack);
     }
     const took = performance.now() - started;
     if (typeof result !== "string" && took > budget)
-      result = `it took ${Math.round(took)} ms, more than its time budget of ${budget} ms; its findings are discarded`;
+      result = failureWords[pack.language].overBudget(Math.round(took), budget);
     if (typeof result === "string") {
       decisions.push({
         rule: entry.id,
         pack: pack.id,
         outcome: "error",
-        message: Errors.RULE_FAILED.message(entry.id, result),
+        message: failureWords[pack.language].failed(entry.id, result),
         citation,
         actions: [],
         alerts: [],

@@ -121,12 +121,31 @@ describe("reglament sla", () => {
       fixture,
     );
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/reaction-l1 +met +target 20m +elapsed 15m/);
+    // The clocks' lines in the pack's language; the explanation is the SLA layer's, in English.
+    expect(r.out).toMatch(/reaction-l1 +соблюдён +норма 20m +прошло 15m/);
     expect(r.out).toMatch(
-      /resolution +running +target 4h +elapsed 2h +paused 2h +due 2026-03-02T16:00:00\+07:00/,
+      /resolution +идёт +норма 4h +прошло 2h +пауза 2h +истекает 2026-03-02T16:00:00\+07:00 +— Срок решения/,
     );
     expect(r.out).toMatch(/paused 2026-03-02T10:00:00\+07:00 → 2026-03-02T12:00:00\+07:00 \(2h excluded\)/);
-    expect(r.out).toMatch(/reaction-executor +not_started/);
+    expect(r.out).toMatch(/reaction-executor +не начат/);
+
+    const english = await cli(
+      "sla",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--config",
+      pausing,
+      "--now",
+      "2026-03-02T14:00:00+07:00",
+      "--lang",
+      "en",
+      fixture,
+    );
+    expect(english.out).toMatch(/reaction-l1 +met +target 20m +elapsed 15m/);
+    expect(english.out).toMatch(
+      /resolution +running +target 4h +elapsed 2h +paused 2h +due 2026-03-02T16:00:00\+07:00/,
+    );
+    expect(english.out).toMatch(/reaction-executor +not_started/);
   });
 
   it("prints JSON", async () => {

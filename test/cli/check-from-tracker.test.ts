@@ -18,9 +18,9 @@ describe("reglament check --from gitlab", () => {
       hook("issue-hook-open-two-priorities.json"),
     );
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/✗ violation \[one-priority-label\] У задачи несколько меток приоритета/);
-    expect(r.out).toMatch(/→ remove label "Priority: Low"/);
-    expect(r.out).toMatch(/→ comment \(public\)/);
+    expect(r.out).toMatch(/✗ нарушение \[one-priority-label\] У задачи несколько меток приоритета/);
+    expect(r.out).toMatch(/→ снять метку «Priority: Low»/);
+    expect(r.out).toMatch(/→ комментарий \(публичный\)/);
   });
 
   it("reads a Note Hook's comment as the change", async () => {
@@ -108,10 +108,10 @@ describe("reglament check --from mantis", () => {
     );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /✗ violation \[impact-priority-matrix\] Приоритет «Неотложный» не соответствует влиянию «Нововведение» .*приоритет исправлен на «Нет»/,
+      /✗ нарушение \[impact-priority-matrix\] Приоритет «Неотложный» не соответствует влиянию «Нововведение» .*приоритет исправлен на «Нет»/,
     );
-    expect(r.out).toMatch(/citation: «Регламент по технической поддержке .*п\. 3\.2/);
-    expect(r.out).toMatch(/→ set priority = "none"/);
+    expect(r.out).toMatch(/основание: «Регламент по технической поддержке .*п\. 3\.2/);
+    expect(r.out).toMatch(/→ установить приоритет = "none"/);
   });
 
   it("reads an impact MantisBT stored as 0 as unknown: a warning decision, never a crash", async () => {
@@ -120,7 +120,7 @@ describe("reglament check --from mantis", () => {
     );
     expect(r.code).toBeLessThan(2);
     expect(r.out).toMatch(
-      /i info \[impact-priority-matrix\] Влияние заявки не распознано \(значение трекера: 0\)/,
+      /i сведения \[impact-priority-matrix\] Влияние заявки не распознано \(значение трекера: 0\)/,
     );
   });
 
@@ -152,8 +152,8 @@ describe("reglament check --from yandex", () => {
     );
     expect(r.code).toBe(1);
     expect(r.out).toMatch(
-      /✗ violation \[template-completeness\] В заявке не хватает сведений по шаблону: логин в системе/,
+      /✗ нарушение \[template-completeness\] В заявке не хватает сведений по шаблону: логин в системе/,
     );
-    expect(r.out).toMatch(/→ transition to needInfo/);
+    expect(r.out).toMatch(/→ перевести в статус needInfo/);
   });
 });

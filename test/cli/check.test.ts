@@ -115,7 +115,7 @@ describe("reglament check", () => {
       "config/reglament.example.yaml",
       fixture("sevastopol-major-high.json"),
     );
-    expect(r.out).toBe("no findings\n");
+    expect(r.out).toBe("замечаний нет\n");
     expect(r.code).toBe(0);
   });
 
@@ -143,12 +143,64 @@ describe("reglament check", () => {
     );
   });
 
-  it("prints readable text by default", async () => {
-    const r = await cli("check", "--pack", "sevastopol-miac", fixture("sevastopol-block-normal.json"));
-    expect(r.out).toMatch(
-      /✗ violation \[impact-priority-matrix\] Приоритет «Обычный» не соответствует влиянию «Блокирующий»/,
+  it("prints readable text by default, all of it in the pack's language", async () => {
+    const r = await cli(
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--config",
+      "config/reglament.example.yaml",
+      fixture("sevastopol-block-normal.json"),
     );
+    expect(r.out).toMatch(
+      /✗ нарушение \[impact-priority-matrix\] Приоритет «Обычный» не соответствует влиянию «Блокирующий»/,
+    );
+    expect(r.out).toMatch(/^ {4}основание: «Регламент .*\), п\. 3\.2$/m);
+    expect(r.out).toMatch(/→ установить приоритет = "immediate"/);
+    expect(r.out).toMatch(/→ комментарий \(публичный\):\n {8}Приоритет «Обычный»/);
+    for (const english of ["violation", "citation:", "→ set", "comment (", "public", "section"])
+      expect(r.out).not.toContain(english);
+  });
+
+  it("--lang en: the outcome, labels, actions, messages and citation in English", async () => {
+    const r = await cli(
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--config",
+      "config/reglament.example.yaml",
+      "--lang",
+      "en",
+      fixture("sevastopol-block-normal.json"),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /✗ violation \[impact-priority-matrix\] Priority "Normal" does not match impact "Block"/,
+    );
+    expect(r.out).toMatch(/^ {4}citation: "Regulation .*\), section 3\.2$/m);
     expect(r.out).toMatch(/→ set priority = "immediate"/);
+    expect(r.out).toMatch(/→ comment \(public\):\n {8}Priority "Normal"/);
+    expect(r.out).not.toMatch(/[а-яё]/i);
+    // JSON keeps its English keys and carries the messages in the language asked for.
+    const json = await cli(
+      "check",
+      "--pack",
+      "sevastopol-miac",
+      "--config",
+      "config/reglament.example.yaml",
+      "--lang",
+      "en",
+      "--format",
+      "json",
+      fixture("sevastopol-block-normal.json"),
+    );
+    expect(JSON.parse(json.out)[0]).toMatchObject({
+      outcome: "violation",
+      message: expect.stringMatching(/^Priority/),
+    });
+    expect(
+      (await cli("check", "--pack", "aura", "--lang", "de", fixture("sevastopol-block-normal.json"))).err,
+    ).toMatch(/--lang.*ru, en/);
   });
 
   it("English with the pack option language: en", async () => {
@@ -165,6 +217,8 @@ describe("reglament check", () => {
       fixture("sevastopol-block-normal.json"),
     );
     expect(r.out).toMatch(/Priority "Normal" does not match impact "Block"/);
+    // The configuration's language is the pack's for the words around the messages too.
+    expect(r.out).toMatch(/^✗ violation .*\n {4}citation: /);
   });
 
   it("an unknown pack lists the valid ones, exit 2", async () => {
@@ -213,9 +267,11 @@ describe("reglament check", () => {
       fixture("sevastopol-block-normal.json"),
     ]);
     expect(unconfigured.code).toBe(2);
+    // Why the rule could not run, in the pack's language too.
     expect(unconfigured.out).toMatch(
-      /! error \[assignee-on-status\] .*set packs\.sevastopol-miac\.params\.headOfLine2/,
+      /^! ошибка \[assignee-on-status\] не удалось выполнить правило assignee-on-status: не задан параметр пакета «headOfLine2» \(начальник ОСИС\); укажите packs\.sevastopol-miac\.params\.headOfLine2 в файле конфигурации$/m,
     );
+    expect(unconfigured.out).not.toMatch(/error|could not run|is not configured/);
     expect(
       cliProcess([
         "check",

@@ -108,7 +108,9 @@ describe("the Docker image's file set", () => {
     other.hostname = "127.0.0.2";
     expect((await fetch(`${other.origin}/healthz`)).status).toBe(200);
     // And the start-up line says where the address came from.
-    expect(serve.output()).toMatch(/config [^,]*reglament\.yaml, server\.host 0\.0\.0\.0 from REGLAMENT_HOST, redis/);
+    expect(serve.output()).toMatch(
+      /config [^,]*reglament\.yaml, server\.host 0\.0\.0\.0 from REGLAMENT_HOST, redis/,
+    );
     // The image sizes the heap for the bridge, so serve has no heap advice to give.
     expect(env.NODE_OPTIONS).toBe(recommendedNodeOptions);
     expect(serve.output()).not.toMatch(/^Heap: /m);

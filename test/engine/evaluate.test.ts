@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { ruleCatalogue } from "../../policies/rules/index.js";
 import type { Change } from "../../src/domain/change.js";
 import type { Ticket } from "../../src/domain/ticket.js";
 import { evaluate, RULE_BUDGET_MS } from "../../src/engine/evaluate.js";
@@ -69,7 +70,7 @@ const rules = new Map<string, AnyRule>([
   [peek.id, peek as AnyRule],
 ]);
 
-function packWith(yamlRules: string) {
+function packWith(yamlRules: string, settings?: { language: "en" }) {
   const dir = mkdtempSync(join(tmpdir(), "reglament-pack-"));
   writeFileSync(
     join(dir, "toy.yaml"),
@@ -82,7 +83,7 @@ vocabulary:
 rules:
 ${yamlRules}`,
   );
-  return loadPack("toy", { rules, dir });
+  return loadPack("toy", { rules, dir, ...(settings ? { settings } : {}) });
 }
 
 describe("evaluate", () => {
@@ -115,7 +116,39 @@ describe("evaluate", () => {
       ["boom", "error"],
       ["set-priority", "violation"],
     ]);
-    expect(d[0]!.message).toMatch(/rule boom could not run: Error: kaput/);
+    // In the pack's language; the exception's own text is the programmer's, as it was thrown.
+    expect(d[0]!.message).toBe("не удалось выполнить правило boom: Error: kaput");
+    const [english] = evaluate(
+      packWith(`  - { rule: boom, section: "1" }`, { language: "en" }),
+      ticket(),
+      created(),
+      {
+        now: NOW,
+      },
+    );
+    expect(english!.message).toBe("rule boom could not run: Error: kaput");
+  });
+
+  it("says which parameter a rule lacks in the pack's language, naming what the parameter is", () => {
+    const p = (language?: "en") =>
+      loadPack("sevastopol-miac", { rules: ruleCatalogue, ...(language ? { settings: { language } } : {}) });
+    // Reported by someone the configuration does not name: the rule that checks reporters needs the head of ОСИС.
+    const messages = (pack: ReturnType<typeof p>) =>
+      evaluate(pack, ticket({ reporter: { id: "stranger" } }), created({ id: "stranger" }), { now: NOW })
+        .filter((d) => d.rule === "reporter-allowed")
+        .map((d) => [d.outcome, d.message]);
+    expect(messages(p())).toEqual([
+      [
+        "error",
+        "не удалось выполнить правило reporter-allowed: не задан параметр пакета «headOfLine2» (начальник ОСИС); укажите packs.sevastopol-miac.params.headOfLine2 в файле конфигурации",
+      ],
+    ]);
+    expect(messages(p("en"))).toEqual([
+      [
+        "error",
+        'rule reporter-allowed could not run: pack parameter "headOfLine2" is not configured; set packs.sevastopol-miac.params.headOfLine2 in the configuration file',
+      ],
+    ]);
   });
 
   it("explains with a comment naming the rule and citing the section", () => {
@@ -143,6 +176,18 @@ describe("evaluate", () => {
       ["set-priority", "violation"],
     ]);
     expect(d[0]!.message).toMatch(
+      /^не удалось выполнить правило slow: оно работало \d+ мс, дольше отведённых ему 5 мс; его выводы отброшены$/,
+    );
+    const [english] = evaluate(
+      packWith(`  - { rule: slow, section: "1" }`, { language: "en" }),
+      ticket(),
+      created(),
+      {
+        now: NOW,
+        ruleBudgetMs: 5,
+      },
+    );
+    expect(english!.message).toMatch(
       /^rule slow could not run: it took \d+ ms, more than its time budget of 5 ms; its findings are discarded$/,
     );
     expect(d[0]!.actions).toEqual([]);

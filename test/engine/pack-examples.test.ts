@@ -56,6 +56,7 @@ describe("the examples runner", () => {
         },
       },
       undefined,
+      "en",
     );
     expect(results[0]!.differences).toEqual([
       expect.stringMatching(/^impact-priority-matrix: unexpected violation decision \("Приоритет/),
@@ -71,6 +72,41 @@ describe("the examples runner", () => {
     ]);
     expect(results[2]!.differences).toEqual([
       "clocks: the pack sets no deadlines, yet the example expects 1",
+    ]);
+  });
+
+  it("says it in the pack's language by default, quoting the case's values and the decisions' messages as they are", () => {
+    const [result] = runPackExamples(
+      {
+        ...sevastopol,
+        examples: {
+          params: {},
+          cases: [
+            {
+              name: "a case",
+              ticket: {
+                type: "ЭМК",
+                impact: "crash",
+                priority: "normal",
+                description: "Ошибка 500",
+                reporter: { id: "ivanov", role: "line1" },
+              },
+              decisions: [{ rule: "impact-priority-matrix", outcome: "info" }, { rule: "reporter-allowed" }],
+              clocks: [{ clock: "resolution" }],
+            },
+          ],
+        },
+      },
+      undefined,
+    );
+    expect(result!.differences).toEqual([
+      expect.stringMatching(
+        /^impact-priority-matrix: ожидался итог info, получен violation \(«Приоритет «Обычный»/,
+      ),
+      "reporter-allowed: ожидалось решение, пакет его не принял",
+      expect.stringMatching(/^impact-priority-matrix: неожиданное решение violation \(«Приоритет «Обычный»/),
+      expect.stringMatching(/^assignee-on-status: неожиданное решение violation \(«В статусе «Новая»/),
+      "сроки: пакет не устанавливает сроков, а пример ожидает их (1)",
     ]);
   });
 
@@ -96,10 +132,15 @@ describe("reglament pack test", () => {
   it("passes on the shipped packs, and a deployment that lets line 3 lower the priority sees 3.1/3.2 broken", async () => {
     const ok = await cli("pack", "test", "sevastopol-miac");
     expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^sevastopol-miac: примеров: 6$/m);
     expect(ok.out).toMatch(
       /✓ 3\.1, 3\.2: a line-3 developer lowering the priority below the matrix is corrected/,
     );
-    expect(ok.out).toMatch(/all 6 examples decided as expected\n$/);
+    expect(ok.out).toMatch(/\nвсе примеры решены как ожидалось: 6\n$/);
+    const english = await cli("pack", "test", "sevastopol-miac", "--lang", "en");
+    expect(english.code).toBe(0);
+    expect(english.out).toMatch(/^sevastopol-miac: 6 examples\n/);
+    expect(english.out).toMatch(/\nall 6 examples decided as expected\n$/);
 
     const dir = mkdtempSync(join(tmpdir(), "reglament-pack-test-"));
     try {
@@ -118,11 +159,21 @@ describe("reglament pack test", () => {
       );
       const broken = await cli("pack", "test", "--config", config);
       expect(broken.code).toBe(1);
-      expect(broken.out).toMatch(/^sevastopol-miac: 6 examples$/m);
+      expect(broken.out).toMatch(/^sevastopol-miac: примеров: 6$/m);
       expect(broken.out).toMatch(
-        /✗ 3\.1, 3\.2: a line-3 developer lowering the priority below the matrix is corrected\n\s+impact-priority-matrix: expected a decision \(violation\), the pack made none/,
+        /✗ 3\.1, 3\.2: a line-3 developer lowering the priority below the matrix is corrected\n\s+impact-priority-matrix: ожидалось решение \(violation\), пакет его не принял/,
       );
-      expect(broken.out).toMatch(/1 of 6 examples decided otherwise than the regulation expects/);
+      expect(broken.out).toMatch(/решено не так, как ожидает регламент: 1 из 6 примеров\n$/);
+      for (const english of ["examples", "expected", "the pack made none"])
+        expect(broken.out).not.toContain(english);
+      // --lang is the report's: the cases are still decided in the pack's language, which they are written in.
+      const brokenInEnglish = await cli("pack", "test", "--config", config, "--lang", "en");
+      expect(brokenInEnglish.out).toMatch(
+        /\n {6}impact-priority-matrix: expected a decision \(violation\), the pack made none\n/,
+      );
+      expect(brokenInEnglish.out).toMatch(
+        /\n1 of 6 examples decided otherwise than the regulation expects\n$/,
+      );
       const json = JSON.parse((await cli("pack", "test", "--config", config, "--format", "json")).out);
       expect(json[0].results.filter((r: { differences: string[] }) => r.differences.length)).toHaveLength(1);
     } finally {

@@ -8,6 +8,7 @@ import type { Decision } from "../../domain/decision.js";
 import type { Role, TrackerKind } from "../../domain/enums.js";
 import { LinkedTicket, Ticket } from "../../domain/ticket.js";
 import { evaluate } from "../../engine/evaluate.js";
+import type { Language } from "../../engine/rule.js";
 import { Errors, ExitCode } from "../../errors/catalogue.js";
 import { defaultAdapterRegistry } from "../../runtime/adapters.js";
 import type { Io } from "../io.js";
@@ -25,25 +26,54 @@ interface CheckOptions {
   now?: string;
   openTickets?: string;
   links?: string;
+  lang?: Language;
 }
 
 const outcomeMark: Record<Decision["outcome"], string> = { violation: "✗", info: "i", error: "!" };
 
-export function formatDecisionsText(decisions: readonly Decision[]): string {
-  if (decisions.length === 0) return "no findings\n";
+/** The CLI's words around a pack's decisions, in the pack's language (or the one asked for). */
+const words: Record<
+  Language,
+  {
+    outcome: Record<Decision["outcome"], string>;
+    none: string;
+    citation: string;
+    conflict: string;
+    grace: (seconds: number) => string;
+    alert: string;
+  }
+> = {
+  en: {
+    outcome: { violation: "violation", info: "info", error: "error" },
+    none: "no findings",
+    citation: "citation",
+    conflict: "conflict",
+    grace: (s) => `judged after a grace period of ${s} s: the bridge re-checks the ticket then`,
+    alert: "alert",
+  },
+  ru: {
+    outcome: { violation: "нарушение", info: "сведения", error: "ошибка" },
+    none: "замечаний нет",
+    citation: "основание",
+    conflict: "конфликт",
+    grace: (s) => `решается после отсрочки в ${s} с: тогда мост проверит заявку снова`,
+    alert: "оповещение",
+  },
+};
+
+export function formatDecisionsText(decisions: readonly Decision[], language: Language): string {
+  const w = words[language];
+  if (decisions.length === 0) return `${w.none}\n`;
   return decisions
     .map((d) => {
       const lines = [
-        `${outcomeMark[d.outcome]} ${d.outcome} [${d.rule}] ${d.message}`,
-        `    citation: ${d.citation}`,
+        `${outcomeMark[d.outcome]} ${w.outcome[d.outcome]} [${d.rule}] ${d.message}`,
+        `    ${w.citation}: ${d.citation}`,
       ];
-      if (d.conflict) lines.push(`    conflict: ${d.conflict}`);
-      if (d.graceSeconds)
-        lines.push(
-          `    judged after a grace period of ${d.graceSeconds} s: the bridge re-checks the ticket then`,
-        );
-      for (const alert of d.alerts) lines.push(`    alert: ${alert}`);
-      for (const a of d.actions) lines.push(`    → ${describeAction(a, { indent: "        " })}`);
+      if (d.conflict) lines.push(`    ${w.conflict}: ${d.conflict}`);
+      if (d.graceSeconds) lines.push(`    ${w.grace(d.graceSeconds)}`);
+      for (const alert of d.alerts) lines.push(`    ${w.alert}: ${alert}`);
+      for (const a of d.actions) lines.push(`    → ${describeAction(a, { indent: "        ", language })}`);
       return `${lines.join("\n")}\n`;
     })
     .join("\n");
@@ -95,8 +125,8 @@ function readNativeFile(
  * decision: a parameter or option the deployment must set), else 0.
  */
 export function runCheck(ticketFile: string, opts: CheckOptions, io: Io): void {
-  const setup = packForCli(opts.pack, opts.config);
-  const { pack, config } = setup;
+  const setup = packForCli(opts.pack, opts.config, opts.lang);
+  const { config, pack } = setup;
   const now =
     opts.now === undefined
       ? new Date().toISOString()
@@ -138,7 +168,7 @@ export function runCheck(ticketFile: string, opts: CheckOptions, io: Io): void {
   io.out(
     opts.format === "json"
       ? `${JSON.stringify(decisionsJson(decisions), null, 2)}\n`
-      : formatDecisionsText(decisions),
+      : formatDecisionsText(decisions, pack.language),
   );
   io.exitCode = decisions.some((d) => d.outcome === "error")
     ? ExitCode.badInput

@@ -1,5 +1,6 @@
 import { formatDuration } from "../../calendar/duration.js";
 import { Ticket } from "../../domain/ticket.js";
+import type { Language } from "../../engine/rule.js";
 import { Errors } from "../../errors/catalogue.js";
 import { type ClockReport, evaluateClocks } from "../../sla/clocks.js";
 import { calendarFor } from "../../sla/pack-sla.js";
@@ -14,6 +15,7 @@ interface SlaOptions {
   explain?: boolean;
   config?: string;
   format: "text" | "json";
+  lang?: Language;
 }
 
 export function runSla(ticketFile: string, opts: SlaOptions, io: Io): void {
@@ -35,19 +37,56 @@ export function runSla(ticketFile: string, opts: SlaOptions, io: Io): void {
     );
     return;
   }
+  const language = opts.lang ?? setup.pack.language;
   for (const r of reports) {
-    io.out(`${clockLine(r, calendar.iso.bind(calendar))}\n`);
+    io.out(`${clockLine(r, calendar.iso.bind(calendar), language)}\n`);
     if (opts.explain) io.out(`${r.explain.map((e) => `    ${e}`).join("\n")}\n`);
   }
 }
 
-export function clockLine(r: ClockReport, iso: (t: number) => string): string {
-  const parts = [`${r.id.padEnd(18)} ${r.state.padEnd(11)}`];
-  if (r.target !== undefined) parts.push(`target ${formatDuration(r.target)}`);
+/** A clock's line in the pack's language (or the one asked for); durations as the SLA table writes them. */
+const words: Record<
+  Language,
+  Record<ClockReport["state"] | "target" | "elapsed" | "pausedFor" | "due" | "stopped", string>
+> = {
+  en: {
+    no_target: "no_target",
+    not_started: "not_started",
+    running: "running",
+    paused: "paused",
+    at_risk: "at_risk",
+    breached: "breached",
+    met: "met",
+    target: "target",
+    elapsed: "elapsed",
+    pausedFor: "paused",
+    due: "due",
+    stopped: "stopped",
+  },
+  ru: {
+    no_target: "без срока",
+    not_started: "не начат",
+    running: "идёт",
+    paused: "на паузе",
+    at_risk: "под угрозой",
+    breached: "нарушен",
+    met: "соблюдён",
+    target: "норма",
+    elapsed: "прошло",
+    pausedFor: "пауза",
+    due: "истекает",
+    stopped: "остановлен",
+  },
+};
+
+export function clockLine(r: ClockReport, iso: (t: number) => string, language: Language): string {
+  const w = words[language];
+  const parts = [`${r.id.padEnd(18)} ${w[r.state].padEnd(11)}`];
+  if (r.target !== undefined) parts.push(`${w.target} ${formatDuration(r.target)}`);
   if (r.state !== "no_target" && r.state !== "not_started")
-    parts.push(`elapsed ${formatDuration(r.elapsed)}`, `paused ${formatDuration(r.paused)}`);
-  if (r.due !== undefined) parts.push(`due ${iso(r.due)}`);
-  if (r.stoppedAt !== undefined) parts.push(`stopped ${iso(r.stoppedAt)}`);
+    parts.push(`${w.elapsed} ${formatDuration(r.elapsed)}`, `${w.pausedFor} ${formatDuration(r.paused)}`);
+  if (r.due !== undefined) parts.push(`${w.due} ${iso(r.due)}`);
+  if (r.stoppedAt !== undefined) parts.push(`${w.stopped} ${iso(r.stoppedAt)}`);
   return `${parts.join("  ")}  — ${r.title}`;
 }
 

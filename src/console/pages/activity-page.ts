@@ -34,7 +34,9 @@ export function activityPage(
   else {
     const rows = input.page.decisions
       .map((d) => {
-        const actions = (d.actions as Action[]).map((a) => h(describeAction(a))).join("<br>");
+        const actions = (d.actions as Action[])
+          .map((a) => h(describeAction(a, { language: ctx.lang })))
+          .join("<br>");
         const plan =
           d.writeback === "dry-run" && actions ? `<em>${h(t("wouldDo"))}:</em><br>${actions}` : actions;
         return `<tr class="decision" data-ticket="${h(`${d.instance}/${d.ticket}`)}" data-rule="${h(d.rule)}" data-writeback="${h(d.writeback)}"><td class="n">${h(moment(Date.parse(d.at), ctx.zone))}</td><td><a href="/console/tickets/${encodeURIComponent(d.instance)}/${encodeURIComponent(d.ticket)}">${h(`${d.instance}/${d.ticket}`)}</a></td><td>${h(d.pack)}${d.mode === "dry-run" ? ` <span class="state paused">dry-run</span>` : ""}</td><td>${h(d.rule)}<br><span class="muted">${h(t((d.outcome as TextKey) ?? "info"))}</span></td><td>${h(d.message)}</td><td>${h(d.citation)}</td><td>${plan || "—"}</td><td>${h(t(writebackText[d.writeback] ?? "queued"))}</td></tr>`;

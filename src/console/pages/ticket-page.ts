@@ -52,7 +52,7 @@ export function ticketPage(ctx: PageContext, view: TicketView, fragment: boolean
           e.type === "writeback" && e.deliveryId === entry.deliveryId && (e.refused?.length ?? 0) > 0,
       );
       return entry.decisions.map((d) => {
-        const actions = d.actions.map((a) => h(describeAction(a))).join("<br>");
+        const actions = d.actions.map((a) => h(describeAction(a, { language: ctx.lang }))).join("<br>");
         return `<tr class="decision" data-rule="${h(d.rule)}" data-outcome="${outcome}"><td class="n">${h(moment(Date.parse(entry.at), ctx.zone))}</td><td>${h(d.rule)}<br><span class="muted">${h(t(d.outcome))}</span></td><td>${h(d.message)}</td><td class="citation">${h(d.citation)}</td><td>${actions ? `${outcome === "dry-run" ? `<em>${h(t("wouldDo"))}:</em><br>` : ""}${actions}` : "—"}</td><td>${h(t(outcome))}${failure ? `<br><span class="bad">${failure.refused!.map((r) => h(r.reason)).join("<br>")}</span>` : ""}</td></tr>`;
       });
     })
@@ -60,7 +60,7 @@ export function ticketPage(ctx: PageContext, view: TicketView, fragment: boolean
   const older = view.older
     .map(
       (d) =>
-        `<tr><td class="n">${h(moment(Date.parse(d.at), ctx.zone))}</td><td>${h(d.rule)}</td><td>${h(d.message)}</td><td>${h(d.citation)}</td><td>${(d.actions as Parameters<typeof describeAction>[0][]).map((a) => h(describeAction(a))).join("<br>") || "—"}</td><td>${h(d.writeback)}</td></tr>`,
+        `<tr><td class="n">${h(moment(Date.parse(d.at), ctx.zone))}</td><td>${h(d.rule)}</td><td>${h(d.message)}</td><td>${h(d.citation)}</td><td>${(d.actions as Parameters<typeof describeAction>[0][]).map((a) => h(describeAction(a, { language: ctx.lang }))).join("<br>") || "—"}</td><td>${h(d.writeback)}</td></tr>`,
     )
     .join("\n");
   const retries = view.retries.length
