@@ -134,7 +134,7 @@ describe("reglament pack test", () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^sevastopol-miac: примеров: 6$/m);
     expect(ok.out).toMatch(
-      /✓ 3\.1, 3\.2: a line-3 developer lowering the priority below the matrix is corrected/,
+      /✓ 3\.1, 3\.2: разработчик 3-й линии понизил приоритет ниже допустимого матрицей — приоритет исправляется/,
     );
     expect(ok.out).toMatch(/\nвсе примеры решены как ожидалось: 6\n$/);
     const english = await cli("pack", "test", "sevastopol-miac", "--lang", "en");
@@ -161,7 +161,7 @@ describe("reglament pack test", () => {
       expect(broken.code).toBe(1);
       expect(broken.out).toMatch(/^sevastopol-miac: примеров: 6$/m);
       expect(broken.out).toMatch(
-        /✗ 3\.1, 3\.2: a line-3 developer lowering the priority below the matrix is corrected\n\s+impact-priority-matrix: ожидалось решение \(violation\), пакет его не принял/,
+        /✗ 3\.1, 3\.2: разработчик 3-й линии понизил приоритет ниже допустимого матрицей — приоритет исправляется\n\s+impact-priority-matrix: ожидалось решение \(violation\), пакет его не принял/,
       );
       expect(broken.out).toMatch(/решено не так, как ожидает регламент: 1 из 6 примеров\n$/);
       for (const english of ["examples", "expected", "the pack made none"])
