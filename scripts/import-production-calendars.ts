@@ -4,13 +4,31 @@
  * Run `npm run calendars:import` after adding a year's XML; the JSON is committed, so
  * the bridge never needs the shared folder at run time.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { packageRoot } from "../src/paths.js";
+import { scriptArgs } from "./script-args.js";
 
-const source = resolve(process.argv[2] ?? join(packageRoot, "../shared/calendars"));
 const target = join(packageRoot, "src/calendar/production");
+const usage = `usage: npm run calendars:import [-- FOLDER]
+
+Regenerates src/calendar/production/ru.json and by.json from the xmlcalendar files
+FOLDER/ru/<year>.xml and FOLDER/by/<year>.xml (default FOLDER: ../shared/calendars).
+Takes a second or two.
+
+options:
+  -h, --help   this text; changes nothing
+`;
+const { positionals } = scriptArgs("calendars:import", usage, {}, { max: 1, what: "one folder" });
+const source = resolve(positionals[0] ?? join(packageRoot, "../shared/calendars"));
+for (const country of ["ru", "by"])
+  if (!existsSync(join(source, country))) {
+    console.error(
+      `calendars:import: ${join(source, country)} does not exist; name the folder holding ru/ and by/ (npm run calendars:import -- FOLDER)`,
+    );
+    process.exit(2);
+  }
 
 /** The legal sources named in shared/calendars/README.md; other years cite the annual decree generically. */
 const decrees: Record<string, string> = {

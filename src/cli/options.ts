@@ -69,7 +69,19 @@ export function dimensionList(text: string): Dimension[] {
   return parts as Dimension[];
 }
 
-/** `30d` (days back from now) or an ISO 8601 moment. */
+/** An http(s) address such as a running bridge's (a proxy's path prefix kept), without a trailing slash. */
+export function httpUrlOption(text: string): string {
+  const url = URL.canParse(text.trim()) ? new URL(text.trim()) : undefined;
+  if (url?.protocol !== "http:" && url?.protocol !== "https:")
+    throw new InvalidArgumentError("expected an http(s) address such as http://127.0.0.1:8080");
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** `30d` (days back from now) or an ISO 8601 date or moment. */
 export function sinceOption(text: string): string {
-  return /^\d+d$/.test(text.trim()) ? text.trim() : momentOption(text);
+  if (/^\d+d$/.test(text.trim())) return text.trim();
+  if (isoMoment.test(text.trim())) return text.trim();
+  throw new InvalidArgumentError(
+    "expected days back from now such as 30d, or an ISO 8601 date or moment such as 2026-02-20 or 2026-02-20T15:00:00+03:00 (without the offset it is read in the pack's time zone)",
+  );
 }

@@ -13,6 +13,7 @@ import { logFormats } from "../server/log-formats.js";
 import type { Io } from "./io.js";
 import {
   dimensionList,
+  httpUrlOption,
   momentOption,
   parsePort,
   positiveInteger,
@@ -34,6 +35,8 @@ const configOption = () =>
 const formatOption = () =>
   new Option("--format <format>", "output format").choices(["json", "text"]).default("text");
 const packOption = () => new Option("-p, --pack <id>", "policy pack id").makeOptionMandatory();
+const langOption = (what: string) =>
+  new Option("--lang <lang>", `${what} (default: the pack's language)`).choices(["ru", "en"]);
 const instanceOption = () => new Option("-i, --instance <name>", "only this tracker instance");
 const stateOption = (what: string) => new Option("-s, --state <state...>", what).choices([...workStates]);
 const moment = (flags: string, what: string) => new Option(flags, what).argParser(momentOption);
@@ -117,6 +120,7 @@ export function buildProgram(io: Io): Command {
     .addOption(
       moment("--now <iso>", "the moment of evaluation (default: now; without an offset, in the pack's zone)"),
     )
+    .addOption(langOption("the language of the output and of the pack's messages and citations"))
     .action(async (ticket, opts) => (await import("./commands/check.js")).runCheck(ticket, opts, io));
 
   const calendar = program
@@ -159,6 +163,9 @@ export function buildProgram(io: Io): Command {
     .argument("[packs...]", "pack ids (default: the configuration's packs, or every shipped pack)")
     .option("-c, --config <file>", "test the packs as this deployment's configuration tailors them")
     .addOption(formatOption())
+    .addOption(
+      langOption("the language of the report; the cases are decided in the pack's, as they are written"),
+    )
     .action(async (packs, opts) => (await import("./commands/pack.js")).runPackTest(packs, opts, io));
 
   program
@@ -177,6 +184,7 @@ export function buildProgram(io: Io): Command {
     .option("--explain", "show, step by step, why each due moment is where it is")
     .addOption(calendarConfig())
     .addOption(formatOption())
+    .addOption(langOption("the language of the clocks' lines"))
     .action(async (ticket, opts) => (await import("./commands/sla.js")).runSla(ticket, opts, io));
 
   program
@@ -198,11 +206,22 @@ export function buildProgram(io: Io): Command {
         "error",
       ]),
     )
-    .addOption(moment("--since <date>", "decisions at or after (from the history)"))
-    .addOption(moment("--until <date>", "decisions before (from the history)"))
+    .addOption(
+      moment(
+        "--since <date>",
+        "decisions at or after (from the history; without an offset, in the pack's zone: --pack's, else the configuration's first pack's)",
+      ),
+    )
+    .addOption(moment("--until <date>", "decisions before (from the history; as --since)"))
     .addOption(instanceOption())
     .option("--pack <id>", "only decisions of this pack (from the history)")
     .addOption(configOption())
+    .addOption(
+      new Option(
+        "--bridge-url <url>",
+        "where the running bridge holding the embedded history answers (default: http://server.host:server.port)",
+      ).argParser(httpUrlOption),
+    )
     .addOption(
       new Option("-n, --limit <n>", "how many entries (1–1000)").argParser(positiveInteger(1000)).default(20),
     )
@@ -294,8 +313,13 @@ export function buildProgram(io: Io): Command {
     .addOption(
       new Option("--table <table>", "which table").choices([...historyTableNames]).default("decisions"),
     )
-    .addOption(moment("--since <date>", "rows at or after").makeOptionMandatory())
-    .addOption(moment("--until <date>", "rows before"))
+    .addOption(
+      moment(
+        "--since <date>",
+        "rows at or after (without an offset, in the zone of the configuration's first pack)",
+      ).makeOptionMandatory(),
+    )
+    .addOption(moment("--until <date>", "rows before (as --since)"))
     .addOption(new Option("--format <format>", "output format").choices(["csv", "json"]).default("csv"))
     .addOption(configOption())
     .option("-o, --out <file>", "write to this file")

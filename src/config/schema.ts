@@ -5,6 +5,7 @@ import { AlertEvent } from "../domain/decision.js";
 import { Line, Role, TrackerKind } from "../domain/enums.js";
 import { SlaOverride } from "../sla/sla-spec.js";
 import { closest, describeIssues } from "../validation/explain-issues.js";
+import { fetchableUrl } from "./bad-ports.js";
 
 export const modes = ["dry-run", "enforce"] as const;
 export const Mode = z.enum(modes);
@@ -143,7 +144,7 @@ const ProjectBinding = z.strictObject({ pack: z.string().min(1) });
 
 const TrackerInstance = z.strictObject({
   kind: TrackerKind,
-  baseUrl: z.url(),
+  baseUrl: fetchableUrl(),
   token: z.string().min(1),
   /** The shared secret webhooks must carry; unused for MantisBT polling-only instances. */
   webhookSecret: z.string().min(1).optional(),
@@ -196,7 +197,7 @@ export type PackSettings = z.infer<typeof PackSettings>;
 
 const AlertEndpoint = z.strictObject({
   name: z.string().min(1),
-  url: z.url(),
+  url: fetchableUrl(),
   secret: z.string().min(8),
   events: z.array(AlertEvent).min(1),
   /** Only alerts about these packs; all packs when absent. */

@@ -207,15 +207,19 @@ describe("reglament simulate", () => {
       .reply(200, { issues: [i1] }, { etag: "etag-1" });
     const r = await cli("simulate", `${MANTIS}/view.php?id=1`, "--config", config);
     expect(r.err).toBe("");
+    // In the pack's language, as check speaks it.
     expect(r.out).toMatch(
-      /^https:\/\/mantis\.test\/view\.php\?id=1 — sevastopol-miac \(dry-run\); judged as if its latest change/,
+      /^https:\/\/mantis\.test\/view\.php\?id=1 — sevastopol-miac \(dry-run\); решено так, будто последнее изменение \(created, автор /,
     );
     expect(r.out).toMatch(
-      /✗ violation \[impact-priority-matrix\] Приоритет «Неотложный» не соответствует влиянию «Нововведение»/,
+      /✗ нарушение \[impact-priority-matrix\] Приоритет «Неотложный» не соответствует влиянию «Нововведение»/,
     );
+    expect(r.out).toMatch(/\n {4}→ установить приоритет = "none"\n/);
     expect(r.out).toMatch(
-      /what enforce mode would send \(\d+ requests\):\n {2}PATCH https:\/\/mantis\.test\/api\/rest\/issues\/1\n {6}\{"priority":\{"id":10\}/,
+      /что отправил бы режим enforce \(запросов: \d+\):\n {2}PATCH https:\/\/mantis\.test\/api\/rest\/issues\/1\n {6}\{"priority":\{"id":10\}/,
     );
+    for (const english of ["judged as if", "violation", "citation:", "→ set", "what enforce mode"])
+      expect(r.out).not.toContain(english);
     expect(r.out).toMatch(/POST https:\/\/mantis\.test\/api\/rest\/issues\/1\/notes/);
     const byId = await cli("simulate", "sev/1", "--config", config, "--format", "json");
     const json = JSON.parse(byId.out) as { requests: { method: string; url: string }[] };

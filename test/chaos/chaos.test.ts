@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mustBeZero } from "./counts.js";
+import { leftTempDirs } from "./processes.js";
 import { faults, runChaos } from "./scenario.js";
 
 /**
@@ -17,6 +18,7 @@ describe("chaos", () => {
         "the counts that must be zero, and what the stub knows of the issues they name",
       ).toEqual({ ...Object.fromEntries(mustBeZero.map((k) => [k, 0])), offending: [] });
       if (fault === "endless-503") expect(counts.dead).toBeGreaterThan(0);
+      expect(leftTempDirs(), "the run's temporary folders, removed when it ends").toEqual([]);
     }, 120_000);
   }
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeLoopbackPort as freePort } from "../../src/redis/local-server.js";
@@ -14,6 +14,41 @@ import { redisPing } from "../helpers/redis-topology.js";
 
 const root = join(import.meta.dirname, "../..");
 
+/**
+ * The temporary folders this process made (a Redis append-only file, a bridge's
+ * configuration) and the processes it started: each run stops and removes its own when it
+ * ends, failed or not, and whatever is left — a run cut short by Ctrl-C or a kill — goes
+ * when this process exits.
+ */
+const tempDirs = new Set<string>();
+const children = new Set<ChildProcess>();
+
+function started(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+function tempDir(kind: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `reglament-chaos-${kind}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeTempDir(dir: string): void {
+  // A server killed a moment ago may still be closing its files.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  tempDirs.delete(dir);
+}
+
+/** The temporary folders made and not yet removed. */
+export const leftTempDirs = (): string[] => [...tempDirs];
+
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+});
+
 async function waitFor(what: string, ok: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -24,14 +59,19 @@ async function waitFor(what: string, ok: () => Promise<boolean>, ms = 20_000): P
 }
 
 export class RedisProcess {
-  readonly dir = mkdtempSync(join(tmpdir(), "reglament-chaos-redis-"));
+  readonly dir = tempDir("redis");
   #child: ChildProcess | undefined;
 
   private constructor(readonly port: number) {}
 
   static async start(): Promise<RedisProcess> {
     const r = new RedisProcess(await freePort());
-    await r.up();
+    try {
+      await r.up();
+    } catch (err) {
+      await r.dispose();
+      throw err;
+    }
     return r;
   }
 
@@ -41,23 +81,25 @@ export class RedisProcess {
 
   /** Starts (again) on the same append-only file: what was acknowledged before a stop is back. */
   async up(): Promise<void> {
-    this.#child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(this.port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        this.dir,
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "always",
-        "--save",
-        "",
-      ],
-      { stdio: "ignore" },
+    this.#child = started(
+      spawn(
+        "redis-server",
+        [
+          "--port",
+          String(this.port),
+          "--bind",
+          "127.0.0.1",
+          "--dir",
+          this.dir,
+          "--appendonly",
+          "yes",
+          "--appendfsync",
+          "always",
+          "--save",
+          "",
+        ],
+        { stdio: "ignore" },
+      ),
     );
     await waitFor("redis-server", () => redisPing(this.port));
   }
@@ -69,6 +111,12 @@ export class RedisProcess {
     const gone = new Promise((r) => child.once("exit", r));
     child.kill("SIGKILL");
     await gone;
+  }
+
+  /** Stops the server for good and removes its folder. */
+  async dispose(): Promise<void> {
+    await this.kill();
+    removeTempDir(this.dir);
   }
 }
 
@@ -86,6 +134,7 @@ export class BridgeProcess {
 
   private constructor(
     readonly port: number,
+    private readonly dir: string,
     readonly configFile: string,
     private readonly redisUrl: string,
     readonly role: BridgeRole,
@@ -97,7 +146,7 @@ export class BridgeProcess {
     role: BridgeRole = "all",
   ): Promise<BridgeProcess> {
     const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), "reglament-chaos-bridge-"));
+    const dir = tempDir("bridge");
     const configFile = join(dir, "reglament.yaml");
     writeFileSync(
       configFile,
@@ -136,8 +185,13 @@ export class BridgeProcess {
         },
       }),
     );
-    const b = new BridgeProcess(port, configFile, settings.redisUrl, role);
-    await b.up();
+    const b = new BridgeProcess(port, dir, configFile, settings.redisUrl, role);
+    try {
+      await b.up();
+    } catch (err) {
+      await b.dispose();
+      throw err;
+    }
     return b;
   }
 
@@ -150,14 +204,16 @@ export class BridgeProcess {
   }
 
   async up(): Promise<void> {
-    this.#child = spawn(
-      process.execPath,
-      [join(root, "bin/reglament.js"), "serve", "--config", this.configFile, "--role", this.role],
-      {
-        cwd: root,
-        env: { ...process.env, REDIS_URL: this.redisUrl, NODE_ENV: "production" },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+    this.#child = started(
+      spawn(
+        process.execPath,
+        [join(root, "bin/reglament.js"), "serve", "--config", this.configFile, "--role", this.role],
+        {
+          cwd: root,
+          env: { ...process.env, REDIS_URL: this.redisUrl, NODE_ENV: "production" },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      ),
     );
     const keep = (chunk: Buffer) => {
       this.#log = (this.#log + chunk.toString()).slice(-20_000);
@@ -180,5 +236,11 @@ export class BridgeProcess {
     const gone = new Promise((r) => child.once("exit", r));
     child.kill(signal);
     await gone;
+  }
+
+  /** Stops the process (SIGTERM) and removes its folder. */
+  async dispose(): Promise<void> {
+    await this.stop("SIGTERM");
+    removeTempDir(this.dir);
   }
 }

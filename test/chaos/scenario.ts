@@ -79,16 +79,8 @@ export async function runChaos(fault: Fault, options: ChaosOptions): Promise<Cha
   const log = options.log ?? (() => {});
   const writesPerSecond = options.writesPerSecond ?? 30;
   const retry = { attempts: 6, backoffMs: 200, maxSeconds: 20 };
-  const redis = await RedisProcess.start();
   const stub = new GitlabStub("chaos-secret", options.seed ?? 7);
   const trackerUrl = await stub.listen();
-  const settings: BridgeSettings = {
-    redisUrl: redis.url,
-    trackerUrl,
-    secret: "chaos-secret",
-    writesPerSecond,
-    retry,
-  };
   const prefix = "chaos";
   const roles: BridgeRole[] =
     fault === "two-bridges"
@@ -99,7 +91,51 @@ export async function runChaos(fault: Fault, options: ChaosOptions): Promise<Cha
           ? ["ingest", "worker", "worker"]
           : ["all"];
   const bridges: BridgeProcess[] = [];
-  for (const role of roles) bridges.push(await BridgeProcess.start(settings, prefix, role));
+  let redis: RedisProcess | undefined;
+  // Everything started is stopped, and its folder removed, however the run ends.
+  try {
+    redis = await RedisProcess.start();
+    const settings: BridgeSettings = {
+      redisUrl: redis.url,
+      trackerUrl,
+      secret: "chaos-secret",
+      writesPerSecond,
+      retry,
+    };
+    for (const role of roles) bridges.push(await BridgeProcess.start(settings, prefix, role));
+    return await underFault(fault, options, {
+      redis,
+      stub,
+      bridges,
+      prefix,
+      writesPerSecond,
+      retry,
+      started,
+    });
+  } catch (err) {
+    for (const b of bridges) log(`bridge ${b.port} log:\n${b.log}`);
+    throw err;
+  } finally {
+    for (const b of bridges) await b.dispose();
+    await stub.close();
+    await redis?.dispose();
+  }
+}
+
+interface Setup {
+  redis: RedisProcess;
+  stub: GitlabStub;
+  bridges: BridgeProcess[];
+  prefix: string;
+  writesPerSecond: number;
+  retry: { attempts: number; backoffMs: number; maxSeconds: number };
+  started: number;
+}
+
+/** The load with the fault injected, then the counts. */
+async function underFault(fault: Fault, options: ChaosOptions, setup: Setup): Promise<ChaosCounts> {
+  const { redis, stub, bridges, prefix, writesPerSecond, retry, started } = setup;
+  const log = options.log ?? (() => {});
   const retarget = () => {
     stub.targets = bridges.filter((b) => b.running && b.role !== "worker").map((b) => b.webhookUrl);
   };
@@ -108,49 +144,40 @@ export async function runChaos(fault: Fault, options: ChaosOptions): Promise<Cha
   if (unavailable.size) stub.faults.unavailable = unavailable;
   if (fault === "tracker-500") stub.faults = { failBefore: 0.1, failAfter: 0.1 };
 
-  try {
-    await load(stub, options.issues, fault === "priority-switch" ? 0.5 : 0.15, async (progress) => {
-      if (progress !== 0.4) return;
-      log(`  ${fault}: injecting the fault`);
-      if (fault === "sigkill") {
-        await bridges[0]!.stop("SIGKILL");
-        retarget();
-        await sleep(1000);
-        await bridges[0]!.up();
-        retarget();
-      } else if (fault === "redis-restart") {
-        await redis.kill();
-        await sleep(2000);
-        await redis.up();
-      } else if (fault === "rate-limit-429") {
-        stub.faults.tooManyUntil = Date.now() + 2000;
-      }
-    });
-    log(`  ${fault}: load sent, waiting for the bridge to settle`);
-    const client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
-    try {
-      await settle(stub, client, prefix);
-      return await count(
-        fault,
-        options.issues,
-        stub,
-        client,
-        prefix,
-        writesPerSecond,
-        retry,
-        unavailable,
-        started,
-      );
-    } finally {
-      client.disconnect();
+  await load(stub, options.issues, fault === "priority-switch" ? 0.5 : 0.15, async (progress) => {
+    if (progress !== 0.4) return;
+    log(`  ${fault}: injecting the fault`);
+    if (fault === "sigkill") {
+      await bridges[0]!.stop("SIGKILL");
+      retarget();
+      await sleep(1000);
+      await bridges[0]!.up();
+      retarget();
+    } else if (fault === "redis-restart") {
+      await redis.kill();
+      await sleep(2000);
+      await redis.up();
+    } else if (fault === "rate-limit-429") {
+      stub.faults.tooManyUntil = Date.now() + 2000;
     }
-  } catch (err) {
-    for (const b of bridges) log(`bridge ${b.port} log:\n${b.log}`);
-    throw err;
+  });
+  log(`  ${fault}: load sent, waiting for the bridge to settle`);
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+  try {
+    await settle(stub, client, prefix);
+    return await count(
+      fault,
+      options.issues,
+      stub,
+      client,
+      prefix,
+      writesPerSecond,
+      retry,
+      unavailable,
+      started,
+    );
   } finally {
-    for (const b of bridges) await b.stop("SIGTERM");
-    await stub.close();
-    await redis.kill();
+    client.disconnect();
   }
 }
 

@@ -123,3 +123,63 @@ describe("decisions across tickets, from the history", () => {
     ).toMatch(/Allowed choices are ticket_versions, decisions/);
   });
 });
+
+describe("a date without an offset is read in the pack's zone, never in UTC", () => {
+  // Ticket 2's decision is at 07:00Z: 10:00 in Simferopol (+03), 14:00 in Krasnoyarsk (+07).
+  it("decisions: the configuration's only pack's zone, with no --pack", async () => {
+    const r = await cli("decisions", "--config", file, "--until", "2026-03-09T09:30", "--format", "json");
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      "note: --until 2026-03-09T09:30 has no offset; read in the pack's zone Europe/Simferopol: 2026-03-09T09:30:00+03:00\n",
+    );
+    expect(JSON.parse(r.out).map((d: { ticket: string }) => d.ticket)).toEqual(["1"]);
+  });
+
+  it("decisions: with several packs, --pack's zone, else the first pack's, and the note says which", async () => {
+    const several = join(tmpdir(), `reglament-history-cli-packs-${process.pid}.yaml`);
+    writeFileSync(several, `${readFileSync(file, "utf8")}packs: { krasnoyarsk-kmiac: {} }\n`);
+    const first = await cli(
+      "decisions",
+      "--config",
+      several,
+      "--until",
+      "2026-03-09T13:30",
+      "--format",
+      "json",
+    );
+    expect(first.err).toBe(
+      "note: --until 2026-03-09T13:30 has no offset; read in the zone of krasnoyarsk-kmiac, the first of the configuration's packs (--pack names another), Asia/Krasnoyarsk: 2026-03-09T13:30:00+07:00\n",
+    );
+    expect(JSON.parse(first.out).map((d: { ticket: string }) => d.ticket)).toEqual(["1"]);
+    const named = await cli(
+      "decisions",
+      ...[
+        "--config",
+        several,
+        "--until",
+        "2026-03-09T13:30",
+        "--pack",
+        "sevastopol-miac",
+        "--format",
+        "json",
+      ],
+    );
+    expect(named.err).toMatch(/read in the pack's zone Europe\/Simferopol: 2026-03-09T13:30:00\+03:00/);
+    expect(JSON.parse(named.out).map((d: { ticket: string }) => d.ticket)).toEqual(["2", "1"]);
+  });
+
+  it("history export: the same", async () => {
+    const r = await cli(
+      "history",
+      ...["export", "--config", file, "--since", "2026-03-09T09:30", "--format", "json"],
+    );
+    expect(r.err).toMatch(
+      /^note: --since 2026-03-09T09:30 has no offset; read in the pack's zone Europe\/Simferopol: 2026-03-09T09:30:00\+03:00\n/,
+    );
+    const lines = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.ticket)).toEqual(["2", "3"]);
+  });
+});

@@ -50,6 +50,21 @@ describe("option values", () => {
     await refused(["serve", "--log-format", "xml"], /Allowed choices are pretty, json/);
   });
 
+  it("audit --since: days back or a date, and the refusal names both", async () => {
+    await refused(
+      ["audit", "--instance", "sev", "--since", "yesterday"],
+      /--since <when>' argument 'yesterday' is invalid\. expected days back from now such as 30d, or an ISO 8601 date or moment such as 2026-02-20 or 2026-02-20T15:00:00\+03:00/,
+    );
+    await refused(["audit", "--instance", "sev", "--since", "30days"], /such as 30d, or an ISO 8601 date/);
+  });
+
+  it("decisions --bridge-url: an http(s) address", async () => {
+    await refused(
+      ["decisions", "--rule", "r", "--bridge-url", "127.0.0.1:8080"],
+      /expected an http\(s\) address such as http:\/\/127\.0\.0\.1:8080/,
+    );
+  });
+
   it("a missing mandatory option is named", async () => {
     await refused(
       ["calendar", "add", "--pack", "mgerm", "--duration", "4h"],

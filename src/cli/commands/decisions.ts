@@ -1,17 +1,18 @@
-import { DateTime } from "luxon";
 import { pino } from "pino";
 import { resolveConfigPath } from "../../config/load.js";
 import type { Config } from "../../config/schema.js";
 import { Errors } from "../../errors/catalogue.js";
 import { openHistoryStore } from "../../history/open.js";
+import type { DecisionFilter, DecisionPage } from "../../history/store.js";
 import { DecisionLog, type LogEntry, type RetrySummary } from "../../queue/decision-log.js";
 import { WorkInspector } from "../../queue/inspect.js";
 import { keySpaceOf } from "../../redis/key-space.js";
 import { csv } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
+import { decisionsViaBridge } from "../history-via-bridge.js";
 import type { Io } from "../io.js";
-import { hasOffset, type TicketOption } from "../options.js";
-import { packForCli, timeForCli } from "../pack-setup.js";
+import { instantReader } from "../moments.js";
+import type { TicketOption } from "../options.js";
 import { redisForCli } from "../redis-for-cli.js";
 import { describeWork } from "./events.js";
 
@@ -57,6 +58,7 @@ interface DecisionsOptions {
   instance?: string;
   pack?: string;
   config?: string;
+  bridgeUrl?: string;
   limit: number;
   format: "json" | "text" | "csv";
 }
@@ -75,34 +77,40 @@ const csvColumns = [
   "writeback",
 ] as const;
 
-/**
- * A --since/--until moment as an instant: without an offset, a local time of --pack's
- * zone, or UTC when no pack is named — and the command says which.
- */
-function instant(io: Io, option: string, text: string, opts: DecisionsOptions): string {
-  if (hasOffset(text)) return new Date(DateTime.fromISO(text, { setZone: true }).toMillis()).toISOString();
-  const zone = opts.pack ? timeForCli(packForCli(opts.pack, opts.config)).calendar.zone : "UTC";
-  const t = DateTime.fromISO(text, { zone });
-  if (!t.isValid)
-    throw Errors.INPUT_UNREADABLE(`${option} "${text}"`, "expected ISO 8601 such as 2026-03-01");
-  io.err(
-    `note: ${option} ${text} has no offset; read in ${opts.pack ? `the pack's zone ${zone}` : "UTC (name --pack for its zone)"}: ${t.toISO({ suppressMilliseconds: true })}\n`,
-  );
-  return t.toUTC().toISO()!;
+/** The history's decisions: from the store, or through the bridge that holds the embedded one. */
+async function historyPage(
+  config: Config,
+  filter: DecisionFilter,
+  opts: DecisionsOptions,
+): Promise<DecisionPage> {
+  let store: Awaited<ReturnType<typeof openHistoryStore>>;
+  try {
+    store = await openHistoryStore(config.history, { create: false });
+  } catch (err) {
+    if (!Errors.HISTORY_IN_USE.is(err)) throw err;
+    return decisionsViaBridge(config, filter, err, opts.bridgeUrl);
+  }
+  try {
+    return await store.decisions(filter);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Decisions across tickets, from the history store: "every priority the bridge corrected last week". */
 async function fromHistory(
   config: Config,
+  configFile: string,
   opts: DecisionsOptions,
   io: Io,
   none = "no decision in the history matches",
 ): Promise<void> {
-  const since = opts.since ? instant(io, "--since", opts.since, opts) : undefined;
-  const until = opts.until ? instant(io, "--until", opts.until, opts) : undefined;
-  const store = await openHistoryStore(config.history, { create: false });
-  try {
-    const page = await store.decisions({
+  const instant = instantReader(io, config, configFile, opts.pack, "--pack names another");
+  const since = opts.since ? instant("--since", opts.since) : undefined;
+  const until = opts.until ? instant("--until", opts.until) : undefined;
+  const page = await historyPage(
+    config,
+    {
       ...(opts.ticket ? { instance: opts.ticket.instance, ticket: opts.ticket.id } : {}),
       ...(opts.instance ? { instance: opts.instance } : {}),
       ...(opts.rule ? { rule: opts.rule } : {}),
@@ -111,29 +119,29 @@ async function fromHistory(
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
       limit: opts.limit,
-    });
-    const rows = page.decisions;
-    if (opts.format === "json") io.out(`${JSON.stringify(rows, null, 2)}\n`);
-    else if (opts.format === "csv")
-      io.out(
-        csv(
-          csvColumns,
-          rows.map((d) => csvColumns.map((c) => (c === "actions" ? JSON.stringify(d.actions) : d[c]))),
-        ),
-      );
-    else
-      io.out(
-        rows.length
-          ? `${rows.map((d) => `${d.at} ${d.instance}/${d.ticket} — ${d.pack} (${d.mode}), write-back: ${d.writeback}\n    ${d.outcome} [${d.rule}] ${d.message}`).join("\n")}\n${page.next ? `(more: the first ${opts.limit} shown; narrow the query or raise --limit)\n` : ""}`
-          : `${none}\n`,
-      );
-  } finally {
-    await store.close();
-  }
+    },
+    opts,
+  );
+  const rows = page.decisions;
+  if (opts.format === "json") io.out(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (opts.format === "csv")
+    io.out(
+      csv(
+        csvColumns,
+        rows.map((d) => csvColumns.map((c) => (c === "actions" ? JSON.stringify(d.actions) : d[c]))),
+      ),
+    );
+  else
+    io.out(
+      rows.length
+        ? `${rows.map((d) => `${d.at} ${d.instance}/${d.ticket} — ${d.pack} (${d.mode}), write-back: ${d.writeback}\n    ${d.outcome} [${d.rule}] ${d.message}`).join("\n")}\n${page.next ? `(more: the first ${opts.limit} shown; narrow the query or raise --limit)\n` : ""}`
+        : `${none}\n`,
+    );
 }
 
 export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void> {
-  const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
+  const file = resolveConfigPath(opts.config);
+  const { config } = loadDeploymentConfig(file);
   for (const instance of [opts.ticket?.instance, opts.instance])
     if (instance && !Object.hasOwn(config.trackers, instance))
       throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
@@ -146,7 +154,7 @@ export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void
     opts.instance ||
     opts.pack ||
     opts.format === "csv";
-  if (across) return fromHistory(config, opts, io);
+  if (across) return fromHistory(config, file, opts, io);
   const { instance, id } = opts.ticket!;
   if (!Object.hasOwn(config.trackers, instance))
     throw Errors.UNKNOWN_INSTANCE(instance, Object.keys(config.trackers));
@@ -162,7 +170,7 @@ export async function runDecisions(opts: DecisionsOptions, io: Io): Promise<void
     if (!entries.length && !work.length && !retries.length && config.history.enabled) {
       // Past the Redis cache (the latest 100 entries of a ticket): the history has the rest.
       try {
-        return await fromHistory(config, opts, io, `no decisions recorded for ${instance}/${id}`);
+        return await fromHistory(config, file, opts, io, `no decisions recorded for ${instance}/${id}`);
       } catch (err) {
         if (!Errors.HISTORY_IN_USE.is(err) && !Errors.HISTORY_UNAVAILABLE.is(err)) throw err;
         io.out(`no decisions recorded for ${instance}/${id}\n`);

@@ -4,12 +4,11 @@ import { openHistoryStore } from "../../history/open.js";
 import { csvLine, csvStart } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
 import type { Io } from "../io.js";
-
-const storeOf = (configFile: string | undefined, create = false) =>
-  openHistoryStore(loadDeploymentConfig(resolveConfigPath(configFile)).config.history, { create });
+import { instantReader } from "../moments.js";
 
 export async function runHistoryMigrate(opts: { config?: string }, io: Io): Promise<void> {
-  const store = await storeOf(opts.config, true);
+  const { config } = loadDeploymentConfig(resolveConfigPath(opts.config));
+  const store = await openHistoryStore(config.history, { create: true });
   try {
     // openHistoryStore migrates; asking again says what the database now has.
     const versions = await store.appliedVersions();
@@ -26,7 +25,11 @@ const cell = (v: unknown) =>
       ? JSON.stringify(v)
       : v;
 
-/** Exports a table's rows in [since, until) as CSV (with a header) or JSON lines, a page at a time. */
+/**
+ * Exports a table's rows in [since, until) as CSV (with a header) or JSON lines, a page at
+ * a time. Dates without an offset are read in the configuration's first pack's zone, as
+ * `decisions` reads them.
+ */
 export async function runHistoryExport(
   opts: {
     config?: string;
@@ -38,13 +41,18 @@ export async function runHistoryExport(
   },
   io: Io,
 ): Promise<void> {
-  const store = await storeOf(opts.config);
+  const file = resolveConfigPath(opts.config);
+  const { config } = loadDeploymentConfig(file);
+  const instant = instantReader(io, config, file, undefined, "give an offset for another");
+  const since = instant("--since", opts.since);
+  const until = opts.until ? instant("--until", opts.until) : undefined;
+  const store = await openHistoryStore(config.history, { create: false });
   const sink = opts.out ? createWriteStream(opts.out) : undefined;
   const write = (text: string) => (sink ? sink.write(text) : io.out(text));
   let count = 0;
   try {
     let first = true;
-    for await (const rows of store.exportRows(opts.table, opts.since, opts.until)) {
+    for await (const rows of store.exportRows(opts.table, since, until)) {
       for (const row of rows) {
         if (opts.format === "json")
           write(`${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cell(v)])))}\n`);

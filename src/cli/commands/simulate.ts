@@ -3,9 +3,11 @@ import { pino } from "pino";
 import { verdictOf } from "../../audit/verdict.js";
 import { resolveConfigPath } from "../../config/load.js";
 import { redactUrl } from "../../config/redact-url.js";
-import type { RecordedRequest } from "../../domain/adapter.js";
+import type { RecordedRequest, TrackerAdapter } from "../../domain/adapter.js";
+import type { TrackerKind } from "../../domain/enums.js";
 import { own } from "../../domain/own.js";
 import type { TicketRef } from "../../domain/ticket.js";
+import type { Language } from "../../engine/rule.js";
 import { Errors } from "../../errors/catalogue.js";
 import { createAdapters, defaultAdapterRegistry } from "../../runtime/adapters.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
@@ -17,6 +19,68 @@ import { planOf } from "../../write-back/plan.js";
 import type { Io } from "../io.js";
 import { formatDecisionsText } from "./check.js";
 import { clockLine } from "./sla.js";
+
+/** Simulate's words, in the language of the pack that judges the ticket. */
+const words: Record<
+  Language,
+  {
+    judged: (kind: string, actor: string, at: string | undefined) => string;
+    ownChange: string;
+    clocks: string;
+    wouldSend: (requests: number, superseded: boolean) => string;
+  }
+> = {
+  en: {
+    judged: (kind, actor, at) =>
+      `judged as if its latest change (${kind} by ${actor}${at ? ` at ${at}` : ""}) had just happened`,
+    ownChange: "the latest change is the bridge's own: nothing to judge",
+    clocks: "clocks",
+    wouldSend: (n, superseded) =>
+      `what enforce mode would send (${n ? `${n} requests` : "nothing"}${superseded ? "; superseded: the ticket changed while this ran" : ""})`,
+  },
+  ru: {
+    judged: (kind, actor, at) =>
+      `решено так, будто последнее изменение (${kind}, автор ${actor}${at ? `, ${at}` : ""}) случилось только что`,
+    ownChange: "последнее изменение сделал сам мост: решать нечего",
+    clocks: "сроки",
+    wouldSend: (n, superseded) =>
+      `что отправил бы режим enforce (${n ? `запросов: ${n}` : "ничего"}${superseded ? "; прервано: заявку изменили, пока шла симуляция" : ""})`,
+  },
+};
+
+/** How each tracker writes a ticket's id, so a mistyped one is refused before any request. */
+const idShapes: Record<TrackerKind, { valid: (id: string) => boolean; example: string }> = {
+  mantis: { valid: (id) => /^\d+$/.test(id), example: "1024" },
+  // The project by its path, or by its numeric id where the configuration names it so.
+  gitlab: { valid: (id) => /^[^#\s]+#[1-9]\d*$/.test(id), example: "group/project#17" },
+  yandex: { valid: (id) => /^[A-Z][A-Z0-9]*-[1-9]\d*$/.test(id), example: "SUPPORT-17" },
+};
+
+/**
+ * The ticket a target names: a link to a configured tracker's ticket, or <instance>/<id>
+ * in that tracker's own form. Checked here, not by the tracker: a typo is the person's
+ * usage error, and no request should leave for it.
+ */
+function ticketRefOf(target: string, adapters: ReadonlyMap<string, TrackerAdapter>): TicketRef {
+  for (const adapter of adapters.values()) {
+    const ref = adapter.refFromUrl(target);
+    if (ref) return ref;
+  }
+  const slash = target.indexOf("/");
+  const instance = target.slice(0, Math.max(0, slash));
+  const id = target.slice(slash + 1);
+  const adapter = slash > 0 ? adapters.get(instance) : undefined;
+  if (!adapter)
+    throw Errors.USAGE(
+      `"${target}" is neither a link to a configured tracker's ticket nor <instance>/<id> of one of ${[...adapters.keys()].join(", ") || "(no instance configured)"}`,
+    );
+  const shape = idShapes[adapter.kind];
+  if (!shape.valid(id))
+    throw Errors.USAGE(
+      `"${id}" is not a ticket id of ${instance} (${adapter.kind}); write it as ${instance}/${shape.example}, or paste the ticket's link`,
+    );
+  return { tracker: adapter.kind, instance, id };
+}
 
 /**
  * `reglament simulate <ticket URL | instance/id>`: one live ticket as if its latest change
@@ -36,18 +100,7 @@ export async function runSimulate(
   const adapters = createAdapters(config, defaultAdapterRegistry(), pino({ level: "silent" }), (r) =>
     requests.push(r),
   );
-  let ref: TicketRef | undefined;
-  for (const adapter of adapters.values()) ref ??= adapter.refFromUrl(target);
-  if (!ref) {
-    const slash = target.indexOf("/");
-    const instance = target.slice(0, slash);
-    const adapter = slash > 0 ? adapters.get(instance) : undefined;
-    if (!adapter)
-      throw Errors.USAGE(
-        `"${target}" is neither a link to a configured tracker's ticket nor <instance>/<id> of one of ${[...adapters.keys()].join(", ")}`,
-      );
-    ref = { tracker: adapter.kind, instance, id: target.slice(slash + 1) };
-  }
+  const ref = ticketRefOf(target, adapters);
   const adapter = adapters.get(ref.instance)!;
   const ticket = await adapter.fetchTicket(ref);
   const binding = own(own(config.trackers, ref.instance)?.projects, ticket.ref.project ?? "");
@@ -79,22 +132,20 @@ export async function runSimulate(
     );
     return;
   }
+  const w = words[pack.language];
+  const { change } = verdict;
   io.out(
-    `${ticket.ref.url ?? `${ref.instance}/${ref.id}`} — ${pack.id} (${pack.mode}); judged as if its latest change (${verdict.change.kind} by ${verdict.change.actor.id}${verdict.change.at ? ` at ${verdict.change.at}` : ""}) had just happened\n\n`,
+    `${ticket.ref.url ?? `${ref.instance}/${ref.id}`} — ${pack.id} (${pack.mode}); ${w.judged(change.kind, change.actor.id, change.at)}\n\n`,
   );
-  io.out(
-    verdict.ownChange
-      ? "the latest change is the bridge's own: nothing to judge\n"
-      : formatDecisionsText(verdict.decisions),
-  );
+  io.out(verdict.ownChange ? `${w.ownChange}\n` : formatDecisionsText(verdict.decisions, pack.language));
   if (clocks.length) {
-    io.out("\nclocks:\n");
+    io.out(`\n${w.clocks}:\n`);
     for (const r of clocks)
-      io.out(`  ${clockLine(r, (t) => calendar.iso(t))}\n${r.explain.map((e) => `      ${e}`).join("\n")}\n`);
+      io.out(
+        `  ${clockLine(r, (t) => calendar.iso(t), pack.language)}\n${r.explain.map((e) => `      ${e}`).join("\n")}\n`,
+      );
   }
-  io.out(
-    `\nwhat enforce mode would send (${requests.length ? `${requests.length} requests` : "nothing"}${outcome?.outcome === "superseded" ? "; superseded: the ticket changed while this ran" : ""}):\n`,
-  );
+  io.out(`\n${w.wouldSend(requests.length, outcome?.outcome === "superseded")}:\n`);
   for (const r of requests)
     io.out(
       `  ${r.method} ${redactUrl(r.url)}${r.body !== undefined ? `\n      ${JSON.stringify(r.body)}` : ""}\n`,
