@@ -1,4 +1,11 @@
-import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
+import type { Logger } from "pino";
+import type {
+  AdapterFactory,
+  NativeReading,
+  TrackerAdapter,
+  UpdatedPage,
+  UpdatedTicket,
+} from "../../src/domain/adapter.js";
 import { creationOf } from "../../src/domain/change.js";
 import { Errors } from "../../src/errors/catalogue.js";
 import { accessDenied } from "../../src/errors/tracker-error.js";
@@ -10,38 +17,33 @@ import { YandexClient } from "./client.js";
 import { toTrackerDate } from "./dates.js";
 import { date, ticketFromIssue, type YandexNormaliser } from "./normalise.js";
 import { YandexOptions } from "./options.js";
-import { ChangelogItem, TrackerComment, TrackerIssue } from "./payloads.js";
+import { readChangelog, readComments } from "./paging.js";
+import { TrackerIssue } from "./payloads.js";
+import { PAGED_RESULT_LIMIT, scrollSearch } from "./scroll.js";
 import { parseTrigger, verifyTriggerSecret } from "./trigger.js";
 import { YandexWriter } from "./write-back.js";
-
-/** Changelog pages walked for one ticket (50 entries each); older entries are not needed to decide. */
-const maxChangelogPages = 10;
 
 export function createYandexAdapter(
   n: YandexNormaliser,
   client: YandexClient,
-  settings: { queues: readonly string[]; bridgeUser: string; webhookSecret?: string; now?: () => number },
+  settings: {
+    queues: readonly string[];
+    bridgeUser: string;
+    webhookSecret?: string;
+    now?: () => number;
+    logger?: Pick<Logger, "info" | "warn">;
+  },
 ): TrackerAdapter {
   const writer = new YandexWriter(client, n);
   const now = settings.now ?? Date.now;
   const issuePath = (key: string) => `/v2/issues/${encodeURIComponent(key)}`;
-
-  async function changelog(key: string): Promise<ChangelogItem[]> {
-    const items: ChangelogItem[] = [];
-    let after: string | undefined;
-    for (let page = 0; page < maxChangelogPages; page++) {
-      const res = await client.request<unknown>(`read the changelog of ${key}`, {
-        method: "GET",
-        url: `${issuePath(key)}/changelog`,
-        params: { perPage: 50, ...(after ? { id: after } : {}) },
-      });
-      const batch = ChangelogItem.array().parse(res.data);
-      items.push(...batch);
-      if (batch.length < 50) break;
-      after = batch.at(-1)!.id;
-    }
-    return items;
-  }
+  const listed = (queue: string, data: unknown): UpdatedTicket[] =>
+    TrackerIssue.array()
+      .parse(data)
+      .map((issue) => ({
+        ref: { tracker: "yandex" as const, instance: n.instance, project: queue, id: issue.key },
+        updatedAt: date(issue.updatedAt, "updatedAt"),
+      }));
 
   return {
     kind: "yandex",
@@ -70,23 +72,19 @@ export function createYandexAdapter(
       }
     },
 
-    checkCapabilities: (needs) => checkYandexCapabilities(client, n, needs),
+    checkCapabilities: (needs) =>
+      checkYandexCapabilities(client, n, needs, {
+        bridgeUser: settings.bridgeUser,
+        ...(settings.logger ? { logger: settings.logger } : {}),
+      }),
 
     async fetchTicket(ref) {
       const [issue, comments, log] = await Promise.all([
         client.request<unknown>(`read ${ref.id}`, { method: "GET", url: issuePath(ref.id) }),
-        client.request<unknown>(`read the comments of ${ref.id}`, {
-          method: "GET",
-          url: `${issuePath(ref.id)}/comments`,
-        }),
-        changelog(ref.id),
+        readComments(client, n, ref.id),
+        readChangelog(client, n, ref.id, settings.logger),
       ]);
-      return ticketFromIssue(
-        n,
-        TrackerIssue.parse(issue.data),
-        TrackerComment.array().parse(comments.data),
-        log,
-      );
+      return ticketFromIssue(n, TrackerIssue.parse(issue.data), comments, log);
     },
 
     async fetchFields(ref) {
@@ -97,12 +95,6 @@ export function createYandexAdapter(
     applyActions: (ref, actions, { marker, beforeWrite }) =>
       writer.apply(ref.id, actions, marker, beforeWrite),
 
-    /**
-     * `POST /v2/issues/_search` with a filter on the queue and `updated` from the cursor,
-     * oldest first. The cursor moves to the newest `updatedAt` listed, so every request
-     * stays within the first pages and the 10,000-result paging limit is never reached; a
-     * full page sharing one timestamp moves on by page number instead.
-     */
     refFromUrl(url) {
       const base = withoutTrailingSlashes(n.options.webUrl);
       const m = url.startsWith(base) ? /^\/([A-Z][A-Z0-9]*)-(\d+)\b/.exec(url.slice(base.length)) : null;
@@ -123,34 +115,46 @@ export function createYandexAdapter(
         .map((issue) => ticketFromIssue(n, issue));
     },
 
+    /**
+     * Page by page while the window holds at most 10,000 issues (X-Total-Count on the
+     * first page); past that, paged output would stop short, so the queue is scrolled
+     * instead (scroll.ts), in the same order.
+     */
     async *listUpdated({ since, until, projects }) {
       for (const queue of projects ?? settings.queues) {
+        const body = {
+          filter: {
+            queue,
+            updated: { from: toTrackerDate(since), ...(until ? { to: toTrackerDate(until) } : {}) },
+          },
+          order: "+updated",
+        };
         for (let page = 1; ; page++) {
           const res = await client.request<unknown>(`list queue ${queue}`, {
             method: "POST",
             url: "/v2/issues/_search",
             params: { perPage: n.options.pageSize, page },
-            data: {
-              filter: {
-                queue,
-                updated: { from: toTrackerDate(since), ...(until ? { to: toTrackerDate(until) } : {}) },
-              },
-              order: "+updated",
-            },
+            data: body,
           });
-          const listed = TrackerIssue.array()
-            .parse(res.data)
-            .map((issue) => ({
-              ref: { tracker: "yandex" as const, instance: n.instance, project: queue, id: issue.key },
-              updatedAt: date(issue.updatedAt, "updatedAt"),
-            }));
-          if (listed.length) yield listed;
+          if (page === 1 && Number(res.headers["x-total-count"] ?? 0) > PAGED_RESULT_LIMIT) {
+            for await (const batch of scrollSearch(client, `scroll queue ${queue}`, body, n.options.pageSize))
+              yield listed(queue, batch);
+            break;
+          }
+          const tickets = listed(queue, res.data);
+          if (tickets.length) yield tickets;
           const totalPages = Number(res.headers["x-total-pages"] ?? 1);
-          if (page >= totalPages || listed.length < n.options.pageSize) break;
+          if (page >= totalPages || tickets.length < n.options.pageSize) break;
         }
       }
     },
 
+    /**
+     * `POST /v2/issues/_search` with a filter on the queue and `updated` from the cursor,
+     * oldest first. The cursor moves to the newest `updatedAt` listed, so every request
+     * stays within the first pages and the 10,000-result paging limit is never reached; a
+     * full page sharing one timestamp moves on by page number instead.
+     */
     async listUpdatedSince(cursorText): Promise<UpdatedPage> {
       const cursor = readCursor<Watermark>(cursorText);
       const start = new Date(now() - n.options.backfillHours * 3600_000).toISOString();
@@ -165,16 +169,11 @@ export function createYandexAdapter(
           params: { perPage: n.options.pageSize, page },
           data: { filter: { queue, updated: { from: toTrackerDate(since) } }, order: "+updated" },
         });
-        const listed = TrackerIssue.array()
-          .parse(res.data)
-          .map((issue) => ({
-            ref: { tracker: "yandex" as const, instance: n.instance, project: queue, id: issue.key },
-            updatedAt: date(issue.updatedAt, "updatedAt"),
-          }));
-        tickets.push(...listed);
+        const page1 = listed(queue, res.data);
+        tickets.push(...page1);
         const totalPages = Number(res.headers["x-total-pages"] ?? 1);
-        const more = page < totalPages && listed.length === n.options.pageSize;
-        next[queue] = nextWatermark(at, listed.at(-1)?.updatedAt ?? since, more);
+        const more = page < totalPages && page1.length === n.options.pageSize;
+        next[queue] = nextWatermark(at, page1.at(-1)?.updatedAt ?? since, more);
       }
       return { tickets, cursor: JSON.stringify(next) };
     },
@@ -214,6 +213,7 @@ export const yandexAdapterFactory: AdapterFactory = {
         queues: Object.keys(config.projects),
         bridgeUser: config.bridgeUser,
         ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
+        logger: deps.logger,
       },
     );
   },

@@ -9,7 +9,8 @@ import type { YandexOptions } from "./options.js";
 /**
  * The Yandex Tracker API over axios: `Authorization: OAuth <token>` (or `Bearer` with an
  * IAM token), the organisation header, JSON. Errors carry `errorMessages` and per-field
- * `errors`; 429 and 5xx are retryable, 409 (the issue's version moved on) is a conflict
+ * `errors`; 429 and 5xx are retryable, 409 and 412 (both documented as "a conflict when
+ * editing the object … an invalid update version", answer-error-409/412) are a conflict
  * the pipeline answers by deciding again, other 4xx are permanent.
  */
 export class YandexClient {
@@ -60,17 +61,32 @@ export class YandexClient {
         ...(Array.isArray(body.errorMessages) ? body.errorMessages.map(String) : []),
         ...Object.entries(body.errors ?? {}).map(([field, message]) => `${field}: ${String(message)}`),
       ].join("; ");
-      return new TrackerRequestError({
-        instance: this.instance,
-        what,
-        status,
-        reason: said || statusText || "error",
-        retryable: status === 429 || status >= 500,
-        conflict: status === 409,
-        retryAfterMs: TrackerRequestError.parseRetryAfter(headers["retry-after"] as string | undefined),
-      });
+      return new YandexRequestError(
+        {
+          instance: this.instance,
+          what,
+          status,
+          reason: said || statusText || "error",
+          retryable: status === 429 || status >= 500,
+          conflict: status === 409 || status === 412,
+          retryAfterMs: TrackerRequestError.parseRetryAfter(headers["retry-after"] as string | undefined),
+        },
+        Object.fromEntries(
+          Object.entries(body.errors ?? {}).map(([field, message]) => [field, String(message)]),
+        ),
+      );
     }
     const reason = isAxiosError(err) && err.code === "ECONNABORTED" ? "timed out" : (err as Error).message;
     return new TrackerRequestError({ instance: this.instance, what, reason, retryable: true });
+  }
+}
+
+/** A refusal with the per-field `errors` the API sent (`{"errors": {"resolution": "…"}}`), by field id. */
+export class YandexRequestError extends TrackerRequestError {
+  constructor(
+    options: ConstructorParameters<typeof TrackerRequestError>[0],
+    readonly fieldErrors: Readonly<Record<string, string>> = {},
+  ) {
+    super(options);
   }
 }

@@ -49,13 +49,36 @@ function value(n: YandexNormaliser, field: string, v: unknown): unknown {
   return ref.key ?? (ref.id === undefined ? undefined : String(ref.id));
 }
 
+/**
+ * A queue's local field is keyed in the issue by its id, `<hex>--<key>`
+ * (`6054ae3a2b6b2c7f80bb9a93--loc_field_key`, get-local-fields.md; the official client
+ * reads every key with `--` in it as one, by what follows). The ticket keeps it under
+ * its key, or under the whole id where the key is already taken.
+ */
+export function localFieldKey(id: string): string | undefined {
+  const at = id.lastIndexOf("--");
+  return at > 0 && at + 2 < id.length ? id.slice(at + 2) : undefined;
+}
+
+function localFields(n: YandexNormaliser, issue: TrackerIssue, taken: ReadonlySet<string>) {
+  const out: Record<string, unknown> = {};
+  for (const [id, raw] of Object.entries(issue)) {
+    const key = localFieldKey(id);
+    if (!key) continue;
+    const kept = value(n, id, raw);
+    if (kept === undefined) continue;
+    out[taken.has(key) || key in out ? id : key] = kept;
+  }
+  return out;
+}
+
 function history(n: YandexNormaliser, items: readonly ChangelogItem[]): HistoryEntry[] {
   return items.flatMap((item) => {
     const by = actorOf(item.updatedBy);
     const at = date(item.updatedAt, "changelog updatedAt");
     return [
       ...item.fields.map((f) => ({
-        field: own(fieldNames, f.field.id) ?? f.field.id,
+        field: own(fieldNames, f.field.id) ?? localFieldKey(f.field.id) ?? f.field.id,
         from: value(n, f.field.id, f.from),
         to: value(n, f.field.id, f.to),
         by,
@@ -119,6 +142,7 @@ export function ticketFromIssue(
     // Files are listed by a request of their own (GET /v3/issues/{key}/attachments), not read yet.
     attachments: [],
     custom: {
+      ...localFields(n, issue, new Set(["followers", "version"])),
       followers: issue.followers.map((f) => f.id),
       ...(issue.version ? { version: issue.version } : {}),
     },

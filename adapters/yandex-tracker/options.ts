@@ -26,6 +26,18 @@ export const YandexOptions = z
     }),
     /** Tracker status key → the pack's status; a key not listed is used as it is. */
     statuses: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /**
+     * The resolution a transition into a status carries (`POST …/_execute` body
+     * `{"resolution": …}`, as the official client closes issues), by the status's Tracker
+     * key or the pack's name for it: `{ closed: fixed }`.
+     */
+    resolutions: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /** Other fields a transition's screen requires, by status (key or pack name) → field id → value. */
+    transitionFields: z.record(z.string().min(1), z.record(z.string().min(1), z.unknown())).default({}),
+    /** Comments read per issue at most; an issue with more is refused by name rather than read in part. */
+    maxComments: z.number().int().min(50).default(5000),
+    /** Changelog entries kept per issue, the newest; older ones are dropped (and logged), never the newest. */
+    maxChangelogEntries: z.number().int().min(50).default(5000),
     /** Where people open an issue, for links: `<webUrl>/<KEY>`. */
     webUrl: z.url().default("https://tracker.yandex.ru"),
     /** Issues per page when listing for reconciliation. */

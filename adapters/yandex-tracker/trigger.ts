@@ -53,6 +53,21 @@ export function verifyTriggerSecret(
   }
 }
 
+/**
+ * The delivery's id, the same for every repetition of one trigger request and different
+ * for every change. The issue's `version` goes up with each change (answer-issue.md), so
+ * two changes within one second never share an id; the comment's id tells apart changes
+ * that leave the version where it was, should a comment be one. Without `version` (a
+ * trigger set up by the earlier template) the update time stands in for it, whose
+ * precision the variables reference does not give (`{{issue.updatedAt.iso8601}}`): two
+ * changes within the same rendered instant then count as one delivery.
+ */
+export function deliveryIdOf(body: TriggerBody): string {
+  const { key, event, updatedAt, version, commentId } = body;
+  const state = version === undefined ? updatedAt : `v${version}`;
+  return `yandex-${key}-${state}${commentId === undefined ? "" : `-c${commentId}`}-${event}`;
+}
+
 export function parseTrigger(instance: string, req: WebhookRequest): ParsedWebhook {
   let body: unknown;
   try {
@@ -68,16 +83,20 @@ export function parseTrigger(instance: string, req: WebhookRequest): ParsedWebho
     const problems = explainIssues(result.error.issues, { input: body, schema: TriggerBody });
     throw Errors.WEBHOOK_INVALID(
       instance,
-      `not the documented trigger body {key, event, actor, updatedAt}: ${problems.slice(0, 5).join("; ")}`,
+      `not the documented trigger body {key, event, actor, updatedAt, version?, commentId?}: ${problems.slice(0, 5).join("; ")}`,
     );
   }
-  const { key, event, updatedAt } = result.data;
   return {
     handled: true,
     events: [
       {
-        deliveryId: `yandex-${key}-${updatedAt}-${event}`,
-        ref: { tracker: "yandex", instance, project: key.slice(0, key.lastIndexOf("-")), id: key },
+        deliveryId: deliveryIdOf(result.data),
+        ref: {
+          tracker: "yandex",
+          instance,
+          project: result.data.key.slice(0, result.data.key.lastIndexOf("-")),
+          id: result.data.key,
+        },
       },
     ],
   };

@@ -4,16 +4,17 @@ import { TrackerRequestError } from "../../src/errors/tracker-error.js";
 import { ApplyOutcome } from "../support/apply-outcome.js";
 import { paced } from "../support/paced.js";
 import type { YandexClient } from "./client.js";
-import { statusKey, statusValue, type YandexNormaliser } from "./normalise.js";
-import { TrackerComment, TrackerIssue, Transition } from "./payloads.js";
+import { statusKey, type YandexNormaliser } from "./normalise.js";
+import { readComments } from "./paging.js";
+import { TrackerIssue } from "./payloads.js";
+import { executeTransition } from "./transition.js";
 
 /**
  * Neutral actions → Yandex Tracker API calls, idempotently: the issue is read first and
  * only what is not already so is written. Priority, assignee and tags go out in one
- * `PATCH /v2/issues/{key}?version=N` (a 409 means a person changed it meanwhile); a
- * status can only change through a transition of the issue's workflow
- * (`GET …/transitions`, `POST …/transitions/{id}/_execute`); comments end with a marker a
- * replayed job finds.
+ * `PATCH /v2/issues/{key}?version=N` (a 409 or 412 means a person changed it meanwhile);
+ * a status can only change through a transition of the issue's workflow (transition.ts);
+ * comments end with a marker a replayed job finds among all the issue's comments.
  */
 export class YandexWriter {
   constructor(
@@ -122,19 +123,13 @@ export class YandexWriter {
       const target = statusKey(this.n, transition.status);
       if (issue.status.key === target) outcome.skipped.push(transition);
       else {
-        await this.#transition(request, key, path, target, transition.status);
+        await executeTransition(request, this.n, key, target, transition.status);
         outcome.applied.push(transition);
       }
     }
     if (notes.length) {
-      const existing = TrackerComment.array().parse(
-        (
-          await request<unknown>(`read the comments of ${key}`, {
-            method: "GET",
-            url: `${path}/comments`,
-          })
-        ).data,
-      );
+      // All of them: the marker of a replayed job's comment is among the newest.
+      const existing = await readComments({ request }, this.n, key);
       for (const { action, index } of notes) {
         const tag = `[${action.key ?? `${marker}/${index}`}]`;
         if (existing.some((c) => c.text.includes(tag))) {
@@ -151,35 +146,5 @@ export class YandexWriter {
       }
     }
     return outcome;
-  }
-
-  async #transition(
-    request: YandexClient["request"],
-    key: string,
-    path: string,
-    target: string,
-    status: string,
-  ): Promise<void> {
-    const available = Transition.array().parse(
-      (
-        await request<unknown>(`list the transitions of ${key}`, {
-          method: "GET",
-          url: `${path}/transitions`,
-        })
-      ).data,
-    );
-    const step = available.find((t) => t.to.key === target);
-    if (!step) {
-      const names = available.map((t) => `${t.id} → ${t.to.key}${t.to.display ? ` (${t.to.display})` : ""}`);
-      throw this.#refused(
-        `move ${key} to "${statusValue(this.n, target)}"`,
-        `the issue's workflow has no transition to status "${target}" from where it is now; available: ${names.join(", ") || "none"} (map the pack's "${status}" in options.statuses if its key differs)`,
-      );
-    }
-    await request(`move ${key} to "${target}"`, {
-      method: "POST",
-      url: `${path}/transitions/${encodeURIComponent(step.id)}/_execute`,
-      data: {},
-    });
   }
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import { type Dimension, dimensions } from "../reports/sla-report.js";
+import { withoutTrailingSlashes } from "../text/base-url.js";
 
 /**
  * Parsers of the CLI's option values, run by commander before any command's code is
@@ -74,7 +75,7 @@ export function httpUrlOption(text: string): string {
   const url = URL.canParse(text.trim()) ? new URL(text.trim()) : undefined;
   if (url?.protocol !== "http:" && url?.protocol !== "https:")
     throw new InvalidArgumentError("expected an http(s) address such as http://127.0.0.1:8080");
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  return `${url.origin}${withoutTrailingSlashes(url.pathname)}`;
 }
 
 /** `30d` (days back from now) or an ISO 8601 date or moment. */

@@ -145,6 +145,39 @@ describe("MGERM on Yandex Tracker, enforce mode", () => {
     expect(after.filter((e) => e.type === "writeback")).toHaveLength(1);
   });
 
+  it("a person moves the issue while the transition is on its way (412): decided afresh, nothing written", async () => {
+    await start();
+    serveIssue(trackerIssue(), [], skippedCheck);
+    const writes = nock(TRACKER_API)
+      .get("/v2/issues/MGERM-12")
+      .times(2)
+      .reply(200, trackerIssue())
+      .get("/v2/issues/MGERM-12/transitions")
+      .reply(200, [transitionTo("backToError", "errorFound", "Найдена ошибка")])
+      .post("/v2/issues/MGERM-12/transitions/backToError/_execute", {})
+      .reply(412, { errorMessages: ["Version conflict"], errors: {}, statusCode: 412 });
+    // The developer has moved it back by hand meanwhile: nothing is left to correct.
+    serveIssue(
+      trackerIssue({ status: status("errorFound", "Найдена ошибка", "6") }),
+      [],
+      [
+        ...skippedCheck,
+        changelogEntry("c3", "2026-03-10T09:00:02.000+0000", developer, "IssueWorkflow", [
+          {
+            id: "status",
+            from: status("transferToProduction", "Перенос на основную среду", "7"),
+            to: status("errorFound", "Найдена ошибка", "6"),
+          },
+        ]),
+      ],
+    );
+    await trigger("2026-03-10T09:00:00.000+0000");
+    const log = await until(entries, (es) => es.filter((e) => e.type === "decisions").length >= 2);
+    expect(writes.pendingMocks()).toEqual([]);
+    expect(log.find((e) => e.type === "writeback")).toMatchObject({ result: "superseded" });
+    expect(log.filter((e) => e.type === "writeback")).toHaveLength(1);
+  });
+
   it("a comment on a ticket closed as a duplicate → one reply quoting the key; the trigger of that reply → nothing more", async () => {
     await start();
     const closed = trackerIssue({

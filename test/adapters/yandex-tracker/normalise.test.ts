@@ -63,3 +63,44 @@ describe("Yandex Tracker issue → ticket", () => {
     expect(t.status).toEqual({ value: "needInfo", native: "needInfoClient", label: "Нужна информация" });
   });
 });
+
+describe("Yandex Tracker local (queue) fields", () => {
+  it("keeps `<id>--<key>` fields in custom under their key, the whole id where the key is taken; names them so in history", () => {
+    const n = yandexNormaliser({ orgId: "1" });
+    const issue = TrackerIssue.parse(
+      trackerIssue({
+        // As get-local-fields.md names a local field: "6054ae3a2b6b2c7f80bb9a93--loc_field_key".
+        "6054ae3a2b6b2c7f80bb9a93--supportLine": "Вторая линия",
+        "6054ae3a2b6b2c7f80bb9a93--clinic": { self: "…", id: "42", key: "clinic1", display: "Клиника №1" },
+        "6054ae3a2b6b2c7f80bb9a93--followers": ["a", "b"],
+        "6054ae3a2b6b2c7f80bb9a93--empty": null,
+      }),
+    );
+    const changed = ChangelogItem.array().parse([
+      {
+        id: "c9",
+        updatedAt: "2026-03-10T09:00:00.000+0000",
+        updatedBy: customer,
+        type: "IssueUpdated",
+        fields: [
+          {
+            field: { id: "6054ae3a2b6b2c7f80bb9a93--supportLine" },
+            from: "Первая линия",
+            to: "Вторая линия",
+          },
+        ],
+      },
+    ]);
+    const t = ticketFromIssue(n, issue, [], changed);
+    expect(t.custom).toEqual({
+      supportLine: "Вторая линия",
+      clinic: "clinic1",
+      "6054ae3a2b6b2c7f80bb9a93--followers": ["a", "b"],
+      followers: ["1130000011111111"],
+      version: 7,
+    });
+    expect(t.history).toEqual([
+      expect.objectContaining({ field: "supportLine", from: "Первая линия", to: "Вторая линия" }),
+    ]);
+  });
+});
