@@ -83,7 +83,13 @@ export class DecisionLog {
   }
 
   /** Updates the ticket's one summary of a job's retries. */
-  async retrying(instance: string, id: string, summary: RetrySummary): Promise<void> {
+  /** `level`: debug while the tracker is down — its outage is told once, by the tracker's state, not per job. */
+  async retrying(
+    instance: string,
+    id: string,
+    summary: RetrySummary,
+    level: "warn" | "debug" = "warn",
+  ): Promise<void> {
     const key = this.#retryKey(instance, id);
     await this.redis
       .multi()
@@ -91,7 +97,7 @@ export class DecisionLog {
       .pexpire(key, 7 * 24 * 3600_000)
       .exec();
     if (summary.tries === 1 || summary.ended)
-      this.logger.warn({ instance, ticket: id, ...summary }, `${summary.kind} retrying`);
+      this.logger[level]({ instance, ticket: id, ...summary }, `${summary.kind} retrying`);
   }
 
   /** The ticket's retry summaries, most recent first. */

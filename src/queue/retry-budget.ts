@@ -11,6 +11,8 @@ export interface RetryState {
   tries: number;
   /** The last answer, for the dead-letter entry. */
   last: string;
+  /** Every failure so far was the tracker not answering (its outage is logged once, not per job). */
+  outage?: boolean;
 }
 
 export class RetryBudget {

@@ -9,7 +9,9 @@ import { Errors } from "../errors/catalogue.js";
 /**
  * A private redis-server for a laptop run: started on a free loopback port with an
  * append-only file under the data folder, so queued work survives a restart, started
- * again if it dies, and stopped with the bridge.
+ * again if it dies, and stopped with the bridge. It runs in a process group of its own:
+ * a terminal's Ctrl-C goes to the whole foreground group, and the server must not die
+ * under the bridge while the bridge is still shutting down in order.
  */
 
 export function findOnPath(binary: string, path = process.env.PATH ?? ""): string | undefined {
@@ -39,6 +41,8 @@ export function freeLoopbackPort(): Promise<number> {
 export interface LocalRedis {
   url: string;
   dataDir: string;
+  /** The bridge is shutting down: from now on the server's exit is expected, not a death to restart. */
+  stopping(): void;
   stop(): Promise<void>;
 }
 
@@ -96,10 +100,63 @@ function runningOn(lockPath: string): LockFile | undefined {
   }
 }
 
+/** The pid of the redis-server answering on this loopback port, if one answers. */
+async function pidOnPort(port: number): Promise<number | undefined> {
+  const probe = new Redis(port, "127.0.0.1", {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on("error", () => {});
+  try {
+    await probe.connect();
+    const pid = /^process_id:(\d+)/m.exec(await probe.info("server"))?.[1];
+    return pid ? Number(pid) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /**
- * Starts the private redis-server, refusing a data folder another one already uses (two
- * servers on one append-only file would corrupt it), and starts it again on the same port
- * and file if it dies while the bridge runs.
+ * The server a bridge left running when it was killed outright (SIGKILL, a crash): in a
+ * group of its own, nothing else stops it. It is stopped here — SIGTERM lets it finish its
+ * append-only file — so that the new one starts on that file. Only a process that proves to
+ * be that server (its port answers with its pid) is signalled; the pid may have been reused.
+ */
+async function stopLeftOver(
+  lock: LockFile,
+  dataDir: string,
+  timeoutMs: number,
+  logger: Logger | undefined,
+): Promise<void> {
+  const pid = await pidOnPort(lock.port);
+  // A live process that does not answer cannot be told apart from a hung server on the file.
+  if (pid === undefined)
+    throw Errors.REDIS_DATA_DIR_IN_USE(dataDir, lock.redisPid, lock.port, lock.bridgePid);
+  if (pid !== lock.redisPid) return;
+  logger?.warn(
+    { redisPid: pid, port: lock.port, bridgePid: lock.bridgePid },
+    "the private redis-server of a bridge that was killed still runs; stopping it and starting a new one on its append-only file",
+  );
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  // Done when its port no longer answers: it closes it last, once its file is written. (Its
+  // pid may stay a while, a zombie nobody reaps, holding nothing.)
+  while (alive(pid) && (await pidOnPort(lock.port)) === pid) {
+    if (Date.now() > deadline) {
+      process.kill(pid, "SIGKILL");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts the private redis-server, refusing a data folder another running bridge's server
+ * uses (two servers on one append-only file would corrupt it) and stopping the one a killed
+ * bridge left, and starts it again on the same port and file if it dies while the bridge runs.
  */
 export async function startLocalRedis(options: {
   dataDir: string;
@@ -113,18 +170,27 @@ export async function startLocalRedis(options: {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const lockPath = lockFile(dataDir);
+  const timeoutMs = options.timeoutMs ?? 5000;
   const other = runningOn(lockPath);
-  if (other) throw Errors.REDIS_DATA_DIR_IN_USE(dataDir, other.redisPid, other.port, other.bridgePid);
+  if (other && alive(other.bridgePid))
+    throw Errors.REDIS_DATA_DIR_IN_USE(dataDir, other.redisPid, other.port, other.bridgePid);
+  if (other) await stopLeftOver(other, dataDir, timeoutMs, options.logger);
   const port = await freeLoopbackPort();
   const url = `redis://127.0.0.1:${port}`;
-  const timeoutMs = options.timeoutMs ?? 5000;
+  // Out of the bridge's process group the server outlives a bridge that exits without
+  // stopping it (an uncaught error, a signal while it starts); only SIGKILL leaves it, for
+  // the next start to stop.
+  let latest: ChildProcess | undefined;
+  const stopOnExit = () => latest?.kill("SIGTERM");
+  process.once("exit", stopOnExit);
 
   const launch = async (): Promise<ChildProcess> => {
     const child = spawn(
       binary,
       ["--port", String(port), "--bind", "127.0.0.1", "--dir", dataDir, "--appendonly", "yes", "--save", ""],
-      { stdio: ["ignore", "ignore", "pipe"] },
+      { stdio: ["ignore", "ignore", "pipe"], detached: true },
     );
+    latest = child;
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -146,12 +212,18 @@ export async function startLocalRedis(options: {
     return child;
   };
 
-  let stopping = false;
-  let child = await launch();
+  let exitExpected = false;
+  let child: ChildProcess;
+  try {
+    child = await launch();
+  } catch (err) {
+    process.off("exit", stopOnExit);
+    throw err;
+  }
   const restarts: number[] = [];
   const watch = (c: ChildProcess) =>
     c.once("exit", (code, signal) => {
-      if (stopping) return;
+      if (exitExpected) return;
       const now = Date.now();
       restarts.push(now);
       while (restarts.length && restarts[0]! < now - 60_000) restarts.shift();
@@ -164,7 +236,7 @@ export async function startLocalRedis(options: {
         "the private redis-server died; starting it again on its append-only file",
       );
       setTimeout(() => {
-        if (stopping) return;
+        if (exitExpected) return;
         launch().then(
           (next) => {
             child = next;
@@ -180,8 +252,12 @@ export async function startLocalRedis(options: {
   return {
     url,
     dataDir,
+    stopping() {
+      exitExpected = true;
+    },
     async stop() {
-      stopping = true;
+      exitExpected = true;
+      process.off("exit", stopOnExit);
       rmSync(lockPath, { force: true });
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((ok) => child.once("exit", () => ok()));

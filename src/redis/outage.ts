@@ -10,6 +10,7 @@ export class RedisOutage {
   #downSince: number | undefined;
   #wasReady = false;
   #stopped = false;
+  #shuttingDown = false;
 
   constructor(
     redis: RedisClient,
@@ -28,15 +29,27 @@ export class RedisOutage {
     redis.on("close", () => {
       if (this.#stopped || !this.#wasReady || this.#downSince !== undefined) return;
       this.#downSince = Date.now();
-      this.logger.error(
-        { redis: where },
-        "Redis went away: webhooks are answered 503 with Retry-After, and queued work waits until it is back",
-      );
+      if (this.#shuttingDown)
+        this.logger.info({ redis: where }, "Redis went away during the shutdown; what is queued stays there");
+      else
+        this.logger.error(
+          { redis: where },
+          "Redis went away: webhooks are answered 503 with Retry-After, and queued work waits until it is back",
+        );
     });
   }
 
   get down(): boolean {
     return this.#downSince !== undefined;
+  }
+
+  /**
+   * The bridge is shutting down: Redis may be stopped by the same signal (`docker compose
+   * down`), which is no outage to raise an alarm over — but it is still noted as down, so
+   * that nothing waits on it.
+   */
+  shuttingDown(): void {
+    this.#shuttingDown = true;
   }
 
   /** The bridge closes the connection itself (shutdown): that is no outage. */

@@ -9,6 +9,7 @@ import type { CapabilityProblem, PackNeed, TrackerFacts } from "../domain/tracke
 import { packNeeds } from "../engine/pack-needs.js";
 import { Errors } from "../errors/catalogue.js";
 import type { DeploymentPack } from "./deployment-packs.js";
+import { trackerUnreachable } from "./tracker-health.js";
 
 /** The adapters this version of the bridge ships. */
 export function defaultAdapterRegistry(): AdapterRegistry {
@@ -68,7 +69,8 @@ export async function verifyTrackerAccess(
   for (const [i, result] of results.entries()) {
     if (result.status === "fulfilled") continue;
     if (Errors.TRACKER_ACCESS_DENIED.is(result.reason)) throw result.reason;
-    logger.warn(
+    // A tracker that does not answer is told by its health (see tracker-health.ts), once.
+    logger[trackerUnreachable(result.reason) ? "debug" : "warn"](
       { instance: instances[i], err: (result.reason as Error).message },
       "tracker not reachable at start-up; will retry",
     );

@@ -52,6 +52,7 @@ import {
 import { type DeploymentPack, loadDeploymentPacks } from "./deployment-packs.js";
 import type { BridgeRole } from "./roles.js";
 import { Shutdown } from "./shutdown.js";
+import { TrackerHealth } from "./tracker-health.js";
 
 export interface BridgeOptions {
   config: Config;
@@ -75,6 +76,11 @@ export interface BridgeOptions {
    * (and answers only /healthz, /readyz and /metrics); `all` (the default) both.
    */
   role?: BridgeRole;
+  /**
+   * Shut down and exit on SIGTERM/SIGINT from the start on (`serve`): a Ctrl-C while the
+   * bridge is still starting stops what has started, the private redis-server first of all.
+   */
+  exitOnSignals?: boolean;
 }
 
 export interface RunningBridge {
@@ -109,6 +115,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(config.server.logLevel, options.logFormat);
   const shutdown = new Shutdown(logger, config.server.shutdownTimeoutMs);
+  if (options.exitOnSignals) shutdown.onSignals();
 
   try {
     const packs = options.packs ?? loadDeploymentPacks(config, options.configFile);
@@ -124,6 +131,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     else {
       const local = await startLocalRedis({ dataDir: config.redis.dataDir, logger });
       shutdown.add("private redis-server", () => local.stop());
+      shutdown.onBegin(() => local.stopping());
       target = { kind: "url", url: local.url };
       redisSource = `private redis-server at ${local.url} (data in ${local.dataDir})`;
     }
@@ -131,6 +139,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     // Auto-pipelining batches the commands of concurrent webhooks into one round trip.
     const redis = await connectRedisClient(target, { enableOfflineQueue: true, enableAutoPipelining: true });
     const outage = new RedisOutage(redis, logger, redisSource);
+    shutdown.onBegin(() => outage.shuttingDown());
     // While Redis is away nothing can be closed cleanly: what waits on it is abandoned after
     // a second, as a crash would leave it (jobs' locks lapse and are taken over; nothing is lost).
     const unlessDown = (close: () => Promise<void>) => () =>
@@ -145,7 +154,11 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
 
     const registry = createMetricsRegistry();
     const metrics = pipelineMetrics(registry);
-    const adapters = createAdapters(config, options.registry ?? defaultAdapterRegistry(), logger);
+    const trackerHealth = new TrackerHealth(logger);
+    const adapters = trackerHealth.observe(
+      createAdapters(config, options.registry ?? defaultAdapterRegistry(), logger),
+      config.trackers,
+    );
     const examples = new Set(
       Object.entries(config.trackers)
         .filter(([, t]) => t.example)
@@ -256,6 +269,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       readiness: [
         { name: "redis", check: () => pingWithin(redis, 1000) },
         ...(history ? [historyReadiness(history)] : []),
+        ...trackerHealth.readiness(),
       ],
       beforeMetrics: () => pipeline!.observeQueues(),
     });
@@ -312,6 +326,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         inspector,
         history,
         tracked: (key) => pipeline!.trackedTicket(key),
+        trackers: () => trackerHealth.statuses(),
         queues: shownQueues,
         now: options.clock ?? Date.now,
       });

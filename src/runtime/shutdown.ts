@@ -7,6 +7,7 @@ import type { Logger } from "pino";
  */
 export class Shutdown {
   readonly #closers: { name: string; close: () => Promise<void> }[] = [];
+  readonly #beginning: (() => void)[] = [];
   #running: Promise<number> | undefined;
 
   constructor(
@@ -16,6 +17,15 @@ export class Shutdown {
 
   add(name: string, close: () => Promise<void>): void {
     this.#closers.push({ name, close });
+  }
+
+  /**
+   * Called as the shutdown begins, before any closer: a watcher that would take a
+   * dependency going away for a failure (and restart it, or log an error) stands down, since
+   * the dependency may be stopped by the same signal.
+   */
+  onBegin(begin: () => void): void {
+    this.#beginning.push(begin);
   }
 
   /**
@@ -30,6 +40,7 @@ export class Shutdown {
 
   async #runOnce(reason: string, exitStatus: number | undefined): Promise<number> {
     this.logger.info({ reason, timeoutMs: this.timeoutMs }, "shutting down");
+    for (const begin of this.#beginning) begin();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((ok) => {
       timer = setTimeout(() => {
@@ -58,11 +69,22 @@ export class Shutdown {
     return status;
   }
 
-  /** Exits the process on SIGTERM/SIGINT after a bounded shutdown. */
+  /**
+   * Exits the process on SIGTERM/SIGINT after a bounded shutdown; and on SIGHUP when it runs
+   * in a terminal, which is closing (under nohup stdout is no terminal, and the hang-up stays
+   * ignored). A signal repeated meanwhile — Ctrl-C pressed twice, or a wrapper passing on
+   * the one the process already got from the terminal — is taken for the same request: the
+   * default action of a second SIGINT would end the process halfway through its shutdown.
+   */
   onSignals(exit: (status: number) => void = (s) => process.exit(s)): void {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
-        void this.run(signal).then(exit);
+    const signals: NodeJS.Signals[] = [
+      "SIGTERM",
+      "SIGINT",
+      ...(process.stdout.isTTY ? ["SIGHUP" as const] : []),
+    ];
+    for (const signal of signals) {
+      process.on(signal, () => {
+        if (!this.#running) void this.run(signal).then(exit);
       });
     }
   }

@@ -1,15 +1,10 @@
 import rateLimit from "@fastify/rate-limit";
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  LogController,
-} from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Guard } from "../access/guard.js";
 import { Errors, isReglamentError } from "../errors/catalogue.js";
-import { lazyRequestLogger } from "./logger.js";
+import { lazyRequestLogger, RequestLines } from "./logger.js";
 
 export interface ReadinessCheck {
   name: string;
@@ -81,11 +76,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       headersTimeout: (options.timeouts ?? defaultTimeouts).headersMs,
       connectionsCheckingInterval: 1000,
     },
-    // A webhook is counted in /metrics and logged when it is refused or decided; two log
-    // lines for each of thousands a second would cost more than the delivery itself.
-    logController: new LogController({
-      disableRequestLogging: (request: { url?: string }) => request.url?.startsWith("/webhooks/") ?? false,
-    }),
+    logController: new RequestLines(),
   });
 
   // A keep-alive connection that was busy when close() began would hold the server open
@@ -105,8 +96,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setErrorHandler((err, request, reply) => {
     if (isReglamentError(err)) {
       // A Redis outage is logged once by its watcher, not once per refused delivery.
+      // This is the request's one line (see RequestLines): it says what was asked.
       if (err.code === "REG_REDIS_UNAVAILABLE") request.log.debug({ code: err.code }, err.message);
-      else request.log.warn({ code: err.code, details: err.details }, err.message);
+      else request.log.warn({ req: request, code: err.code, details: err.details }, err.message);
       if (err.httpStatus === 503 && err.retryable) reply.header("retry-after", "5");
       if (err.httpStatus === 401) reply.header("www-authenticate", 'Bearer realm="reglament"');
       return reply
@@ -114,7 +106,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         .send({ error: err.code, message: err.message, details: err.details });
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) request.log.error({ err }, "request failed");
+    if (status >= 500) request.log.error({ req: request, err }, "request failed");
     const known = fastifyErrors[(err as { code?: string }).code ?? ""];
     return reply.status(status).send({
       error: known?.code ?? (status >= 500 ? "REG_INTERNAL" : "REG_BAD_REQUEST"),

@@ -1,5 +1,5 @@
-import type { FastifyBaseLogger } from "fastify";
-import { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions, pino } from "pino";
+import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions, levels, pino } from "pino";
 import pretty from "pino-pretty";
 import { redactPersonalData } from "../text/personal-data.js";
 import type { LogFormat } from "./log-formats.js";
@@ -142,6 +142,11 @@ class LazyRequestLogger implements RequestLogger {
     return this.#made;
   }
 
+  /** The request has said something (or meant to, below the level) already. */
+  get spoke(): boolean {
+    return this.#made !== undefined;
+  }
+
   get level(): string {
     return this.#made?.level ?? this.options.level ?? this.parent.level;
   }
@@ -182,4 +187,54 @@ export function lazyRequestLogger(
   options: ChildLoggerOptions,
 ): RequestLogger {
   return new LazyRequestLogger(logger, bindings, options);
+}
+
+/** Probes answer 503 as their answer (not ready), not as a failure of the request. */
+const probes = new Set(["/healthz", "/readyz"]);
+
+/**
+ * How loud a request's one line is: an error for a failure (5xx), info for a refusal (4xx)
+ * — an operator sees who was turned away —, debug for the rest (pages, assets, probes).
+ */
+export function requestLogLevel(url: string, statusCode: number): "error" | "info" | "debug" {
+  if (statusCode < 400 || probes.has(url.split("?")[0]!)) return "debug";
+  return statusCode >= 500 ? "error" : "info";
+}
+
+/**
+ * The bridge's request lines: one when a request has ended, at `requestLogLevel`, instead of
+ * fastify's two ("incoming request", "request completed") at info for each; none for a
+ * request that has already said why it was refused or failed (the error handler's line),
+ * and none for a webhook — counted in /metrics, its refusals logged, and two lines for each
+ * of thousands a second would cost more than the delivery itself. A line below the level
+ * does not make the request's logger.
+ */
+export class RequestLines extends LogController {
+  constructor() {
+    // Asked with fastify's request or, before routing, the raw one.
+    super({ disableRequestLogging: (request) => request.url?.startsWith("/webhooks/") ?? false });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    const log = request.log;
+    if (log instanceof LazyRequestLogger && log.spoke) return;
+    const level = error ? "error" : requestLogLevel(request.url, reply.statusCode);
+    if (levels.values[level]! < (levels.values[log.level] ?? Number.POSITIVE_INFINITY)) return;
+    log[level](
+      {
+        req: request,
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime),
+        ...(error ? { err: error } : {}),
+      },
+      `${request.method} ${requestForLog(request).url} ${reply.statusCode}`,
+    );
+  }
 }

@@ -36,6 +36,12 @@ export interface ServeProcess {
   output: () => string;
   /** SIGTERM, and the exit status. */
   stop: () => Promise<number | null>;
+  pid: number;
+  /**
+   * Sends a signal — to its whole process group when started with `group`, as a terminal's
+   * Ctrl-C does — and resolves to the exit status.
+   */
+  signal: (signal: NodeJS.Signals) => Promise<number | null>;
 }
 
 /**
@@ -45,12 +51,14 @@ export interface ServeProcess {
 export async function startServe(
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  /** `group`: in a process group of its own, as a shell starts a command. */
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; group?: boolean } = {},
 ): Promise<ServeProcess> {
   const child = spawn(command, args, {
     env: { ...process.env, ...options.env },
     ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.group ?? false,
   });
   let out = "";
   let err = "";
@@ -71,6 +79,11 @@ export async function startServe(
     output: () => out,
     stop: async () => {
       child.kill("SIGTERM");
+      return exited;
+    },
+    pid: child.pid!,
+    signal: async (signal) => {
+      process.kill(options.group ? -child.pid! : child.pid!, signal);
       return exited;
     },
   };

@@ -1,6 +1,9 @@
+import { EventEmitter } from "node:events";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { AdapterRegistry } from "../../src/domain/adapter.js";
+import type { RedisClient } from "../../src/redis/connection.js";
+import { RedisOutage } from "../../src/redis/outage.js";
 import { type RunningBridge, startBridge } from "../../src/runtime/serve.js";
 import { RedisProcess } from "../chaos/processes.js";
 import { until } from "../helpers/bridge-http.js";
@@ -79,6 +82,19 @@ describe("a Redis outage", () => {
       await redis.kill();
     }
   }, 60_000);
+
+  it("Redis going away once the shutdown has begun is said at info, and still noted as down", () => {
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: "info" }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const redis = Object.assign(new EventEmitter(), { status: "ready" }) as unknown as RedisClient;
+    const outage = new RedisOutage(redis, logger, "redis://127.0.0.1:6379");
+    outage.shuttingDown();
+    redis.emit("close");
+    expect(outage.down).toBe(true);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [30, "Redis went away during the shutdown; what is queued stays there"],
+    ]);
+  });
 
   it("a shutdown while Redis is away ends within seconds, not at the shutdown timeout", async () => {
     const redis = await RedisProcess.start();

@@ -52,6 +52,46 @@ describe("Shutdown", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("tells the watchers it begins before any closer runs", async () => {
+    const order: string[] = [];
+    const shutdown = new Shutdown(silentLogger, 1000);
+    shutdown.add("redis", async () => void order.push("closed"));
+    shutdown.onBegin(() => order.push("begun"));
+    await shutdown.run("test");
+    expect(order).toEqual(["begun", "closed"]);
+  });
+
+  it("takes a signal repeated meanwhile (npm passing on the terminal's Ctrl-C) for the same shutdown", async () => {
+    const before = new Set(process.listeners("SIGINT"));
+    const shutdown = new Shutdown(silentLogger, 1000);
+    let closed = 0;
+    shutdown.add("once", async () => void closed++);
+    const exits: number[] = [];
+    const exited = new Promise<void>((ok) =>
+      shutdown.onSignals((status) => {
+        exits.push(status);
+        ok();
+      }),
+    );
+    try {
+      // Its own listeners only: the test runner's may listen too.
+      const sigint = () => {
+        for (const l of process.listeners("SIGINT")) if (!before.has(l)) l("SIGINT");
+      };
+      sigint();
+      // Still listened to: a second SIGINT's default action would end the process mid-shutdown.
+      expect(process.listeners("SIGINT").filter((l) => !before.has(l))).toHaveLength(1);
+      sigint();
+      await exited;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(exits).toEqual([0]);
+      expect(closed).toBe(1);
+    } finally {
+      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+        for (const l of process.listeners(signal)) if (!before.has(l)) process.off(signal, l);
+    }
+  });
+
   it("reports a failing closer with status 1 and still runs the others", async () => {
     const closed: string[] = [];
     const shutdown = new Shutdown(silentLogger, 1000);

@@ -81,13 +81,59 @@ describe("a request's logger", () => {
     await app.close();
   });
 
-  it("logs fastify's own lines for other routes with the request's id", async () => {
+  it("writes one line for a request that ended: refusals at info, what succeeded and probes at debug", async () => {
     const log = capturedLogger();
     const app = appWith(log.logger);
     await app.inject({ method: "GET", url: "/healthz" });
-    const completed = log.lines.find((l) => l.msg === "request completed");
-    expect(completed).toMatchObject({ level: 30, res: { statusCode: 200 } });
-    expect(completed!.reqId).toBeDefined();
+    await app.inject({ method: "GET", url: "/console/nope?key=abc123" });
+    const lines = log.lines.filter((l) => l.msg !== "Server listening");
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: "GET /console/nope?key=[redacted] 404",
+        statusCode: 404,
+        req: expect.objectContaining({
+          method: "GET",
+          url: "/console/nope?key=[redacted]",
+          remoteAddress: "127.0.0.1",
+        }),
+      }),
+    ]);
+    expect(lines[0]!.reqId).toBeDefined();
+    await app.close();
+  });
+
+  it("says a refusal once, with what was asked, and a readiness probe's 503 only at debug", async () => {
+    const log = capturedLogger();
+    const app = buildApp({
+      logger: log.logger,
+      bodyLimit: 1024,
+      metrics: createMetricsRegistry(),
+      readiness: [{ name: "redis", check: async () => false }],
+      guard: new Guard(new AccessControl(AuthConfig.parse({ tokens: [] })), undefined),
+    });
+    expect((await app.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(401);
+    expect((await app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+    const lines = log.lines.filter((l) => l.msg !== "Server listening");
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        code: "REG_UNAUTHORIZED",
+        req: expect.objectContaining({ url: "/metrics" }),
+      }),
+    ]);
+    await app.close();
+  });
+
+  it("at debug, writes the one line of a request that succeeded", async () => {
+    const log = capturedLogger();
+    log.logger.level = "debug";
+    const app = appWith(log.logger);
+    await app.inject({ method: "GET", url: "/healthz" });
+    expect(log.lines.filter((l) => l.msg === "GET /healthz 200")).toEqual([
+      expect.objectContaining({ level: 20, statusCode: 200, responseTime: expect.any(Number) }),
+    ]);
+    expect(log.lines.filter((l) => /incoming request|request completed/.test(String(l.msg)))).toEqual([]);
     await app.close();
   });
 });
