@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { AdapterFactory, NativeReading, TrackerAdapter, UpdatedPage } from "../../src/domain/adapter.js";
 import type { TicketRef } from "../../src/domain/ticket.js";
 import { Errors } from "../../src/errors/catalogue.js";
@@ -7,6 +8,8 @@ import { parseOrThrow } from "../../src/validation/parse.js";
 import { nextWatermark, readCursor, type Watermark } from "../support/listing-cursor.js";
 import { checkGitlabCapabilities } from "./capabilities.js";
 import { type GitlabApi, gitlabApi } from "./client.js";
+import { linkedTickets } from "./links.js";
+import { Membership, ProjectAnswer } from "./membership.js";
 import {
   changeFromIssueHook,
   changeFromNoteHook,
@@ -18,8 +21,10 @@ import {
   ticketFromRest,
 } from "./normalise.js";
 import { GitlabOptions } from "./options.js";
-import { IssueHook, NoteHook, RestIssue, RestLabelEvent, RestLinkedIssue, RestNote } from "./payloads.js";
+import { IssueHook, NoteHook, RestIssue, RestLabelEvent, RestNote } from "./payloads.js";
+import { ProjectTiers } from "./tier.js";
 import { parseGitlabWebhook, verifyGitlabToken } from "./webhook.js";
+import { stoppedHooks, WebhookWatch } from "./webhook-watch.js";
 import { GitlabWriter } from "./write-back.js";
 
 /** The project path in a GitLab ticket's full reference, ready for the REST API. */
@@ -47,26 +52,60 @@ export function createGitlabAdapter(
     /** Where people open issues, to read a pasted link. */
     baseUrl?: string;
     now?: () => number;
+    logger?: Logger;
   },
 ): TrackerAdapter {
-  const writer = new GitlabWriter(api, n);
   const now = settings.now ?? Date.now;
-  return {
+  const reconcileSeconds = settings.reconcileIntervalSeconds ?? 60;
+  const tiers = new ProjectTiers(api, n.options.tier);
+  const membership = new Membership(api);
+  const writer = new GitlabWriter(api, n, tiers);
+  const watch = new WebhookWatch({
+    now,
+    everyMs: n.options.webhookCheckMinutes * 60_000,
+    floorMs: reconcileSeconds * 1000,
+  });
+  const log = settings.logger;
+  n.onMoved ??= (m) =>
+    log?.warn(
+      { instance: n.instance, project: m.key, gitlabProjectId: m.id, from: m.from, to: m.to },
+      movedMessage(n.instance, m),
+    );
+  const adapter: TrackerAdapter = {
     kind: "gitlab",
     instance: n.instance,
     verifyWebhook: (req) => verifyGitlabToken(n.instance, settings.webhookSecret, req),
     // The token is all there is to check, and it is a header.
     verifyWebhookHeaders: (headers) =>
       verifyGitlabToken(n.instance, settings.webhookSecret, { headers, rawBody: Buffer.alloc(0) }),
-    parseWebhook: (req) => parseGitlabWebhook(n, req),
+    parseWebhook: (req) => {
+      const parsed = parseGitlabWebhook(n, req);
+      if (parsed.handled) for (const e of parsed.events) watch.announced(e.ref.id);
+      return parsed;
+    },
     isBridgeActor: (actor) => actor.id === settings.bridgeUser,
 
     async verifyAccess() {
       for (const project of settings.projects) {
+        let info: ProjectAnswer;
         try {
-          await api.projects.show(project);
+          info = ProjectAnswer.parse(await api.projects.show(project));
         } catch (err) {
           throw accessDenied(n.instance, project, err);
+        }
+        const path = info.path_with_namespace;
+        if (!/^\d+$/.test(project) && project.toLowerCase() !== path.toLowerCase()) {
+          n.onMoved?.({ key: project, id: info.id, from: project, to: path });
+        }
+        n.configured.set(info.id, { key: project, path });
+        n.paths.set(info.id, path);
+        // A public or internal project shows itself to anyone; writing needs membership.
+        if ((await membership.role(project, info)) === 0) {
+          const me = await membership.me();
+          throw Errors.TRACKER_ACCESS_DENIED(
+            n.instance,
+            `the bridge's user "${me.username}" is not a member of project "${path}" (trackers.${n.instance}.projects: "${project}"): GitLab shows it the ${info.visibility ?? "public or internal"} project, but refuses its labels, assignments, state changes and notes (403); add the user to the project or its group (Project → Manage → Members) with the Reporter role or above`,
+          );
         }
       }
     },
@@ -77,7 +116,14 @@ export function createGitlabAdapter(
         {
           instance: n.instance,
           internalNotes: n.options.internalNotes,
-          reconcileIntervalSeconds: settings.reconcileIntervalSeconds ?? 60,
+          reconcileIntervalSeconds: reconcileSeconds,
+          membership,
+          tiers,
+          onTier: (project, path, reading) =>
+            log?.info(
+              { instance: n.instance, project, tier: reading.tier },
+              `GitLab project ${path}: ${reading.tier === "premium" ? "Premium features (scoped labels exclusive, several assignees, blocking links)" : "Free features (scoped labels not exclusive, one assignee, no blocking links)"}, ${reading.evidence === "options.tier" ? "as options.tier says" : `read from ${reading.evidence}; options.tier overrides it`}`,
+            ),
         },
         needs,
       ),
@@ -100,18 +146,7 @@ export function createGitlabAdapter(
 
     async listLinks(ref) {
       const { project, iid } = locate(n.instance, ref);
-      return RestLinkedIssue.array()
-        .parse(await api.links.all(project, iid))
-        .map((l) => {
-          const full = l.references?.full ?? `${l.project_id}#${l.iid}`;
-          return {
-            project: full.split("#")[0]!,
-            id: full,
-            title: l.title,
-            labels: l.labels,
-            ...(l.web_url ? { url: l.web_url } : {}),
-          };
-        });
+      return linkedTickets(api, n, project, iid, (url) => adapter.refFromUrl(url));
     },
 
     async fetchFields(ref) {
@@ -192,6 +227,7 @@ export function createGitlabAdapter(
           const path = issue.references?.full?.split("#")[0] ?? project;
           const { ref } = ticketFromRest(n, issue, path);
           tickets.push({ ref, updatedAt: issue.updated_at });
+          watch.listed(ref.id, issue.updated_at);
         }
         next[project] = nextWatermark(
           at,
@@ -201,7 +237,20 @@ export function createGitlabAdapter(
       }
       return { tickets, cursor: JSON.stringify(next) };
     },
+
+    async checkWebhooks() {
+      if (!watch.due()) return undefined;
+      const path = (project: string) =>
+        [...n.configured.values()].find((c) => c.key === project)?.path ?? project;
+      return stoppedHooks(api, n.instance, settings.projects, path, reconcileSeconds);
+    },
   };
+  return adapter;
+}
+
+/** What to do when a configured project's path changed: its tickets' ids change with it. */
+function movedMessage(instance: string, m: { key: string; id: number; from: string; to: string }): string {
+  return `GitLab project ${m.from} (id ${m.id}, trackers.${instance}.projects: "${m.key}") is now ${m.to}: renamed or moved to another group. The bridge keeps it bound to its pack by its id, and GitLab still answers the old path, but its tickets' ids change from "${m.from}#<iid>" to "${m.to}#<iid>": decision history, SLA clocks and the board keep the old ids, and a ticket's next event starts it afresh under the new one. Rename the key to "${m.to}" (or use the numeric id ${m.id}) and restart; see README, GitLab, "A renamed or moved project"`;
 }
 
 function readNative(input: unknown, instance: string, options: Record<string, unknown>): NativeReading {
@@ -242,6 +291,7 @@ export const gitlabAdapterFactory: AdapterFactory = {
         bridgeUser: config.bridgeUser,
         reconcileIntervalSeconds: config.reconcileIntervalSeconds,
         baseUrl: config.baseUrl,
+        logger: deps.logger,
         ...(config.webhookSecret ? { webhookSecret: config.webhookSecret } : {}),
       },
     );

@@ -1,13 +1,14 @@
-import { z } from "zod";
 import type { CapabilityProblem, PackNeed } from "../../src/domain/tracker-needs.js";
-import { TrackerRequestError } from "../../src/errors/tracker-error.js";
-import { withoutTrailingSlashes } from "../../src/text/base-url.js";
 import type { GitlabApi } from "./client.js";
+import { hookPath, hookStopped, hooksToBridge, reEnable } from "./hooks.js";
+import { type Membership, ProjectAnswer, type Role } from "./membership.js";
+import type { ProjectTiers, TierReading } from "./tier.js";
 
 /**
  * What a GitLab project will refuse the bridge's user, read with its own token: the
- * user's role from `GET /projects/:id` (`permissions`, the higher of project and group
- * access), and the project's webhooks from `GET /projects/:id/hooks` (Maintainer only;
+ * user's role (membership.ts: `GET /projects/:id` `permissions`, the higher of project and
+ * group access, else its inherited or invited membership), the project's tier (tier.ts),
+ * and the project's webhooks from `GET /projects/:id/hooks` (Maintainer only;
  * when the token may not read them the hook is not checked). GitLab's permissions table:
  * commenting needs Guest, labelling, assigning, closing and reopening and linking issues
  * Planner or Reporter; internal notes Reporter.
@@ -23,37 +24,21 @@ const roles: ReadonlyMap<number, string> = new Map([
 ]);
 const roleName = (level: number) => `${roles.get(level) ?? "role"} (${level})`;
 
-const Access = z.object({ access_level: z.number() }).nullish();
-const ProjectAnswer = z.object({
-  id: z.number(),
-  path_with_namespace: z.string(),
-  permissions: z.object({ project_access: Access, group_access: Access }).nullish(),
-});
-const Hook = z.object({
-  id: z.number(),
-  url: z.string(),
-  issues_events: z.boolean().optional(),
-  confidential_issues_events: z.boolean().optional(),
-  note_events: z.boolean().optional(),
-  confidential_note_events: z.boolean().optional(),
-  alert_status: z.string().optional(),
-  disabled_until: z.string().nullish(),
-});
-
 interface Settings {
   instance: string;
   internalNotes: boolean;
   reconcileIntervalSeconds: number;
+  membership: Membership;
+  tiers: ProjectTiers;
+  /** Told each project's tier and what it was read from. */
+  onTier?: (project: string, path: string, reading: TierReading) => void;
 }
 
-async function roleIn(api: GitlabApi, project: string) {
-  const info = ProjectAnswer.parse(await api.projects.show(project));
-  const levels = [
-    info.permissions?.project_access?.access_level,
-    info.permissions?.group_access?.access_level,
-  ];
-  const level = Math.max(0, ...levels.filter((l): l is number => typeof l === "number"));
-  return { info, level };
+async function roleIn(api: GitlabApi, membership: Membership, project: string) {
+  const raw = await api.projects.show(project);
+  const info = ProjectAnswer.parse(raw);
+  const role: Role = await membership.role(project, info);
+  return { raw, info, role };
 }
 
 export async function checkGitlabCapabilities(
@@ -63,7 +48,11 @@ export async function checkGitlabCapabilities(
 ): Promise<CapabilityProblem[]> {
   const problems: CapabilityProblem[] = [];
   for (const [project, projectNeeds] of needs) {
-    const { info, level } = await roleIn(api, project);
+    const { raw, info, role } = await roleIn(api, settings.membership, project);
+    const tier = await settings.tiers.read(project, raw);
+    settings.tiers.learn([project, info.path_with_namespace, String(info.id)], tier);
+    settings.onTier?.(project, info.path_with_namespace, tier);
+    const level = role === "admin" ? 0 : role;
     const account = `the bridge's user has ${level ? roleName(level) : "no role"} in ${info.path_with_namespace}`;
     const require = (need: PackNeed, minimum: number, what: string) => {
       if (level >= minimum) return;
@@ -75,9 +64,8 @@ export async function checkGitlabCapabilities(
         message: `${what} will be refused: ${account}, and GitLab lets ${roleName(minimum)} or above do it; give the user that role (Project → Manage → Members)`,
       });
     };
-    // An administrator's token shows no membership but may do everything.
-    const unknownRole = !info.permissions?.project_access && !info.permissions?.group_access;
-    for (const need of unknownRole ? [] : projectNeeds) {
+    // An administrator may do everything.
+    for (const need of role === "admin" ? [] : projectNeeds) {
       switch (need.kind) {
         case "comment":
           require(need, settings.internalNotes ? 20 : 10, settings.internalNotes
@@ -95,8 +83,9 @@ export async function checkGitlabCapabilities(
           require(need, 15, `moving issues to ${need.status} (closing or reopening)`);
           break;
         case "createLinked": {
-          const target = need.project === project ? level : (await roleIn(api, need.project)).level;
-          if (target < 15) {
+          const target =
+            need.project === project ? role : (await roleIn(api, settings.membership, need.project)).role;
+          if (target !== "admin" && target < 15) {
             problems.push({
               project,
               severity: "blocks",
@@ -123,24 +112,12 @@ async function hookProblems(
   path: string,
   settings: Settings,
 ): Promise<CapabilityProblem[]> {
-  let hooks: z.infer<typeof Hook>[];
-  try {
-    hooks = Hook.array().parse(await api.hooks.all(project));
-  } catch (err) {
-    // Reading hooks needs Maintainer; without it the hook is simply not checked.
-    if (err instanceof TrackerRequestError && (err.status === 403 || err.status === 404)) return [];
-    throw err;
-  }
-  const path_ = `/webhooks/${settings.instance}`;
-  const ours = hooks.filter((h) => {
-    try {
-      return withoutTrailingSlashes(new URL(h.url).pathname) === path_;
-    } catch {
-      return false;
-    }
-  });
+  // Reading hooks needs Maintainer; without it the hook is simply not checked.
+  const hooks = await hooksToBridge(api, project, settings.instance);
+  if (!hooks) return [];
+  const path_ = hookPath(settings.instance);
   const late = `the bridge sees changes only through reconciliation, every ${settings.reconcileIntervalSeconds} s`;
-  if (!ours.length) {
+  if (!hooks.ours.length) {
     return [
       {
         project,
@@ -151,7 +128,7 @@ async function hookProblems(
     ];
   }
   const problems: CapabilityProblem[] = [];
-  for (const hook of ours) {
+  for (const hook of hooks.ours) {
     const missing = [
       hook.issues_events === false ? "issues events" : "",
       hook.note_events === false ? "comments" : "",
@@ -164,12 +141,13 @@ async function hookProblems(
         message: `the webhook ${hook.id} of ${path} to …${path_} does not send ${missing.join(" and ")}; tick them in Settings → Webhooks`,
       });
     }
-    if (hook.alert_status === "disabled" || hook.alert_status === "temporarily_disabled") {
+    const stopped = hookStopped(hook);
+    if (stopped) {
       problems.push({
         project,
         severity: "hinders",
         setting: "project webhook disabled",
-        message: `GitLab has ${hook.alert_status === "disabled" ? "disabled" : `paused (until ${hook.disabled_until ?? "later"})`} the webhook ${hook.id} of ${path} after failed deliveries, so ${late}; re-enable it in Settings → Webhooks once the bridge answers`,
+        message: `GitLab has ${stopped.state === "disabled" ? "disabled" : `paused (until ${stopped.until ?? "later"})`} the webhook ${hook.id} of ${path} after failed deliveries, so ${late}; ${reEnable(hook)}`,
       });
     }
   }

@@ -5,6 +5,7 @@ import {
   IssueNotes,
   Issues,
   ProjectHooks,
+  ProjectMembers,
   Projects,
   Users,
 } from "@gitbeaker/rest";
@@ -28,6 +29,7 @@ export interface GitlabApi {
   users: InstanceType<typeof Users<false>>;
   projects: InstanceType<typeof Projects<false>>;
   hooks: InstanceType<typeof ProjectHooks<false>>;
+  members: InstanceType<typeof ProjectMembers<false>>;
 }
 
 async function body(response: Response): Promise<unknown> {
@@ -132,5 +134,6 @@ export function gitlabApi(
     users: new Users(options),
     projects: new Projects(options),
     hooks: new ProjectHooks(options),
+    members: new ProjectMembers(options),
   };
 }

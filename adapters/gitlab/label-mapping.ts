@@ -43,20 +43,28 @@ export class LabelMapping {
 
   /**
    * The labels to add and remove so that the field holds `value`: its label added, every
-   * other label of the field removed (scoped labels are exclusive only on paid tiers).
-   * Undefined when no label means that value.
+   * other label of the field removed. With `exclusiveScopes` (GitLab Premium, where adding
+   * `priority::high` itself removes the issue's other `priority::` label) the labels of
+   * the added label's scope are left to GitLab; when the label is already there nothing
+   * is added, so GitLab removes nothing and they are removed here. Undefined when no label
+   * means that value.
    */
   write(
     field: LabelField,
     value: unknown,
     labels: readonly string[],
+    exclusiveScopes = false,
   ): { add: string[]; remove: string[] } | undefined {
     const table: Record<string, string | number> = this.map[field];
     const target = Object.keys(table).find((l) => String(table[l]) === String(value));
     if (target === undefined) return undefined;
+    const add = labels.includes(target) ? [] : [target];
+    const scope = scopeOf(target);
+    const gitlabRemoves = (l: string) =>
+      exclusiveScopes && add.length > 0 && scope !== undefined && scopeOf(l) === scope;
     return {
-      add: labels.includes(target) ? [] : [target],
-      remove: labels.filter((l) => l !== target && Object.hasOwn(table, l)),
+      add,
+      remove: labels.filter((l) => l !== target && Object.hasOwn(table, l) && !gitlabRemoves(l)),
     };
   }
 
@@ -65,4 +73,13 @@ export class LabelMapping {
     const table: Record<string, string | number> = this.map[field];
     return Object.entries(table).map(([label, value]) => `"${label}" = ${value}`);
   }
+}
+
+/**
+ * A scoped label's scope: everything before its last `::` (`workflow::backend::review` →
+ * `workflow::backend`, GitLab's labels.md "Scoped labels"); undefined for a plain label.
+ */
+export function scopeOf(label: string): string | undefined {
+  const at = label.lastIndexOf("::");
+  return at > 0 ? label.slice(0, at) : undefined;
 }

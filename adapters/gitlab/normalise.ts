@@ -18,7 +18,9 @@ import { uploadsIn } from "./uploads.js";
 
 /**
  * GitLab shapes → the neutral Ticket and Change. A GitLab ticket's id is GitLab's own
- * full reference, `group/project#iid`: unique within the instance and readable.
+ * full reference, `group/project#iid`: unique within the instance and readable — but it
+ * changes when the project is renamed or moved to another group (the numeric project and
+ * issue ids do not): see `ProjectMove`.
  * Users are known by username; where a payload names a user only by numeric id the
  * ticket is marked incomplete and the pipeline fetches it through the REST API.
  */
@@ -26,11 +28,32 @@ export interface Normaliser {
   instance: string;
   options: GitlabOptions;
   mapping: LabelMapping;
-  /** The config key of a project: its numeric id when configured so, else its path. */
+  /**
+   * The config key of a project: its numeric id when configured so, else its path; a
+   * configured project GitLab showed at start-up is known by its numeric id, so it stays
+   * the same project after a rename.
+   */
   projectKey(project: { id: number; path: string }): string;
+  /** Numeric project id → the project's path, as last seen (issue links name projects by id only). */
+  paths: Map<number, string>;
+  /** The configured projects as GitLab showed them at start-up: numeric id → config key and path. */
+  configured: Map<number, { key: string; path: string }>;
+  /** Told once per project and new path when a configured project's path is not what it was. */
+  onMoved?: (move: ProjectMove) => void;
   /** Where people open issues (the instance's baseUrl); absent when reading a file. */
   baseUrl?: string;
 }
+
+/** A configured project seen under another path than at start-up: renamed, or moved to another group. */
+export interface ProjectMove {
+  /** Its key in trackers.<instance>.projects. */
+  key: string;
+  id: number;
+  from: string;
+  to: string;
+}
+
+const samePath = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export function createNormaliser(
   instance: string,
@@ -38,13 +61,28 @@ export function createNormaliser(
   configuredProjects: readonly string[],
   baseUrl?: string,
 ): Normaliser {
-  return {
+  const told = new Set<string>();
+  const n: Normaliser = {
     instance,
     options,
     mapping: new LabelMapping(options.labels),
-    projectKey: ({ id, path }) => (configuredProjects.includes(String(id)) ? String(id) : path),
+    paths: new Map(),
+    configured: new Map(),
+    projectKey: ({ id, path }) => {
+      // A listing without references names the project by what it was asked with.
+      const isPath = !/^\d+$/.test(path);
+      if (isPath) n.paths.set(id, path);
+      const known = n.configured.get(id);
+      if (known && isPath && !samePath(known.path, path) && !told.has(`${id}\u0000${path}`)) {
+        told.add(`${id}\u0000${path}`);
+        n.onMoved?.({ key: known.key, id, from: known.path, to: path });
+      }
+      if (known) return known.key;
+      return configuredProjects.includes(String(id)) ? String(id) : path;
+    },
     ...(baseUrl ? { baseUrl } : {}),
   };
+  return n;
 }
 
 /** `group/project#17` → the project path and the issue's iid. */

@@ -34,5 +34,12 @@ export const GitlabOptions = z.strictObject({
   pageSize: z.number().int().min(1).max(100).default(100),
   /** A GitLab API call that takes longer fails and is retried by the pipeline. */
   requestTimeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * The projects' GitLab tier: `premium` (Premium, Ultimate: scoped labels exclusive,
+   * several assignees, blocking links) or `free`. Detected at start-up when absent.
+   */
+  tier: z.enum(["free", "premium"]).optional(),
+  /** How often reconciliation also looks whether GitLab paused or disabled the bridge's webhooks. */
+  webhookCheckMinutes: z.number().int().min(1).default(15),
 });
 export type GitlabOptions = z.infer<typeof GitlabOptions>;

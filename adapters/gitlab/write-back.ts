@@ -5,12 +5,19 @@ import { ApplyOutcome } from "../support/apply-outcome.js";
 import type { GitlabApi } from "./client.js";
 import type { Normaliser } from "./normalise.js";
 import { RestIssue, RestLinkedIssue, RestNote, RestUser } from "./payloads.js";
+import type { ProjectTiers } from "./tier.js";
 
 /**
  * Neutral actions → GitLab REST calls, idempotently: the issue is read first and only
  * what is not already so is written; label, assignee and state changes go out in one
  * `PUT /projects/:id/issues/:iid`; every note and linked issue carries an invisible
  * marker (an HTML comment) so that a replayed job finds it and does not post it again.
+ *
+ * Where the project's tier matters (tier.ts): on Premium a scoped label's siblings are
+ * left to GitLab, which removes them itself; assigning adds the person to the issue's
+ * assignees and keeps the others (GitLab has no "main" assignee, and `assignee_ids`
+ * replaces the whole list); blocking links exist — on Free, which answers them 403, a
+ * `blocks`/`is_blocked_by` link is made `relates_to`.
  */
 const linkTypes = ["relates_to", "blocks", "is_blocked_by"] as const;
 const isLinkType = (t: string): t is (typeof linkTypes)[number] =>
@@ -22,6 +29,7 @@ export class GitlabWriter {
   constructor(
     private readonly api: GitlabApi,
     private readonly n: Normaliser,
+    private readonly tiers: ProjectTiers,
   ) {}
 
   #refused(what: string, reason: string): TrackerRequestError {
@@ -95,7 +103,7 @@ export class GitlabWriter {
         }
         case "setField": {
           if (action.field === "assignee") {
-            await this.#assign(String(action.value), issue, action, applied, skipped, (ids) => {
+            await this.#assign(project, String(action.value), issue, action, applied, skipped, (ids) => {
               assigneeIds = ids;
             });
             break;
@@ -106,7 +114,8 @@ export class GitlabWriter {
               `GitLab issues have no "${action.field}" field; only labels mapped in options.labels (priority, impact, line, type) can carry it`,
             );
           }
-          const change = this.n.mapping.write(action.field, action.value, [...labels]);
+          const exclusive = this.tiers.known(project) === "premium";
+          const change = this.n.mapping.write(action.field, action.value, [...labels], exclusive);
           if (!change) {
             throw this.#refused(
               `set ${action.field} to ${JSON.stringify(action.value)}`,
@@ -122,7 +131,7 @@ export class GitlabWriter {
           break;
         }
         case "assign":
-          await this.#assign(action.to, issue, action, applied, skipped, (ids) => {
+          await this.#assign(project, action.to, issue, action, applied, skipped, (ids) => {
             assigneeIds = ids;
           });
           break;
@@ -174,7 +183,13 @@ export class GitlabWriter {
     return outcome;
   }
 
+  /**
+   * Free: the person becomes the one assignee. Premium (or an issue that already has
+   * several, which only Premium allows): the person is added and the co-assignees kept,
+   * and a person already among them is left as is.
+   */
   async #assign(
+    project: string,
     username: string,
     issue: RestIssue,
     action: Action,
@@ -182,12 +197,23 @@ export class GitlabWriter {
     skipped: Action[],
     set: (ids: number[]) => void,
   ): Promise<void> {
-    if (issue.assignees.length === 1 && issue.assignees[0]!.username === username) {
+    const others = issue.assignees.filter((u) => u.username !== username);
+    const there = others.length < issue.assignees.length;
+    if (there && others.length === 0) {
+      skipped.push(action);
+      return;
+    }
+    const several =
+      others.length > 0 &&
+      (this.tiers.known(project) ??
+        (issue.assignees.length > 1 ? "premium" : await this.tiers.of(project))) === "premium";
+    if (several && there) {
       skipped.push(action);
       return;
     }
     const known = issue.assignees.find((u) => u.username === username);
-    set([known ? known.id : await this.userId(username)]);
+    const id = known ? known.id : await this.userId(username);
+    set(several ? [id, ...others.map((u) => u.id)] : [id]);
     applied.push(action);
   }
 
@@ -216,6 +242,9 @@ export class GitlabWriter {
         `GitLab links issues only as ${linkTypes.join(", ")}`,
       );
     }
+    // Blocking links are Premium: Free answers 403 ("not available for current license").
+    const linkType =
+      action.link !== "relates_to" && (await this.tiers.of(project)) === "free" ? "relates_to" : action.link;
     const links = RestLinkedIssue.array().parse(await this.api.links.all(project, iid));
     if (links.some((l) => l.description?.includes(tag))) return false;
     const sameTitle = RestLinkedIssue.array().parse(
@@ -238,7 +267,7 @@ export class GitlabWriter {
         }),
       );
     await beforeWrite();
-    await this.api.links.create(project, iid, target.project_id, target.iid, { linkType: action.link });
+    await this.api.links.create(project, iid, target.project_id, target.iid, { linkType });
     return true;
   }
 }

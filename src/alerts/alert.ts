@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import type { WebhookProblem } from "../domain/adapter.js";
 import type { AlertEvent } from "../domain/decision.js";
+import type { TrackerKind } from "../domain/enums.js";
 import type { TicketRef } from "../domain/ticket.js";
 import { redactPersonalData } from "../text/personal-data.js";
 
@@ -9,7 +11,7 @@ export interface Alert {
   id: string;
   type: AlertEvent;
   occurredAt: string;
-  /** Empty for an alert about the bridge itself (`history.behind`). */
+  /** Empty for an alert about the bridge itself (`history.behind`, `tracker.webhook_disabled`). */
   pack: string;
   /** Absent for an alert about the bridge itself. */
   ticket?: { tracker: string; instance: string; id: string; url?: string };
@@ -37,4 +39,26 @@ export function alertId(ref: TicketRef, type: AlertEvent, ...facts: (string | nu
 export function redactAlert(alert: Alert): Alert {
   const message = redactPersonalData(alert.message);
   return message === alert.message ? alert : { ...alert, message };
+}
+
+/**
+ * `tracker.webhook_disabled`: a tracker stopped delivering its webhook to the bridge. One id
+ * per hook, state and day, so every process that notices the same hook the same day raises
+ * the same alert, and the dispatcher delivers it once.
+ */
+export function webhookAlert(
+  tracker: TrackerKind,
+  instance: string,
+  problem: WebhookProblem,
+  now: number,
+): Alert {
+  const occurredAt = new Date(now).toISOString();
+  const ref = { tracker, instance, id: `webhook:${problem.project}:${problem.hook}` };
+  return {
+    id: alertId(ref, "tracker.webhook_disabled", problem.state, occurredAt.slice(0, 10)),
+    type: "tracker.webhook_disabled",
+    occurredAt,
+    pack: "",
+    message: `tracker ${instance}, project ${problem.project}: ${problem.message}`,
+  };
 }

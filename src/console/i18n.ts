@@ -99,6 +99,13 @@ const ru = {
   sent: "отправлено",
   backlog: "История отстаёт",
   records: "записей",
+  trackers: "Трекеры",
+  reachable: "отвечает",
+  unreachableSince: "не отвечает с",
+  notContacted: "ещё не было обращений",
+  exampleTracker: "пример: к нему не обращаются",
+  lastFailure: "Последняя ошибка",
+  webhookProblem: "Вебхук не доставляется",
 } as const;
 
 export type TextKey = keyof typeof ru;
@@ -195,6 +202,13 @@ const en: Record<TextKey, string> = {
   sent: "sent",
   backlog: "The history is behind",
   records: "records",
+  trackers: "Trackers",
+  reachable: "reachable",
+  unreachableSince: "unreachable since",
+  notContacted: "not contacted yet",
+  exampleTracker: "an example: not contacted",
+  lastFailure: "Last failure",
+  webhookProblem: "Webhook not delivering",
 };
 
 const texts: Record<Lang, Record<TextKey, string>> = { ru, en };

@@ -17,6 +17,7 @@ import type { WorkInspector } from "../queue/inspect.js";
 import { buildSlaReport } from "../reports/build.js";
 import { dimensions } from "../reports/sla-report.js";
 import type { DeploymentPack } from "../runtime/deployment-packs.js";
+import type { TrackerStatus } from "../runtime/tracker-health.js";
 import type { BoardEntry, SlaBoardView } from "../sla/board-index.js";
 import { evaluateClocks } from "../sla/clocks.js";
 import { calendarFor, calendarOfProject } from "../sla/pack-sla.js";
@@ -47,6 +48,8 @@ export interface ConsoleDeps {
   tracked: (key: string) => Promise<{ ticket: Ticket; deployment: DeploymentPack } | undefined>;
   /** The queues bull-board shows at /console/queues. */
   queues: readonly Queue[];
+  /** Whether each tracker answers, as the bridge's calls find it. */
+  trackers: () => TrackerStatus[];
   now: () => number;
 }
 
@@ -172,6 +175,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: ConsoleDeps): Pr
           healthPage(
             ctx,
             {
+              trackers: deps.trackers(),
               queues,
               jobs,
               ...(backlog ? { historyBacklog: backlog } : {}),

@@ -74,6 +74,19 @@ export interface ApplyResult {
   skipped: Action[];
 }
 
+/** A tracker webhook to the bridge that no longer delivers: the tracker paused or disabled it. */
+export interface WebhookProblem {
+  /** The configured project (its key in `trackers.<instance>.projects`). */
+  project: string;
+  /** The tracker's id of the hook. */
+  hook: string;
+  /** `disabled`: off until a person re-enables it; `paused`: the tracker tries again after `until`. */
+  state: "disabled" | "paused";
+  until?: string;
+  /** One line for the administrator: what happened, and how to re-enable it. */
+  message: string;
+}
+
 export interface TrackerAdapter {
   readonly kind: TrackerKind;
   readonly instance: string;
@@ -126,6 +139,13 @@ export interface TrackerAdapter {
    * Reads only; a tracker that does not answer throws a retryable error.
    */
   checkCapabilities?(needs: ReadonlyMap<string, readonly PackNeed[]>): Promise<CapabilityProblem[]>;
+  /**
+   * Called after each reconciliation run: whether the tracker still delivers its webhooks
+   * to the bridge. The adapter decides when to look (every few minutes, and at once when
+   * reconciliation found changes no webhook announced): undefined when it did not look this
+   * time, [] when every hook delivers. Reads only.
+   */
+  checkWebhooks?(): Promise<WebhookProblem[] | undefined>;
 }
 
 /** A request a dry run would have sent: what `reglament simulate` shows. */

@@ -14,6 +14,7 @@ export const alertEvents = [
   "policy.violation",
   "policy.write_refused",
   "history.behind",
+  "tracker.webhook_disabled",
 ] as const;
 export const AlertEvent = z.enum(alertEvents);
 export type AlertEvent = z.infer<typeof AlertEvent>;

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Logger } from "pino";
-import { type Alert, alertId } from "../alerts/alert.js";
+import { type Alert, alertId, webhookAlert } from "../alerts/alert.js";
 import { withConfiguredRole } from "../config/actors.js";
 import type { Config } from "../config/schema.js";
 import { type Action, type Effect, isEffect } from "../domain/action.js";
-import type { TrackerAdapter, TrackerEvent } from "../domain/adapter.js";
+import type { TrackerAdapter, TrackerEvent, WebhookProblem } from "../domain/adapter.js";
 import type { Change } from "../domain/change.js";
 import type { Decision } from "../domain/decision.js";
 import { own } from "../domain/own.js";
@@ -21,6 +21,7 @@ import { type KeySpace, keySpaceOf } from "../redis/key-space.js";
 import { isConnectionError } from "../redis/outage.js";
 import { ReplicaAck } from "../redis/replica-ack.js";
 import type { DeploymentPack } from "../runtime/deployment-packs.js";
+import { trackerUnreachable } from "../runtime/tracker-health.js";
 import type { SlaService } from "../sla/service.js";
 import { converge, type Refusal } from "../write-back/converge.js";
 import { TrackerPace } from "../write-back/pace.js";
@@ -124,6 +125,8 @@ export class Pipeline {
   readonly #ownConnection: RedisClient;
   readonly #now: () => number;
   readonly #budget: RetryBudget;
+  /** Per instance, the webhook problems already alerted, while they last. */
+  readonly #webhookProblems = new Map<string, Set<string>>();
 
   constructor(options: PipelineOptions) {
     this.#o = options;
@@ -499,7 +502,7 @@ export class Pipeline {
       });
       return { openTickets: open };
     } catch (err) {
-      log.warn(
+      log[trackerUnreachable(err) ? "debug" : "warn"](
         { err: (err as Error).message },
         "could not list the project's open tickets: rules comparing with them (duplicates) judged without",
       );
@@ -521,7 +524,7 @@ export class Pipeline {
     try {
       return { links: await adapter.listLinks(ticket.ref) };
     } catch (err) {
-      log.warn(
+      log[trackerUnreachable(err) ? "debug" : "warn"](
         { err: (err as Error).message },
         "could not read the ticket's linked tickets: rules looking at them judged without",
       );
@@ -617,16 +620,21 @@ export class Pipeline {
       await job.moveToDelayed(Date.now() + waitTurnMs, token);
       throw new DelayedError();
     }
-    const summary = (state: RetryState, ended?: "done" | "dead") =>
-      this.log.retrying(instance, ref.id, {
-        kind,
-        deliveryId,
-        tries: state.tries,
-        since: new Date(state.since).toISOString(),
-        lastAt: new Date(this.#now()).toISOString(),
-        last: state.last,
-        ...(ended ? { ended } : {}),
-      });
+    const summary = (state: RetryState, ended?: "done" | "dead", level?: "warn" | "debug") =>
+      this.log.retrying(
+        instance,
+        ref.id,
+        {
+          kind,
+          deliveryId,
+          tries: state.tries,
+          since: new Date(state.since).toISOString(),
+          lastAt: new Date(this.#now()).toISOString(),
+          last: state.last,
+          ...(ended ? { ended } : {}),
+        },
+        level,
+      );
     try {
       await run();
     } catch (err) {
@@ -636,7 +644,10 @@ export class Pipeline {
       const now = this.#now();
       const permanent = err instanceof UnrecoverableError || (isReglamentError(err) && !err.retryable);
       const retryAfter = err instanceof TrackerRequestError ? err.retryAfterMs : undefined;
-      const state = this.#budget.next(job.data.retry, now, message);
+      const state = {
+        ...this.#budget.next(job.data.retry, now, message),
+        outage: (job.data.retry?.outage ?? true) && trackerUnreachable(err),
+      };
       const backoff = this.#o.config.pipeline.retry.backoffMs * 2 ** job.attemptsMade;
       if (permanent || this.#budget.spent(state, now, retryAfter ?? backoff)) {
         const reason = permanent ? message : this.#budget.describe(state, now);
@@ -647,11 +658,12 @@ export class Pipeline {
         throw new UnrecoverableError(reason);
       }
       await job.updateData({ ...job.data, retry: state });
-      await summary(state);
+      await summary(state, undefined, state.outage ? "debug" : "warn");
       if (retryAfter !== undefined && token) await handlers.defer(retryAfter);
       throw err;
     }
-    if (job.data.retry) await summary(job.data.retry, "done");
+    // Done after retries: worth a line only when the trouble was not the tracker's outage.
+    if (job.data.retry) await summary(job.data.retry, "done", job.data.retry.outage ? "debug" : "warn");
     await order.leave(key, jobId);
   }
 
@@ -816,7 +828,39 @@ export class Pipeline {
       if (tickets.length === 0 || next === cursor) break;
       cursor = next;
     }
+    await this.#checkWebhooks(instance, adapter);
     return total;
+  }
+
+  /**
+   * After a reconciliation run, whether the tracker still delivers its webhooks (where the
+   * adapter can tell; it decides when to look): each new problem is logged and raises one
+   * `tracker.webhook_disabled` alert; a look that fails only says so.
+   */
+  async #checkWebhooks(instance: string, adapter: TrackerAdapter): Promise<void> {
+    let problems: WebhookProblem[] | undefined;
+    try {
+      problems = await adapter.checkWebhooks?.();
+    } catch (err) {
+      this.#o.logger[trackerUnreachable(err) ? "debug" : "warn"](
+        { instance, err: (err as Error).message },
+        "could not check whether the tracker's webhooks deliver",
+      );
+      return;
+    }
+    if (!problems) return;
+    const known = this.#webhookProblems.get(instance) ?? new Set<string>();
+    const key = (p: WebhookProblem) => `${p.project}\u0000${p.hook}\u0000${p.state}`;
+    for (const p of problems.filter((x) => !known.has(key(x)))) {
+      this.#o.logger.warn(
+        { instance, project: p.project, hook: p.hook, state: p.state },
+        `tracker ${instance}: ${p.message}`,
+      );
+      if (!this.#o.publishAlert) continue;
+      this.#o.metrics.alerts.inc({ type: "tracker.webhook_disabled" });
+      await this.#o.publishAlert(webhookAlert(adapter.kind, instance, p, this.#now()));
+    }
+    this.#webhookProblems.set(instance, new Set(problems.map(key)));
   }
 
   async #worker<T>(
@@ -841,9 +885,15 @@ export class Pipeline {
     worker.on("error", (err) => {
       if (!isConnectionError(err)) this.#o.logger.error({ err, queue: name }, "worker error");
     });
-    worker.on("failed", (job, err) =>
-      this.#o.logger.warn({ queue: name, job: job?.id, err: err.message }, "job failed"),
-    );
+    // A try to be retried is in the decision log; a tracker not answering is told once, by its health.
+    worker.on("failed", (job, err) => {
+      const retried =
+        job !== undefined &&
+        !(err instanceof UnrecoverableError) &&
+        job.attemptsMade < (job.opts.attempts ?? 1);
+      const level = retried || trackerUnreachable(err) ? "debug" : "warn";
+      this.#o.logger[level]({ queue: name, job: job?.id, err: err.message }, "job failed");
+    });
     this.#workers.push(worker as Worker);
     return worker;
   }

@@ -357,7 +357,12 @@ export class GitlabStub {
     };
 
     if (path === `/projects/${PROJECT}` && req.method === "GET")
-      return send(200, { id: PROJECT_ID, path_with_namespace: PROJECT });
+      // The bridge's user is a member (GitLab shows a non-member null permissions).
+      return send(200, {
+        id: PROJECT_ID,
+        path_with_namespace: PROJECT,
+        permissions: { project_access: { access_level: 30 }, group_access: null },
+      });
     if (path === "/users" && req.method === "GET") {
       const u = Object.values(users).find((x) => x.username === url.searchParams.get("username"));
       return send(200, u ? [u] : []);

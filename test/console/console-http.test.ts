@@ -197,3 +197,28 @@ describe("queue health", () => {
     expect((await get("/console/queues", operatorToken)).status).toBe(200);
   });
 });
+
+describe("tracker health", () => {
+  it("shows a tracker that does not answer — since when, and why — and that it answers again", async () => {
+    let down = true;
+    const issue = krasnoyarskIssue({ description: "" });
+    await start({
+      mode: "enforce",
+      issues: [issue],
+      answer: (req) => (down && req.method === "GET" ? { status: 503 } : undefined),
+    });
+    const page = () => get("/console/health?fragment=1&lang=en", viewerToken).then((r) => r.text());
+    await bridge().webhook("d1", issue);
+    const unreachable = await until(page, (html) => html.includes("HTTP 503"), 15_000);
+    expect(unreachable).toMatch(
+      /<tr data-tracker="shop" data-state="unreachable"><td>shop<\/td><td>gitlab<\/td><td><span class="bad">unreachable since \d\d\.\d\d\.\d{4} \d\d:\d\d<\/span><\/td><td>(get issue|list open issues) failed with HTTP 503: Service Unavailable<\/td><\/tr>/,
+    );
+
+    down = false;
+    await bridge().webhook("d2", { ...issue, title: "Не открывается ЭМК (снова)" });
+    const reachable = await until(page, (html) => html.includes('data-state="reachable"'), 15_000);
+    expect(reachable).toMatch(
+      /<tr data-tracker="shop" data-state="reachable"><td>shop<\/td><td>gitlab<\/td><td>reachable<\/td><td>—<\/td><\/tr>/,
+    );
+  });
+});

@@ -59,11 +59,13 @@ async function audit(opts: AuditCliOptions, io: Io, signal: AbortSignal): Promis
     defaultAdapterRegistry(),
     pino({ level: "silent" }),
   ).get(opts.instance)!;
+  const first = packs.get(Object.values(tracker.projects)[0]!.pack)!;
   const note = (option: string, text: string, t: number, iso: (t: number) => string) => {
     if (!hasOffset(text))
-      io.err(`note: ${option} ${text} has no offset; read in the pack's zone: ${iso(t)}\n`);
+      io.err(
+        `note: ${option} ${text} has no offset; read in the pack's zone ${first.time.calendar.zone}: ${iso(t)}\n`,
+      );
   };
-  const first = packs.get(Object.values(tracker.projects)[0]!.pack)!;
   const iso = (t: number) => first.time.calendar.iso(Math.round(t / 1000) * 1000);
   const now = opts.now ? first.time.calendar.parse(opts.now) : Date.now();
   if (opts.now) note("--now", opts.now, now, iso);

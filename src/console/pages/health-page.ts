@@ -1,7 +1,9 @@
 import type { QueueCounts, WorkItem } from "../../queue/inspect.js";
+import type { TrackerStatus } from "../../runtime/tracker-health.js";
 import { h, layout, moment, type PageContext } from "../layout.js";
 
 export interface HealthView {
+  trackers: TrackerStatus[];
   queues: QueueCounts[];
   jobs: WorkItem[];
   /** Records waiting for the history store, when it is kept. */
@@ -10,10 +12,33 @@ export interface HealthView {
   done?: string;
 }
 
-/** Queue health: what waits, retries or is dead, and (for operators) retry and drop. */
+function trackerState(ctx: PageContext, tracker: TrackerStatus): string {
+  const { t } = ctx;
+  switch (tracker.state) {
+    case "reachable":
+      return h(t("reachable"));
+    case "unreachable":
+      return `<span class="bad">${h(t("unreachableSince"))} ${h(moment(tracker.since!, ctx.zone))}</span>`;
+    case "example":
+      return `<span class="muted">${h(t("exampleTracker"))}</span>`;
+    case "unknown":
+      return `<span class="muted">${h(t("notContacted"))}</span>`;
+  }
+}
+
+/**
+ * Whether the trackers answer; queue health: what waits, retries or is dead, and (for
+ * operators) retry and drop.
+ */
 export function healthPage(ctx: PageContext, view: HealthView, fragment: boolean): string {
   const { t } = ctx;
   const operator = ctx.who.role === "operator";
+  const trackerRows = view.trackers
+    .map(
+      (tr) =>
+        `<tr data-tracker="${h(tr.instance)}" data-state="${tr.state}"><td>${h(tr.instance)}</td><td>${h(tr.kind)}</td><td>${trackerState(ctx, tr)}${tr.webhook ? `<br><span class="bad" data-webhook>${h(t("webhookProblem"))}: ${h(tr.webhook)}</span>` : ""}</td><td>${h(tr.lastError ?? "—")}</td></tr>`,
+    )
+    .join("\n");
   const queueRows = view.queues
     .map(
       (q) =>
@@ -30,7 +55,7 @@ export function healthPage(ctx: PageContext, view: HealthView, fragment: boolean
     .join("\n");
   const live = `${view.done ? `<p class="notice">${h(t("done"))}: ${h(view.done)}</p>` : ""}
 ${view.historyBacklog ? `<p class="banner">${h(t("backlog"))}: ${view.historyBacklog} ${h(t("records"))}</p>` : ""}
-<table><thead><tr><th>${h(t("queue"))}</th><th>${h(t("waiting"))}</th><th>${h(t("active"))}</th><th>${h(t("retrying"))} / ${h(t("later"))}</th><th>${h(t("dead"))}</th><th>${h(t("oldest"))}</th></tr></thead><tbody>
+${trackerRows ? `<h2>${h(t("trackers"))}</h2>\n<table><thead><tr><th>${h(t("instance"))}</th><th>${h(t("kind"))}</th><th>${h(t("state"))}</th><th>${h(t("lastFailure"))}</th></tr></thead><tbody>\n${trackerRows}\n</tbody></table>\n<h2>${h(t("health"))}</h2>\n` : ""}<table><thead><tr><th>${h(t("queue"))}</th><th>${h(t("waiting"))}</th><th>${h(t("active"))}</th><th>${h(t("retrying"))} / ${h(t("later"))}</th><th>${h(t("dead"))}</th><th>${h(t("oldest"))}</th></tr></thead><tbody>
 ${queueRows}
 </tbody></table>
 <h2>${h(t("jobs"))}</h2>

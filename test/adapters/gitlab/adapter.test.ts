@@ -107,7 +107,13 @@ describe("GitLab fresh state", () => {
 
 describe("GitLab access check at start-up", () => {
   it("passes for a visible project and stops the start naming a project GitLab does not show", async () => {
-    nock(GITLAB).get(SUPPORT_API).reply(200, { id: 14, path_with_namespace: SUPPORT });
+    nock(GITLAB)
+      .get(SUPPORT_API)
+      .reply(200, {
+        id: 14,
+        path_with_namespace: SUPPORT,
+        permissions: { project_access: { access_level: 20 }, group_access: null },
+      });
     await expect(adapter.verifyAccess()).resolves.toBeUndefined();
     nock(GITLAB).get(SUPPORT_API).reply(404, { message: "404 Project Not Found" });
     await expect(adapter.verifyAccess()).rejects.toMatchObject({

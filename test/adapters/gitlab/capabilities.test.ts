@@ -4,14 +4,19 @@ import { createGitlabAdapter } from "../../../adapters/gitlab/adapter.js";
 import { gitlabApi } from "../../../adapters/gitlab/client.js";
 import type { PackNeed, TrackerNeed } from "../../../src/domain/tracker-needs.js";
 import { strictNock } from "../../helpers/bridge-http.js";
-import { gitlabNormaliser, SUPPORT, SUPPORT_API } from "../../helpers/gitlab.js";
+import { erecipeOptions, gitlabNormaliser, SUPPORT, SUPPORT_API } from "../../helpers/gitlab.js";
 
 const GITLAB = "https://gitlab.test";
-const adapter = createGitlabAdapter(gitlabNormaliser(), gitlabApi("erecipe", GITLAB, "glpat-test", 2000), {
-  projects: [SUPPORT],
-  bridgeUser: "reglament-bot",
-  reconcileIntervalSeconds: 60,
-});
+/** The tier configured, so that only roles and hooks are read. */
+const adapter = createGitlabAdapter(
+  gitlabNormaliser({ ...erecipeOptions, tier: "free" }),
+  gitlabApi("erecipe", GITLAB, "glpat-test", 2000),
+  {
+    projects: [SUPPORT],
+    bridgeUser: "reglament-bot",
+    reconcileIntervalSeconds: 60,
+  },
+);
 const by = { pack: "e-recipe-by", rule: "r", section: "5.2" };
 const needs = (...list: TrackerNeed[]) => new Map([[SUPPORT, list.map((n): PackNeed => ({ ...n, by }))]]);
 const project = (projectAccess: number | null, groupAccess: number | null = null) => ({

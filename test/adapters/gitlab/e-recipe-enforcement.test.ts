@@ -28,7 +28,8 @@ function config(mode: "enforce" | "dry-run", prefix: string) {
         reconcileIntervalSeconds: 3600,
         writesPerSecond: 50,
         projects: { [SUPPORT]: { pack: "e-recipe-by" } },
-        options: erecipeOptions,
+        // GitLab is not asked at start-up here (no mock): the tier is said.
+        options: { ...erecipeOptions, tier: "free" },
       },
     },
     actors: { erecipe: { operator1: { role: "line1", line: 1 } } },

@@ -9,12 +9,12 @@ import { strictNock } from "../../helpers/bridge-http.js";
 import { gitlabNormaliser, SUPPORT, SUPPORT_API } from "../../helpers/gitlab.js";
 
 const GITLAB = "https://gitlab.test";
-const n = gitlabNormaliser({
-  labels: {
-    priority: { "priority::low": "low", "priority::medium": "normal", "priority::high": "high" },
-    line: { L2: 2 },
-  },
-});
+const labels = {
+  priority: { "priority::low": "low", "priority::medium": "normal", "priority::high": "high" },
+  line: { L2: 2 },
+};
+/** GitLab Free (said in options.tier): scoped labels are not exclusive, one assignee. */
+const n = gitlabNormaliser({ labels, tier: "free" });
 const adapter = createGitlabAdapter(n, gitlabApi("erecipe", GITLAB, "glpat-test", 2000), {
   projects: [SUPPORT],
   bridgeUser: "reglament-bot",
