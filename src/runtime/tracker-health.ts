@@ -35,6 +35,8 @@ interface Entry extends TrackerStatus {
   secrets: readonly string[];
   /** The adapter can tell whether its webhooks deliver (`checkWebhooks`). */
   watchesWebhooks: boolean;
+  /** A look at the webhooks has been made: until then nothing is claimed about them. */
+  webhooksSeen?: boolean;
 }
 
 /** The calls that reach the tracker; the webhook's own methods (verify, parse) do not. */
@@ -175,6 +177,7 @@ export class TrackerHealth {
   #webhooks(instance: string, problems: readonly WebhookProblem[] | undefined): void {
     if (!problems) return;
     const entry = this.#entries.get(instance)!;
+    entry.webhooksSeen = true;
     if (problems.length) {
       entry.webhook = problems.map((p) => `${p.project}: ${p.message}`).join("; ");
       entry.webhookSince ??= this.now();
@@ -231,12 +234,15 @@ export class TrackerHealth {
       },
     }));
     const webhooks: ReadinessCheck[] = [...this.#entries.values()]
-      .filter((entry) => entry.watchesWebhooks)
+      .filter((entry) => entry.watchesWebhooks && entry.state !== "example")
       .map((entry) => ({
         name: `trackers.${entry.instance}.webhooks`,
         advisory: true,
-        check: async () => entry.webhook === undefined,
-        explain: () => `since ${new Date(entry.webhookSince!).toISOString()}: ${entry.webhook}`,
+        check: async () => entry.webhooksSeen === true && entry.webhook === undefined,
+        explain: () =>
+          entry.webhook === undefined
+            ? "not checked yet"
+            : `since ${new Date(entry.webhookSince!).toISOString()}: ${entry.webhook}`,
       }));
     return [...reachability, ...webhooks];
   }

@@ -241,7 +241,11 @@ describe("a running bridge whose GitLab webhook is disabled while it runs", () =
         status: string;
         checks: Record<string, string>;
       };
-    const seen = await until(readyz, (r) => r.checks["trackers.erecipe.webhooks"] !== "ok", 8000);
+    const seen = await until(
+      readyz,
+      (r) => /disabled/.test(r.checks["trackers.erecipe.webhooks"] ?? ""),
+      8000,
+    );
     expect(seen.status).toBe("ready");
     expect(seen.checks["trackers.erecipe.webhooks"]).toMatch(/GitLab has disabled the webhook 7 of FHIR-BY/);
     await until(
