@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DateTime } from "luxon";
+import type { Language } from "../engine/rule.js";
 import { Errors } from "../errors/catalogue.js";
 import { explainIssues } from "../validation/explain-issues.js";
 import { formatDuration, type Span } from "./duration.js";
+import { calendarWords } from "./explain-words.js";
 import { daysOffFromIcs } from "./ics.js";
 import { type Country, type ProductionDay, productionCalendar } from "./production.js";
 import {
@@ -356,28 +358,26 @@ export class BusinessCalendar {
   }
 
   /** Why `addSpan(t, span)` lands where it does: the days counted as days, then the working time. */
-  explainSpan(t: number, span: Span): string[] {
-    if (!span.days) return this.explainAdd(t, span.ms);
+  explainSpan(t: number, span: Span, language: Language = "en"): string[] {
+    if (!span.days) return this.explainAdd(t, span.ms, language);
+    const w = calendarWords[language];
     const start = this.nextWorkingMoment(t);
     const afterDays = this.addWorkingDays(t, span.days);
-    const lines = [
-      `${span.days} working day${span.days === 1 ? "" : "s"} from ${this.iso(start)}: the same time of day ${span.days} working day${span.days === 1 ? "" : "s"} later, however long the days between`,
-    ];
+    const lines = [w.daysFrom(span.days, this.iso(start))];
     for (let i = lastAtOrBelow(this.#dayStarts, start) + 1; i < this.days.length; i++) {
       const day = this.days[i]!;
       if (day.start > afterDays) break;
-      const why = `${day.kind}${day.note ? ` (${day.note})` : ""}`;
       lines.push(
-        `${day.date} ${day.weekday}: ${day.intervals.length ? `counted as a day — ${why}` : `skipped — ${why}`}`,
+        `${w.label(day)}: ${day.intervals.length ? w.countedAsDay(w.why(day)) : w.skipped(w.why(day))}`,
       );
     }
     if (span.ms)
       return [
         ...lines,
-        `then ${formatDuration(span.ms)} of working time:`,
-        ...this.explainAdd(afterDays, span.ms),
+        w.thenWorkingTime(formatDuration(span.ms)),
+        ...this.explainAdd(afterDays, span.ms, language),
       ];
-    return [...lines, `due ${this.iso(afterDays)}`];
+    return [...lines, w.due(this.iso(afterDays))];
   }
 
   dayOf(t: number): CalendarDay {
@@ -405,16 +405,15 @@ export class BusinessCalendar {
    * Why `addWorkingTime(t, duration)` lands where it does: one line per day from t to the
    * due moment, saying what was counted and what was skipped and why.
    */
-  explainAdd(t: number, duration: number): string[] {
+  explainAdd(t: number, duration: number, language: Language = "en"): string[] {
+    const w = calendarWords[language];
     const due = this.addWorkingTime(t, duration);
     const lines: string[] = [];
     const hhmm = (ms: number) => DateTime.fromMillis(ms, { zone: this.zone }).toFormat("HH:mm");
     for (let i = lastAtOrBelow(this.#dayStarts, t); i < this.days.length; i++) {
       const day = this.days[i]!;
-      const label = `${day.date} ${day.weekday}`;
-      const why = `${day.kind}${day.note ? ` (${day.note})` : ""}`;
       if (day.intervals.length === 0) {
-        lines.push(`${label}: skipped — ${why}`);
+        lines.push(`${w.label(day)}: ${w.skipped(w.why(day))}`);
       } else {
         const used = day.intervals
           .map(([s, e]) => [Math.max(s, t), Math.min(e, due)] as const)
@@ -422,14 +421,12 @@ export class BusinessCalendar {
         const sum = used.reduce((a, [s, e]) => a + (e - s), 0);
         const hours = day.intervals.map(([s, e]) => `${hhmm(s)}–${hhmm(e)}`).join(", ");
         const counted = used.map(([s, e]) => `${hhmm(s)}–${hhmm(e)}`).join(", ");
-        lines.push(
-          `${label}: ${why}, hours ${hours}; counted ${formatDuration(sum)}${counted ? ` (${counted})` : ""}`,
-        );
+        lines.push(`${w.label(day)}: ${w.counted(w.why(day), hours, formatDuration(sum), counted)}`);
       }
       const nextStart = this.days[i + 1]?.start ?? this.#rangeEnd;
       if (due < nextStart) break;
     }
-    lines.push(`due ${this.iso(due)} after ${formatDuration(duration)} of working time`);
+    lines.push(w.dueAfter(this.iso(due), formatDuration(duration)));
     return lines;
   }
 }

@@ -15,6 +15,70 @@ export async function decisionsViaBridge(
   inUse: ReglamentError,
   bridgeUrl: string | undefined,
 ): Promise<DecisionPage> {
+  const { body, where, status } = await getFromBridge(
+    config,
+    "/api/decisions",
+    { ...filter },
+    inUse,
+    bridgeUrl,
+  );
+  const page = parsed(body) as (DecisionPage & { message?: string }) | undefined;
+  if (status >= 300 || !page?.decisions)
+    throw Errors.HISTORY_UNAVAILABLE(
+      where,
+      `it answered ${status}${page?.message ? `: ${page.message}` : ""}`,
+    );
+  return page;
+}
+
+/**
+ * `reglament report sla` through the bridge (`GET /api/reports/sla`): the report as the
+ * bridge renders it — the same renderer as the CLI's; JSON is indented as the CLI's is.
+ */
+export async function slaReportViaBridge(
+  config: Config,
+  query: { pack: string; from: string; to: string; by: readonly string[]; format: string },
+  inUse: ReglamentError,
+  bridgeUrl: string | undefined,
+): Promise<string> {
+  const { body, where, status } = await getFromBridge(
+    config,
+    "/api/reports/sla",
+    { ...query, by: query.by.join(",") },
+    inUse,
+    bridgeUrl,
+  );
+  if (status >= 300) throw Errors.HISTORY_UNAVAILABLE(where, `it answered ${status}${messageOf(body)}`);
+  if (query.format !== "json") return body;
+  const rows = parsed(body);
+  if (!Array.isArray(rows)) throw Errors.HISTORY_UNAVAILABLE(where, "it answered no rows");
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+const parsed = (body: string): unknown => {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+};
+
+const messageOf = (body: string): string => {
+  const m = (parsed(body) as { message?: unknown } | undefined)?.message;
+  return typeof m === "string" ? `: ${m}` : "";
+};
+
+/**
+ * A GET of the bridge's API with the configuration's token (a viewer's when there is one).
+ * Refusals of the token and of the query are thrown; other answers are returned as they are.
+ */
+async function getFromBridge(
+  config: Config,
+  path: string,
+  params: Readonly<Record<string, unknown>>,
+  inUse: ReglamentError,
+  bridgeUrl: string | undefined,
+): Promise<{ status: number; body: string; where: string }> {
   const tokens = config.server.auth.tokens.filter((t) => t.token);
   const holder = tokens.find((t) => t.role === "viewer") ?? tokens[0];
   if (!holder)
@@ -22,16 +86,19 @@ export async function decisionsViaBridge(
       "this command reads it through that bridge when the configuration gives it a token to show: an entry of server.auth.tokens with its token from the environment, set for both the bridge and this command — in the example configuration, export REGLAMENT_VIEWER_TOKEN=<a long random text> before `npm start` and here",
     ]);
   const base = bridgeUrl ?? defaultBridgeUrl(config);
-  const url = new URL(`${base}/api/decisions`);
-  for (const [key, value] of Object.entries(filter))
+  const url = new URL(`${base}${path}`);
+  for (const [key, value] of Object.entries(params))
     if (value !== undefined) url.searchParams.set(key, String(value));
   const where = `embedded, held by the bridge at ${base}`;
   let res: Response;
+  let body: string;
   try {
     res = await fetch(url, {
-      headers: { authorization: `Bearer ${holder.token}`, accept: "application/json" },
+      headers: { authorization: `Bearer ${holder.token}`, accept: "application/json, text/*" },
       signal: AbortSignal.timeout(15_000),
     });
+    // Kept as sent: a CSV report begins with a byte order mark, which res.text() drops.
+    body = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
   } catch (err) {
     const reason = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
     throw Errors.HISTORY_UNAVAILABLE(
@@ -39,22 +106,16 @@ export async function decisionsViaBridge(
       `${reason} (the bridge's address is http://server.host:server.port; --bridge-url gives another)`,
     );
   }
-  const body = (await res.json().catch(() => undefined)) as
-    | (DecisionPage & { message?: string; error?: string })
-    | undefined;
   if (res.status === 401 || res.status === 403)
     throw new ReglamentError(
       inUse,
       `the bridge at ${base} refused the token of server.auth.tokens "${holder.name}" (${res.status}): it was started with another value of it; give this command the bridge's`,
     );
   if (res.status >= 400 && res.status < 500)
-    throw Errors.QUERY_INVALID(`the bridge at ${base} refused the query: ${body?.message ?? res.status}`);
-  if (!res.ok || !body?.decisions)
-    throw Errors.HISTORY_UNAVAILABLE(
-      where,
-      `it answered ${res.status}${body?.message ? `: ${body.message}` : ""}`,
+    throw Errors.QUERY_INVALID(
+      `the bridge at ${base} refused the query: ${messageOf(body).slice(2) || res.status}`,
     );
-  return body;
+  return { status: res.status, body, where };
 }
 
 function defaultBridgeUrl(config: Config): string {

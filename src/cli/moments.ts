@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import type { BusinessCalendar } from "../calendar/business-calendar.js";
 import type { Config } from "../config/schema.js";
+import type { Language } from "../engine/rule.js";
 import { Errors } from "../errors/catalogue.js";
 import { packsInUse } from "../runtime/deployment-packs.js";
 import type { Io } from "./io.js";
@@ -18,11 +19,17 @@ export function readMoment(
   option: string,
   text: string,
   calendar: BusinessCalendar,
-  whose = "the pack's zone",
+  whose?: string,
+  /** The language of the note: the pack's, when the command knows its pack. */
+  language: Language = "en",
 ): number {
   const t = calendar.parse(text);
   if (!hasOffset(text))
-    io.err(`note: ${option} ${text} has no offset; read in ${whose} ${calendar.zone}: ${calendar.iso(t)}\n`);
+    io.err(
+      language === "ru"
+        ? `заметка: в ${option} ${text} не указано смещение; время прочитано в ${whose ?? "часовом поясе пакета"} ${calendar.zone}: ${calendar.iso(t)}\n`
+        : `note: ${option} ${text} has no offset; read in ${whose ?? "the pack's zone"} ${calendar.zone}: ${calendar.iso(t)}\n`,
+    );
   return t;
 }
 

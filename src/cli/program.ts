@@ -258,6 +258,12 @@ export function buildProgram(io: Io): Command {
     .addOption(moment("--now <iso>", "judge running clocks at this moment (default: now)"))
     .addOption(configOption())
     .option("-o, --out <file>", "write the report to this file")
+    .addOption(
+      new Option(
+        "--bridge-url <url>",
+        "where the running bridge holding the embedded history answers (default: http://server.host:server.port)",
+      ).argParser(httpUrlOption),
+    )
     .action(async (files, opts) => (await import("./commands/report.js")).runReportSla(files, opts, io));
 
   program

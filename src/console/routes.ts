@@ -363,6 +363,7 @@ async function ticketView(
             spec: deployment.time.sla,
             statuses: deployment.pack.statuses,
             now: ctx.now,
+            language: ctx.lang,
           })
         : [];
       clocks = {

@@ -1,7 +1,9 @@
 import type { BusinessCalendar } from "../calendar/business-calendar.js";
 import { DAY_MS, formatDuration, parseDuration, parseSpan } from "../calendar/duration.js";
 import type { Actor, Ticket } from "../domain/ticket.js";
+import type { Language } from "../engine/rule.js";
 import { capped, matchCaps } from "../text/bounds.js";
+import { clockWords } from "./explain-words.js";
 import { agrees, extensionPatterns, proposedMoment } from "./extension.js";
 import type { SlaClock, SlaRow, SlaSpec } from "./sla-spec.js";
 
@@ -50,6 +52,8 @@ export interface SlaInput {
   /** The pack's status vocabulary (value → phase). */
   statuses: Readonly<Record<string, { phase: string }>>;
   now: number;
+  /** The language of the "why" lines and the auto-close title; English when not given. */
+  language?: Language;
 }
 
 interface StatusSpan {
@@ -221,6 +225,8 @@ function agreedExtension(ticket: Ticket, input: SlaInput): Extension | undefined
 
 function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: StatusSpan[]): ClockReport {
   const { calendar: cal, now, spec } = input;
+  const language = input.language ?? "en";
+  const w = clockWords[language];
   const base = {
     id: clock.id,
     title: clock.title,
@@ -234,9 +240,7 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
     return {
       ...base,
       state: "no_target",
-      explain: [
-        `no target for type ${ticket.type?.value ?? "—"} / priority ${ticket.priority?.value ?? "—"} (by agreement)`,
-      ],
+      explain: [w.noTarget(ticket.type?.value ?? "—", ticket.priority?.value ?? "—")],
     };
   }
   const span = parseSpan(row.target, cal.dayMs);
@@ -246,7 +250,7 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
       ...base,
       target: parseDuration(row.target, cal.dayMs),
       state: "not_started",
-      explain: ["not started: the ticket has not reached the executor's line"],
+      explain: [w.notStarted],
     };
   // Days are working days counted as days: what a clock started at `start` may spend.
   const target = clock.time === "working" ? cal.spanFrom(start, span) : span.days * DAY_MS + span.ms;
@@ -291,30 +295,37 @@ function evaluateClock(clock: SlaClock, ticket: Ticket, input: SlaInput, spans: 
   }
 
   const explain = [
-    `target ${formatDuration(target)} of ${clock.time} time (row: types ${row.types?.join(", ") ?? "any"}; priorities ${row.priorities?.join(", ") ?? "any"})`,
-    ...(span.days && clock.time === "working"
-      ? [
-          `the table's ${row.target}: ${span.days} working day${span.days === 1 ? "" : "s"} from the start end ${cal.iso(cal.addSpan(start, span))} — the same time of day, however long the days between`,
-        ]
-      : []),
-    `started ${cal.iso(start)}${clock.kind === "reaction" && clock.line === "executor" ? " (reached the executor's line)" : " (ticket created)"}`,
-    ...paused.map(
-      ([a, b]) => `paused ${cal.iso(a)} → ${cal.iso(b)} (${formatDuration(measure(a, b))} excluded)`,
+    w.target(
+      formatDuration(target),
+      clock.time,
+      row.types?.join(", ") ?? w.any,
+      row.priorities?.join(", ") ?? w.any,
     ),
+    ...(span.days && clock.time === "working"
+      ? [w.tableDays(row.target, span.days, cal.iso(cal.addSpan(start, span)))]
+      : []),
+    w.started(cal.iso(start), clock.kind === "reaction" && clock.line === "executor"),
+    ...paused.map(([a, b]) => w.pausedSpan(cal.iso(a), cal.iso(b), formatDuration(measure(a, b)))),
     stop !== undefined && stop <= now
-      ? `stopped ${cal.iso(stop)}`
+      ? w.stopped(cal.iso(stop))
       : pausedNow
-        ? `paused now (status ${currentStatus})`
-        : "running",
-    `elapsed ${formatDuration(elapsed)}, paused ${formatDuration(pausedTime)}`,
+        ? w.pausedNow(currentStatus)
+        : w.running,
+    w.elapsed(formatDuration(elapsed), formatDuration(pausedTime)),
     ...(extended
       ? [
-          `extended to ${cal.iso(extended.until)} by agreement (${spec.extension!.section}): proposed by @${extended.proposedBy} ${cal.iso(extended.proposedAt)}, agreed by the reporter ${cal.iso(extended.agreedAt)}`,
+          w.extended(
+            cal.iso(extended.until),
+            spec.extension!.section,
+            extended.proposedBy,
+            cal.iso(extended.proposedAt),
+            cal.iso(extended.agreedAt),
+          ),
         ]
       : []),
   ];
   if (!extended && due !== undefined && clock.time === "working" && running && elapsed < target) {
-    explain.push(...cal.explainAdd(end, target - elapsed));
+    explain.push(...cal.explainAdd(end, target - elapsed, language));
   }
   return {
     ...base,
@@ -335,16 +346,18 @@ function evaluateAutoClose(ticket: Ticket, input: SlaInput, spans: StatusSpan[])
   const rule = input.spec.autoClose;
   if (!rule) return undefined;
   const { calendar: cal, now } = input;
+  const language = input.language ?? "en";
+  const w = clockWords[language];
   const current = spans[spans.length - 1]!;
   const base = {
     id: "auto-close",
-    title: `auto-close → ${rule.to}`,
+    title: w.autoCloseTitle(rule.to),
     kind: "autoClose" as const,
     time: "working" as const,
     paused: 0,
   };
   if (!rule.statuses.includes(current.status)) {
-    return { ...base, elapsed: 0, state: "not_started", explain: [`not in ${rule.statuses.join(" / ")}`] };
+    return { ...base, elapsed: 0, state: "not_started", explain: [w.notIn(rule.statuses)] };
   }
   const span = parseSpan(rule.after, cal.dayMs);
   const entered = current.from;
@@ -355,8 +368,8 @@ function evaluateAutoClose(ticket: Ticket, input: SlaInput, spans: StatusSpan[])
   const due = cal.addSpan(entered, span);
   const target = cal.workingTimeBetween(entered, due);
   const explain = [
-    `in status ${current.status} since ${cal.iso(entered)}; closes after ${rule.after} of working time without the reporter's answer`,
-    ...cal.explainSpan(entered, span),
+    w.autoCloseSince(current.status, cal.iso(entered), rule.after),
+    ...cal.explainSpan(entered, span, language),
   ];
   if (reply)
     return {
@@ -366,7 +379,7 @@ function evaluateAutoClose(ticket: Ticket, input: SlaInput, spans: StatusSpan[])
       elapsed,
       state: "met",
       stoppedAt: ms(reply.createdAt),
-      explain: [...explain, `the reporter answered ${reply.createdAt}`],
+      explain: [...explain, w.reporterAnswered(reply.createdAt)],
     };
   return {
     ...base,

@@ -121,12 +121,20 @@ describe("reglament sla", () => {
       fixture,
     );
     expect(r.code).toBe(0);
-    // The clocks' lines in the pack's language; the explanation is the SLA layer's, in English.
+    // The clocks' lines and their "why" in the pack's language.
     expect(r.out).toMatch(/reaction-l1 +соблюдён +норма 20m +прошло 15m/);
     expect(r.out).toMatch(
       /resolution +идёт +норма 4h +прошло 2h +пауза 2h +истекает 2026-03-02T16:00:00\+07:00 +— Срок решения/,
     );
-    expect(r.out).toMatch(/paused 2026-03-02T10:00:00\+07:00 → 2026-03-02T12:00:00\+07:00 \(2h excluded\)/);
+    expect(r.out).toMatch(
+      /пауза 2026-03-02T10:00:00\+07:00 → 2026-03-02T12:00:00\+07:00 \(не засчитано 2h\)/,
+    );
+    expect(r.out).toMatch(/норма 4h рабочего времени \(строка: типы /);
+    expect(r.out).toMatch(/прошло 2h, на паузе 2h/);
+    expect(r.out).toMatch(/не начат: обращение ещё не дошло до линии исполнителя/);
+    expect(r.out).toMatch(/2026-03-02 пн: рабочий день, рабочее время [^;]+; засчитано 2h/);
+    expect(r.out).toMatch(/срок 2026-03-02T16:00:00\+07:00 — через 2h рабочего времени/);
+    expect(r.out).not.toMatch(/excluded|elapsed|working time/);
     expect(r.out).toMatch(/reaction-executor +не начат/);
 
     const english = await cli(
@@ -139,9 +147,17 @@ describe("reglament sla", () => {
       "2026-03-02T14:00:00+07:00",
       "--lang",
       "en",
+      "--explain",
       fixture,
     );
     expect(english.out).toMatch(/reaction-l1 +met +target 20m +elapsed 15m/);
+    expect(english.out).toMatch(
+      /paused 2026-03-02T10:00:00\+07:00 → 2026-03-02T12:00:00\+07:00 \(2h excluded\)/,
+    );
+    expect(english.out).toMatch(/target 4h of working time \(row: types /);
+    expect(english.out).toMatch(/not started: the ticket has not reached the executor's line/);
+    expect(english.out).toMatch(/due 2026-03-02T16:00:00\+07:00 after 2h of working time/);
+    expect(english.out).not.toMatch(/пауза|норма 4h рабочего/);
     expect(english.out).toMatch(
       /resolution +running +target 4h +elapsed 2h +paused 2h +due 2026-03-02T16:00:00\+07:00/,
     );
@@ -210,7 +226,23 @@ describe("moments without an offset", () => {
       "json",
       fixture,
     );
-    expect(sla.err).toMatch(
+    // In the pack's language; --lang en gives the English note.
+    expect(sla.err).toBe(
+      "заметка: в --now 2026-02-20T16:00 не указано смещение; время прочитано в часовом поясе пакета Asia/Krasnoyarsk: 2026-02-20T16:00:00+07:00\n",
+    );
+    const slaEn = await cli(
+      "sla",
+      "--pack",
+      "krasnoyarsk-kmiac",
+      "--lang",
+      "en",
+      "--now",
+      "2026-02-20T16:00",
+      "--format",
+      "json",
+      fixture,
+    );
+    expect(slaEn.err).toMatch(
       /--now 2026-02-20T16:00 has no offset; read in the pack's zone Asia\/Krasnoyarsk: 2026-02-20T16:00:00\+07:00/,
     );
     const withOffset = await cli(

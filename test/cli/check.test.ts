@@ -80,7 +80,10 @@ describe("reglament check", () => {
     ];
     const r = await cli(...args, file);
     expect(JSON.parse(r.out).map((d: { rule: string }) => d.rule)).toContain("reporter-allowed");
-    expect(r.err).toMatch(/note: stranger has no role .* judged as the bridge would judge them/);
+    // The note in the pack's language; --lang en gives the English one.
+    expect(r.err).toMatch(/заметка: у stranger нет роли .* оценено так, как оценил бы мост/);
+    const english = await cli(...args, "--lang", "en", file);
+    expect(english.err).toMatch(/note: stranger has no role .* judged as the bridge would judge them/);
     const asLine1 = await cli(...args, "--actor-role", "line1", file);
     expect(JSON.parse(asLine1.out).map((d: { rule: string }) => d.rule)).not.toContain("reporter-allowed");
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -7,6 +7,7 @@ import { openHistoryStore } from "../../src/history/open.js";
 import { historyRecords } from "../../src/history/records.js";
 import { packageRoot } from "../../src/paths.js";
 import { freeLoopbackPort } from "../../src/redis/local-server.js";
+import { until } from "../helpers/bridge-http.js";
 import { cli, type ServeProcess, startServe } from "../helpers/cli.js";
 import { deleteKeysOf, testRedisUrl } from "../helpers/redis.js";
 
@@ -70,6 +71,10 @@ beforeAll(async () => {
     [join(packageRoot, "bin/reglament.js"), "serve", "--config", file, "--role", "ingest"],
     { env: { REDIS_URL: testRedisUrl(2), REGLAMENT_TEST_VIEWER_TOKEN: token } },
   );
+  // The bridge opens the store a moment after it listens: a CLI call in that gap would take it first.
+  const lock = join(dir, "history", "reglament-history.lock");
+  const held = async () => existsSync(lock) && readFileSync(lock, "utf8").includes(`${serve!.pid}`);
+  expect(await until(held, Boolean, 30_000)).toBe(true);
 }, 60_000);
 
 afterAll(async () => {

@@ -152,8 +152,9 @@ describe.skipIf(!haveChromium)("the console in Chromium", () => {
     await page.click('tr[data-ticket="shop/701"][data-clock="reaction-l1"] a[href^="/console/tickets/"]');
     await page.waitForURL(/\/console\/tickets\/shop\/701$/);
     const trace = page.locator('section.clock[data-clock="reaction-l1"] pre.explain');
-    await expect(trace.textContent()).resolves.toMatch(/target 20m of working time/);
-    await expect(trace.textContent()).resolves.toMatch(/started 2026-03-02T10:00:00\+07:00/);
+    // The console speaks Russian unless asked otherwise, and so does the "why".
+    await expect(trace.textContent()).resolves.toMatch(/норма 20m рабочего времени/);
+    await expect(trace.textContent()).resolves.toMatch(/начат 2026-03-02T10:00:00\+07:00/);
     const decision = page.locator('tr.decision[data-rule="required-fields"]');
     await expect(decision.locator("td.citation").textContent()).resolves.toMatch(/Приложение 3, п\. 3/);
     await expect(decision.getAttribute("data-outcome")).resolves.toBe("dry-run");

@@ -186,6 +186,33 @@ describe("auto-close (10 working days in resolved)", () => {
     expect(cal.iso(r.due!)).toBe("2026-03-10T15:00:00+07:00");
   });
 
+  it("explains itself in the pack's language when asked: the title, the skipped holiday, the due moment", () => {
+    const t = kTicket(resolved);
+    const input = {
+      calendar: cal,
+      spec: kTime.sla!,
+      statuses: kPack.statuses,
+      now: at("2026-03-02T12:00:00+07:00"),
+    };
+    const ru = evaluateClocks(t, { ...input, language: "ru" }).find((c) => c.id === "auto-close")!;
+    expect(ru.title).toBe("автозакрытие → closed");
+    const why = ru.explain.join("\n");
+    expect(why).toMatch(
+      /^в статусе resolved с 2026-02-20T15:00:00\+07:00; закрывается через 10d рабочего времени без ответа заявителя/,
+    );
+    expect(why).toMatch(
+      /10 рабочих дней от 2026-02-20T15:00:00\+07:00: то же время суток через 10 рабочих дней/,
+    );
+    expect(why).toMatch(/2026-02-21 сб: пропущен — выходной/);
+    expect(why).toMatch(/2026-02-23 пн: пропущен — праздник/);
+    expect(why).toMatch(/2026-02-24 вт: засчитан как день — рабочий день/);
+    expect(why).toMatch(/срок 2026-03-10T15:00:00\+07:00$/);
+    const en = evaluateClocks(t, input).find((c) => c.id === "auto-close")!;
+    expect(en.title).toBe("auto-close → closed");
+    expect(en.explain.join("\n")).toMatch(/2026-02-23 mon: skipped — holiday/);
+    expect(en.explain.join("\n")).toMatch(/due 2026-03-10T15:00:00\+07:00$/);
+  });
+
   it("closes after it, with a transition, a comment and an alert", () => {
     const t = kTicket(resolved);
     const now = at("2026-03-10T15:01:00+07:00");

@@ -130,7 +130,9 @@ export function runCheck(ticketFile: string, opts: CheckOptions, io: Io): void {
   const now =
     opts.now === undefined
       ? new Date().toISOString()
-      : new Date(readMoment(io, "--now", opts.now, timeForCli(setup).calendar)).toISOString();
+      : new Date(
+          readMoment(io, "--now", opts.now, timeForCli(setup).calendar, undefined, pack.language),
+        ).toISOString();
   if (opts.from && opts.change) {
     throw Errors.USAGE("--change cannot be combined with --from: the tracker's payload carries its change");
   }
@@ -147,7 +149,9 @@ export function runCheck(ticketFile: string, opts: CheckOptions, io: Io): void {
     // The bridge gives no role to a person the configuration does not name, and neither does
     // check: an invented role would hide the rules the bridge applies to such a person.
     io.err(
-      `note: ${actor.id} has no role (in the file or actors.${instance} of the configuration): judged as the bridge would judge them; --actor-role judges them as another\n`,
+      pack.language === "ru"
+        ? `заметка: у ${actor.id} нет роли (ни в файле, ни в actors.${instance} конфигурации): оценено так, как оценил бы мост; --actor-role оценивает его в другой роли\n`
+        : `note: ${actor.id} has no role (in the file or actors.${instance} of the configuration): judged as the bridge would judge them; --actor-role judges them as another\n`,
     );
   const subject: Ticket = {
     ...ticket,

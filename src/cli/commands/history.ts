@@ -1,5 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { resolveConfigPath } from "../../config/load.js";
+import { Errors, ReglamentError } from "../../errors/catalogue.js";
 import { openHistoryStore } from "../../history/open.js";
 import { csvLine, csvStart } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
@@ -46,7 +47,18 @@ export async function runHistoryExport(
   const instant = instantReader(io, config, file, undefined, "give an offset for another");
   const since = instant("--since", opts.since);
   const until = opts.until ? instant("--until", opts.until) : undefined;
-  const store = await openHistoryStore(config.history, { create: false });
+  const store = await openHistoryStore(config.history, { create: false }).catch((err: unknown) => {
+    if (!Errors.HISTORY_IN_USE.is(err)) throw err;
+    // The bridge has no API for the export (decisions and report sla read through it).
+    throw new ReglamentError(
+      err,
+      err.message.replace(/; ask that bridge \(GET \/api\/decisions\), stop it first,.*$/, ""),
+      [
+        "the export reads the store itself, and the running bridge serves no export: stop the bridge (`npm start`, pid above), run this export, then start the bridge again",
+        "or set history.url to a PostgreSQL database that the bridge and the CLI share, so both can read it at once",
+      ],
+    );
+  });
   const sink = opts.out ? createWriteStream(opts.out) : undefined;
   const write = (text: string) => (sink ? sink.write(text) : io.out(text));
   let count = 0;

@@ -120,7 +120,13 @@ export async function runSimulate(
   });
   const calendar = calendarFor(time, verdict.ticket);
   const clocks = time.sla
-    ? evaluateClocks(verdict.ticket, { calendar, spec: time.sla, statuses: pack.statuses, now })
+    ? evaluateClocks(verdict.ticket, {
+        calendar,
+        spec: time.sla,
+        statuses: pack.statuses,
+        now,
+        language: pack.language,
+      })
     : [];
   const deliveryId = `simulate-${now}`;
   const plan = planOf(verdict.ticket, verdict.decisions, pack.language, deliveryId);

@@ -25,8 +25,15 @@ export function runSla(ticketFile: string, opts: SlaOptions, io: Io): void {
   if (!sla) throw Errors.USAGE(`pack ${opts.pack} sets no deadlines (its regulation has no SLA table)`);
   const ticket = readJsonFile(ticketFile, Ticket, "ticket file");
   const calendar = calendarFor(time, ticket);
-  const now = opts.now ? readMoment(io, "--now", opts.now, calendar) : Date.now();
-  const reports = evaluateClocks(ticket, { calendar, spec: sla, statuses: setup.pack.statuses, now });
+  const language = opts.lang ?? setup.pack.language;
+  const now = opts.now ? readMoment(io, "--now", opts.now, calendar, undefined, language) : Date.now();
+  const reports = evaluateClocks(ticket, {
+    calendar,
+    spec: sla,
+    statuses: setup.pack.statuses,
+    now,
+    language,
+  });
   if (opts.format === "json") {
     io.out(
       `${JSON.stringify(
@@ -37,7 +44,6 @@ export function runSla(ticketFile: string, opts: SlaOptions, io: Io): void {
     );
     return;
   }
-  const language = opts.lang ?? setup.pack.language;
   for (const r of reports) {
     io.out(`${clockLine(r, calendar.iso.bind(calendar), language)}\n`);
     if (opts.explain) io.out(`${r.explain.map((e) => `    ${e}`).join("\n")}\n`);
