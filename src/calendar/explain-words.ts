@@ -1,4 +1,5 @@
 import type { Language } from "../engine/rule.js";
+import { linear } from "../text/linear.js";
 import type { CalendarDay } from "./business-calendar.js";
 
 /**
@@ -27,16 +28,16 @@ const ruWeekdays: Record<string, string> = {
   sun: "вс",
 };
 
+const workedRestDay = linear("worked rest day with (\\w+) hours");
+const shortenedDay = linear("shortened pre-holiday day \\(−(\\d+) min\\)");
+
 /** The calendar's notes, rendered in Russian phrase by phrase (holiday titles stay as the production calendar writes them). */
 function ruNote(note: string): string {
   return note
     .replace(/day off moved from (\S+)/, "выходной перенесён с $1")
     .replace("extra day off", "дополнительный выходной")
-    .replace(
-      /worked rest day with (\w+) hours/,
-      (_, d: string) => `рабочий выходной, часы как в ${ruWeekdays[d] ?? d}`,
-    )
-    .replace(/shortened pre-holiday day \(−(\d+) min\)/, "предпраздничный день сокращён на $1 мин")
+    .replace(workedRestDay, (_, d: string) => `рабочий выходной, часы как в ${ruWeekdays[d] ?? d}`)
+    .replace(shortenedDay, "предпраздничный день сокращён на $1 мин")
     .replace("day off of this deployment", "нерабочий день этой установки")
     .replace("working day of this deployment", "рабочий день этой установки");
 }

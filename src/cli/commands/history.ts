@@ -4,6 +4,7 @@ import { Errors, ReglamentError } from "../../errors/catalogue.js";
 import { openHistoryStore } from "../../history/open.js";
 import { csvLine, csvStart } from "../../reports/format.js";
 import { loadDeploymentConfig } from "../../runtime/deployment-config.js";
+import { linear } from "../../text/linear.js";
 import type { Io } from "../io.js";
 import { instantReader } from "../moments.js";
 
@@ -52,7 +53,7 @@ export async function runHistoryExport(
     // The bridge has no API for the export (decisions and report sla read through it).
     throw new ReglamentError(
       err,
-      err.message.replace(/; ask that bridge \(GET \/api\/decisions\), stop it first,.*$/, ""),
+      err.message.replace(linear("; ask that bridge \\(GET /api/decisions\\), stop it first,.*$"), ""),
       [
         "the export reads the store itself, and the running bridge serves no export: stop the bridge (`npm start`, pid above), run this export, then start the bridge again",
         "or set history.url to a PostgreSQL database that the bridge and the CLI share, so both can read it at once",
