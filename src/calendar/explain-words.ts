@@ -59,7 +59,7 @@ export interface CalendarWords {
 const plural = (n: number) => (n === 1 ? "" : "s");
 
 /** Russian plural of "рабочий день" for n. */
-function ruWorkingDays(n: number): string {
+export function ruWorkingDays(n: number): string {
   const d10 = n % 10;
   const d100 = n % 100;
   if (d10 === 1 && d100 !== 11) return `${n} рабочий день`;

@@ -1,3 +1,4 @@
+import { ruWorkingDays } from "../calendar/explain-words.js";
 import type { Language } from "../engine/rule.js";
 
 /** The words of a clock's "why" lines (`ClockReport.explain`) and of the auto-close title, in the pack's language. */
@@ -18,15 +19,6 @@ export interface ClockWords {
   notIn(statuses: readonly string[]): string;
   autoCloseSince(status: string, sinceIso: string, after: string): string;
   reporterAnswered(at: string): string;
-}
-
-/** "рабочий день" agreed with n. */
-function ruWorkingDays(n: number): string {
-  const d10 = n % 10;
-  const d100 = n % 100;
-  if (d10 === 1 && d100 !== 11) return `${n} рабочий день`;
-  if (d10 >= 2 && d10 <= 4 && (d100 < 12 || d100 > 14)) return `${n} рабочих дня`;
-  return `${n} рабочих дней`;
 }
 
 export const clockWords: Record<Language, ClockWords> = {

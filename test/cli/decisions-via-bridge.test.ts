@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openHistoryStore } from "../../src/history/open.js";
 import { historyRecords } from "../../src/history/records.js";
 import { packageRoot } from "../../src/paths.js";
 import { freeLoopbackPort } from "../../src/redis/local-server.js";
 import { until } from "../helpers/bridge-http.js";
 import { cli, type ServeProcess, startServe } from "../helpers/cli.js";
+import { seededHistoryBridge } from "../helpers/history-bridge.js";
 import { deleteKeysOf, testRedisUrl } from "../helpers/redis.js";
 
 /**
@@ -23,27 +23,7 @@ const token = "a-viewer-token-for-the-cli-test-0123456789";
 let serve: ServeProcess;
 
 beforeAll(async () => {
-  writeFileSync(
-    file,
-    [
-      "server:",
-      "  port: 0",
-      "  logLevel: warn",
-      '  auth: { tokens: [{ name: cli, role: viewer, token: "${REGLAMENT_TEST_VIEWER_TOKEN:-}" }] }',
-      `redis: { keyPrefix: ${prefix} }`,
-      `history: { dataDir: "${join(dir, "history")}" }`,
-      "trackers:",
-      "  sev: { kind: mantis, baseUrl: https://mantis.test, token: t, bridgeUser: reglament, example: true, projects: { '1': { pack: sevastopol-miac } } }",
-      "",
-    ].join("\n"),
-  );
-  const store = await openHistoryStore({
-    enabled: true,
-    dataDir: join(dir, "history"),
-    batchSize: 500,
-    maxBacklog: 1_000_000,
-    alertBacklog: 10_000,
-  });
+  const store = await seededHistoryBridge({ file, dir, prefix, pack: "sevastopol-miac" });
   await store.write(
     historyRecords("sev", "7", {
       type: "decisions",

@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openHistoryStore } from "../../src/history/open.js";
 import { type ClockRecord, recordKey } from "../../src/history/records.js";
 import { packageRoot } from "../../src/paths.js";
 import { until } from "../helpers/bridge-http.js";
 import { cli, type ServeProcess, startServe } from "../helpers/cli.js";
+import { seededHistoryBridge } from "../helpers/history-bridge.js";
 import { deleteKeysOf, testRedisUrl } from "../helpers/redis.js";
 
 /**
@@ -74,27 +74,7 @@ const report = (format: string, ...more: string[]) =>
 const undated = (html: string) => html.replace(/generated \S+\./, "generated ….");
 
 beforeAll(async () => {
-  writeFileSync(
-    file,
-    [
-      "server:",
-      "  port: 0",
-      "  logLevel: warn",
-      '  auth: { tokens: [{ name: cli, role: viewer, token: "${REGLAMENT_TEST_VIEWER_TOKEN:-}" }] }',
-      `redis: { keyPrefix: ${prefix} }`,
-      `history: { dataDir: "${join(dir, "history")}" }`,
-      "trackers:",
-      "  sev: { kind: mantis, baseUrl: https://mantis.test, token: t, bridgeUser: reglament, example: true, projects: { '1': { pack: krasnoyarsk-kmiac } } }",
-      "",
-    ].join("\n"),
-  );
-  const store = await openHistoryStore({
-    enabled: true,
-    dataDir: join(dir, "history"),
-    batchSize: 500,
-    maxBacklog: 1_000_000,
-    alertBacklog: 10_000,
-  });
+  const store = await seededHistoryBridge({ file, dir, prefix, pack: "krasnoyarsk-kmiac" });
   await store.write([
     clock("1", "met", "2026-03-10T09:00:00+07:00", "2026-03-10T11:00:00+07:00", 2),
     clock("2", "breached", "2026-03-11T09:00:00+07:00", "2026-03-12T12:00:00+07:00", 11),
